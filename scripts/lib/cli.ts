@@ -1,0 +1,117 @@
+// The generator's command line: parses arguments, runs the pipeline, reports, and returns
+// the exit code. scripts/generate.mjs is only the zx entry around it.
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { REGENERATE } from './header.ts';
+import { compileConfigs, UsageError } from './generate.ts';
+import { apply, plan, type PlannedFile } from './output.ts';
+import { describe, sortProblems } from './problems.ts';
+
+export const EXIT = { ok: 0, outOfDate: 1, invalid: 2, refused: 3, usage: 64 } as const;
+
+export interface Streams {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const STATE_TEXT: Record<string, string> = {
+  missing: 'missing',
+  stale: 'stale (out of date with its config)',
+  'hand-edited': 'hand-edited (changed since it was generated)',
+  extra: 'extra (its config no longer produces it)',
+  unmanaged: 'not made by boxwright (generate will not overwrite it)',
+};
+
+export async function main(argv: string[], cwd = process.cwd(), streams: Streams = defaultStreams()): Promise<number> {
+  let usageFailure: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('generate.mjs')
+    .usage('Usage: npx zx scripts/generate.mjs [options]\n\nValidates every config in configs/ and compiles it into generated/<name>/.')
+    .option('check', { type: 'boolean', default: false, describe: 'Generate in memory and compare with the files on disk; write nothing' })
+    .option('only', { type: 'string', array: true, describe: 'Only these configs (by name, e.g. zephyr)' })
+    .option('out', { type: 'string', default: 'generated', describe: 'Output folder' })
+    .option('configs', { type: 'string', default: 'configs', describe: 'Folder holding the configs' })
+    .option('force', { type: 'boolean', default: false, describe: 'Overwrite generated files that were edited by hand' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only problems' })
+    .epilog('Exit codes: 0 done or up to date; 1 --check found files out of date; 2 a config is invalid; 3 refused to overwrite a file; 64 usage error.')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((message, error) => {
+      usageFailure = message || error?.message;
+    });
+  let args: Awaited<ReturnType<typeof parser.parse>>;
+  let helpShown = false;
+  try {
+    args = await parser.parse(argv, {}, (_error, _parsed, output) => {
+      if (output) {
+        helpShown = !usageFailure;
+        if (helpShown) streams.out(output + '\n');
+      }
+    });
+  } catch (error) {
+    usageFailure ??= (error as Error).message;
+  }
+  if (usageFailure) {
+    streams.err(`generate: ${usageFailure}\nTry 'npx zx scripts/generate.mjs --help'.\n`);
+    return EXIT.usage;
+  }
+  if (helpShown) return EXIT.ok;
+  const options = args!;
+
+  const outDir = resolve(cwd, options.out);
+  let compilation;
+  try {
+    compilation = compileConfigs({ cwd, configsDir: resolve(cwd, options.configs), only: options.only });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      streams.err(`generate: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  if (compilation.problems.length > 0) {
+    const files = new Set(compilation.problems.map((p) => p.location.file));
+    streams.err(sortProblems(compilation.problems).map(describe).join('\n') + '\n');
+    const count = compilation.problems.length;
+    streams.err(`\n${count} problem${count === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}; nothing was written.\n`);
+    return EXIT.invalid;
+  }
+
+  const scopes = options.only?.length ? compilation.ids : [''];
+  const planned = plan(compilation.files, outDir, scopes);
+  const changes = planned.filter((p) => p.state !== 'up-to-date');
+  const shown = (p: PlannedFile) => `${options.out.replace(/\/$/, '')}/${p.path}`;
+
+  if (options.check) {
+    if (changes.length === 0) {
+      if (!options.quiet) streams.out(`${planned.length} generated files are up to date.\n`);
+      return EXIT.ok;
+    }
+    streams.err(changes.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n') + '\n');
+    streams.err(`\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`);
+    return EXIT.outOfDate;
+  }
+
+  const refused = planned.filter((p) => p.state === 'unmanaged' || (p.state === 'hand-edited' && !options.force));
+  if (refused.length > 0) {
+    streams.err(refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n') + '\n');
+    streams.err(
+      refused.some((p) => p.state === 'hand-edited')
+        ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
+        : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
+    );
+    return EXIT.refused;
+  }
+  apply(planned, outDir);
+  if (!options.quiet) {
+    for (const p of changes) streams.out(`${p.state === 'extra' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
+    streams.out(`${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`);
+  }
+  return EXIT.ok;
+}
+
+function defaultStreams(): Streams {
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+}

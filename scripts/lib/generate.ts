@@ -1,0 +1,115 @@
+// The pipeline for a set of configs: load (with positions and extends) → validate against
+// the kind's schema → build the model (semantic checks) → render targets. Reports every
+// problem in every file; produces files only when there are none.
+import { readdirSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { KINDS, SCHEMAS_DIR, type Kind } from './kinds.ts';
+import { loadConfig } from './load.ts';
+import { locate, toPlain, type Located } from './located.ts';
+import type { GeneratedFile } from './output.ts';
+import { ProblemList, suggestion, type Problem } from './problems.ts';
+import { compileSchema, validateLocated, type CompiledSchema } from './validate.ts';
+
+export interface CompileOptions {
+  cwd: string;
+  configsDir: string;
+  only?: readonly string[];
+}
+
+export interface Compilation {
+  problems: Problem[];
+  files: GeneratedFile[];
+  /** The config ids that were compiled (their folders in the output). */
+  ids: string[];
+}
+
+export class UsageError extends Error {}
+
+const schemas = new Map<string, CompiledSchema>();
+
+function schemaOf(kind: Kind): CompiledSchema {
+  let compiled = schemas.get(kind.name);
+  if (!compiled) schemas.set(kind.name, (compiled = compileSchema(join(SCHEMAS_DIR, kind.schemaFile))));
+  return compiled;
+}
+
+export function listConfigs(configsDir: string): Map<string, string> {
+  const configs = new Map<string, string>();
+  for (const name of readdirSync(configsDir).sort()) {
+    if (!/\.jsonc?$/.test(name)) continue;
+    const id = basename(name).replace(/\.jsonc?$/, '');
+    if (configs.has(id)) throw new UsageError(`two configs are named ${id}: rename one of them`);
+    configs.set(id, join(configsDir, name));
+  }
+  return configs;
+}
+
+export function compileConfigs(options: CompileOptions): Compilation {
+  const all = listConfigs(options.configsDir);
+  for (const id of options.only ?? []) {
+    if (!all.has(id)) throw new UsageError(`no config named "${id}" in ${relative(options.cwd, options.configsDir) || '.'}: ${suggestion(id, [...all.keys()])}`);
+  }
+  const ids = [...all.keys()].filter((id) => !options.only?.length || options.only.includes(id));
+  const problems = new ProblemList();
+  const parsed = new Map<string, Located | null>();
+  const files: GeneratedFile[] = [];
+  for (const id of ids) {
+    const produced = compileOne(id, all.get(id)!, options.cwd, problems, parsed);
+    if (produced) files.push(...produced);
+  }
+  return { problems: problems.items, files: problems.empty ? files : [], ids };
+}
+
+function compileOne(id: string, path: string, cwd: string, problems: ProblemList, parsed: Map<string, Located | null>): GeneratedFile[] | undefined {
+  // The kind picks the schema and with it the merge rules, so find it before merging.
+  const probe = loadConfig(path, cwd, () => 'replace', problems, parsed);
+  if (!probe) return undefined;
+  const kind = kindOf(probe.merged, problems);
+  if (!kind) return undefined;
+  const schema = schemaOf(kind);
+  const loaded = loadConfig(path, cwd, schema.ruleAt, problems, parsed)!;
+
+  let valid = true;
+  for (const source of loaded.sources) {
+    const own = parsed.get(source);
+    if (own) valid = validateLocated(schema, own, problems, true) && valid;
+  }
+  if (isAbstract(loaded.own)) return valid ? [] : undefined;
+  valid = validateLocated(schema, loaded.merged, problems) && valid;
+  valid = rejectNul(loaded.merged, problems) && valid;
+  if (!valid) return undefined;
+
+  const source = relative(cwd, path).split(sep).join('/');
+  return kind.compile(toPlain(loaded.merged), { id, source, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
+}
+
+function kindOf(config: Located, problems: ProblemList): Kind | undefined {
+  const names = KINDS.map((k) => k.name);
+  const entry = config.kind === 'object' ? config.entries.get('kind') : undefined;
+  if (!entry) {
+    problems.add(config.at, 'missing required key "kind"', `one of: ${names.join(', ')}`);
+    return undefined;
+  }
+  const value = entry.value.kind === 'scalar' ? entry.value.value : undefined;
+  const kind = KINDS.find((k) => k.name === value);
+  if (!kind) problems.add(entry.value.at, `unknown kind ${JSON.stringify(value)}`, suggestion(String(value), names));
+  return kind;
+}
+
+function isAbstract(own: Located): boolean {
+  const entry = own.kind === 'object' ? own.entries.get('abstract') : undefined;
+  return entry?.value.kind === 'scalar' && entry.value.value === true;
+}
+
+/** A NUL cannot travel through argv or shell variables, so no string may hold one. */
+function rejectNul(node: Located, problems: ProblemList): boolean {
+  if (node.kind === 'scalar') {
+    if (typeof node.value === 'string' && node.value.includes('\0')) {
+      problems.add(node.at, 'contains a NUL character, which no shell can carry');
+      return false;
+    }
+    return true;
+  }
+  const children = node.kind === 'array' ? node.items : [...node.entries.values()].map((e) => e.value);
+  return children.map((child) => rejectNul(child, problems)).every(Boolean);
+}

@@ -1,0 +1,34 @@
+// The config kinds boxwright knows: for each, its schema, how a validated config becomes a
+// model, and the targets that render that model into files.
+import { fileURLToPath } from 'node:url';
+import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
+import type { GeneratedFile } from './output.ts';
+import type { ProblemList } from './problems.ts';
+import { renderLaunch } from './targets/launch.ts';
+
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export interface ConfigContext {
+  id: string; // file name without extension
+  source: string; // the config path as shown in generated headers
+  at: Locator;
+  problems: ProblemList;
+}
+
+export interface Kind {
+  name: string;
+  schemaFile: string;
+  /** Builds the model and renders every target, or reports problems and returns undefined. */
+  compile(config: unknown, context: ConfigContext): GeneratedFile[] | undefined;
+}
+
+export const KINDS: readonly Kind[] = [
+  {
+    name: 'environment',
+    schemaFile: 'environment.schema.json',
+    compile(config, { id, source, at, problems }) {
+      const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
+      return environment && [renderLaunch(environment)];
+    },
+  },
+];

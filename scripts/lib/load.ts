@@ -1,0 +1,166 @@
+// Reads config files (JSON with comments and trailing commas) into located trees and
+// resolves `extends`, reporting every problem with the file, line and column it comes from.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { merge, pointerOf, type Located, type MergeRule } from './located.ts';
+import type { Location, ProblemList } from './problems.ts';
+
+export interface SourceFile {
+  path: string; // absolute
+  shown: string; // as printed in messages
+  text: string;
+}
+
+export interface LoadedConfig {
+  file: SourceFile;
+  own: Located; // the file as written
+  merged: Located; // after `extends`, without the `extends` key itself
+  sources: string[]; // every file that contributed, absolute, this one first
+}
+
+export class Positions {
+  private readonly lineStarts: number[] = [0];
+  constructor(readonly file: SourceFile) {
+    for (let i = 0; i < file.text.length; i++) if (file.text[i] === '\n') this.lineStarts.push(i + 1);
+  }
+  at(offset: number, pointer: string): Location {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    // Columns count characters as editors do, not UTF-16 units.
+    const column = [...this.file.text.slice(this.lineStarts[low]!, offset)].length + 1;
+    return { file: this.file.shown, pointer, line: low + 1, column };
+  }
+}
+
+export function readSource(path: string, cwd: string): SourceFile {
+  return { path, shown: relative(cwd, path) || path, text: readFileSync(path, 'utf8') };
+}
+
+/** Parses one file; on syntax errors reports them all and returns undefined. */
+export function parseLocated(file: SourceFile, problems: ProblemList): Located | undefined {
+  const errors: ParseError[] = [];
+  const positions = new Positions(file);
+  const tree = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const error of errors) {
+    problems.add(positions.at(error.offset, ''), `invalid JSON: ${syntaxMessage(printParseErrorCode(error.error))}`);
+  }
+  if (errors.length > 0) return undefined;
+  if (!tree) {
+    problems.add(positions.at(0, ''), 'invalid JSON: the file is empty');
+    return undefined;
+  }
+  return fromNode(tree, [], positions, problems);
+}
+
+function syntaxMessage(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function fromNode(node: Node, path: (string | number)[], positions: Positions, problems: ProblemList): Located {
+  const at = positions.at(node.offset, pointerOf(path));
+  if (node.type === 'object') {
+    const entries = new Map<string, { keyAt: Location; value: Located }>();
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode || !valueNode) continue;
+      const key = String(keyNode.value);
+      const keyAt = positions.at(keyNode.offset, pointerOf([...path, key]));
+      if (entries.has(key)) {
+        problems.add(keyAt, `duplicate key "${key}"`, `it is already set at line ${entries.get(key)!.keyAt.line}`);
+      }
+      entries.set(key, { keyAt, value: fromNode(valueNode, [...path, key], positions, problems) });
+    }
+    return { kind: 'object', at, entries };
+  }
+  if (node.type === 'array') {
+    return { kind: 'array', at, items: (node.children ?? []).map((item, i) => fromNode(item, [...path, i], positions, problems)) };
+  }
+  return { kind: 'scalar', at, value: node.value as string | number | boolean | null };
+}
+
+/**
+ * Loads `path` and everything it extends, in order, merging later over earlier and the file
+ * itself last. Files are read once per run through `cache`.
+ */
+export function loadConfig(
+  path: string,
+  cwd: string,
+  ruleAt: (path: readonly string[]) => MergeRule,
+  problems: ProblemList,
+  cache: Map<string, Located | null> = new Map(),
+): LoadedConfig | undefined {
+  const file = readSource(path, cwd);
+  const own = parseCached(file, cache, problems);
+  if (!own) return undefined;
+  const sources: string[] = [];
+  const merged = resolveExtends(file, own, [file.path], ruleAt, problems, cache, cwd, sources);
+  return merged ? { file, own, merged, sources: [file.path, ...sources.filter((s) => s !== file.path)] } : undefined;
+}
+
+function parseCached(file: SourceFile, cache: Map<string, Located | null>, problems: ProblemList): Located | undefined {
+  if (!cache.has(file.path)) cache.set(file.path, parseLocated(file, problems) ?? null);
+  return cache.get(file.path) ?? undefined;
+}
+
+function resolveExtends(
+  file: SourceFile,
+  own: Located,
+  chain: string[],
+  ruleAt: (path: readonly string[]) => MergeRule,
+  problems: ProblemList,
+  cache: Map<string, Located | null>,
+  cwd: string,
+  sources: string[],
+): Located | undefined {
+  if (own.kind !== 'object') return own; // the schema reports the wrong type
+  const entry = own.entries.get('extends');
+  const withoutExtends: Located = { ...own, entries: new Map([...own.entries].filter(([key]) => key !== 'extends')) };
+  if (!entry) return withoutExtends;
+  const references = entry.value.kind === 'array' ? entry.value.items : [entry.value];
+  let result: Located | undefined;
+  let failed = false;
+  for (const reference of references) {
+    if (reference.kind !== 'scalar' || typeof reference.value !== 'string') {
+      problems.add(reference.at, 'extends must name a config file (a string or a list of strings)');
+      failed = true;
+      continue;
+    }
+    const target = resolve(dirname(file.path), reference.value);
+    if (chain.includes(target)) {
+      const cycle = [...chain.slice(chain.indexOf(target)), target].map((p) => relative(cwd, p)).join(' → ');
+      problems.add(reference.at, `extends cycle: ${cycle}`, 'remove one of these extends');
+      failed = true;
+      continue;
+    }
+    let base: Located | undefined;
+    try {
+      const baseFile = readSource(target, cwd);
+      const baseOwn = parseCached(baseFile, cache, problems);
+      base = baseOwn && resolveExtends(baseFile, baseOwn, [...chain, target], ruleAt, problems, cache, cwd, sources);
+      sources.push(target);
+    } catch (error) {
+      problems.add(reference.at, `cannot read extended config ${reference.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    if (!base) {
+      failed = true;
+      continue;
+    }
+    // What a file extends never makes it abstract: only its own flag counts.
+    result = result ? merge(result, stripOwnOnly(base), ruleAt) : stripOwnOnly(base);
+  }
+  if (failed || !result) return undefined;
+  return merge(result, withoutExtends, ruleAt);
+}
+
+const OWN_ONLY_KEYS = new Set(['$schema', 'abstract', 'description']);
+
+function stripOwnOnly(node: Located): Located {
+  if (node.kind !== 'object') return node;
+  return { ...node, entries: new Map([...node.entries].filter(([key]) => !OWN_ONLY_KEYS.has(key))) };
+}

@@ -1,0 +1,267 @@
+// The Environment model: a validated environment config, normalised (templates parsed,
+// defaults applied) and checked for what the schema cannot express.
+import type { Location, ProblemList } from '../problems.ts';
+import { suggestion } from '../problems.ts';
+import { parseTemplate, variablesIn, type Template } from '../template-string.ts';
+
+/** The config as the schema guarantees it (see schemas/environment.schema.json). */
+export interface EnvironmentConfig {
+  kind: 'environment';
+  abstract?: boolean;
+  description?: string;
+  image: string;
+  name?: string;
+  hostname?: string;
+  workdir?: string;
+  user?: string;
+  runtime?: Runtime;
+  remove?: boolean;
+  interactive?: boolean | 'auto';
+  detach?: boolean;
+  restart?: string;
+  init?: boolean;
+  variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
+  envFile?: string;
+  env?: Record<string, string>;
+  secrets?: Record<string, { description?: string; required?: boolean }>;
+  ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
+  mounts?: { type?: MountType; source?: string; target: string; readOnly?: boolean; create?: boolean; options?: string[]; description?: string }[];
+  devices?: { path: string; target?: string; optional?: boolean }[];
+  capabilities?: { add?: string[]; drop?: string[] };
+  network?: { name: string; aliases?: string[]; create?: boolean };
+  resources?: Resources;
+  gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
+  healthcheck?: Healthcheck;
+  labels?: Record<string, string>;
+  extraArgs?: string[];
+  entrypoints?: Record<string, { description?: string; command: string[]; args?: 'append' | 'replace' }>;
+  entrypointVariable?: string;
+  defaultEntrypoint?: string;
+}
+
+export type Runtime = 'podman' | 'docker';
+export type MountType = 'bind' | 'volume' | 'tmpfs';
+export type GpuMode = 'off' | 'auto' | 'required';
+export interface Resources { cpus?: number; memory?: string; memoryReservation?: string; shmSize?: string; pids?: number }
+export interface Healthcheck { command: string; interval?: string; timeout?: string; startPeriod?: string; retries?: number }
+
+export interface Variable { name: string; description?: string; default?: Template; required: boolean; export: boolean }
+export interface Secret { name: string; description?: string; required: boolean }
+export interface EnvVar { name: string; value: Template }
+export interface Port { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string; description?: string }
+export interface Mount { type: MountType; source?: Template; sourceText?: string; target: Template; targetText: string; readOnly: boolean; create: boolean; options: string[]; description?: string }
+export interface Device { path: string; target?: string; optional: boolean }
+export interface Network { name: Template; aliases: Template[]; create: boolean }
+export interface Gpu { mode: GpuMode; minCuda?: { major: number; minor: number }; variable: string }
+export interface Label { name: string; value: Template }
+export interface Entrypoint { name: string; description?: string; command: string[]; args: 'append' | 'replace' }
+
+export interface Environment {
+  /** The config's name: its file name without extension, and its folder in generated/. */
+  id: string;
+  /** The config file as shown in headers, relative to the repository. */
+  source: string;
+  description?: string;
+  image: Template;
+  name?: Template;
+  hostname?: Template;
+  workdir?: Template;
+  user?: Template;
+  runtime?: Runtime;
+  remove: boolean;
+  interactive: boolean | 'auto';
+  detach: boolean;
+  restart?: string;
+  init: boolean;
+  variables: Variable[];
+  envFile?: Template;
+  envFileText?: string;
+  env: EnvVar[];
+  secrets: Secret[];
+  ports: Port[];
+  mounts: Mount[];
+  devices: Device[];
+  capabilities: { add: string[]; drop: string[] };
+  network?: Network;
+  resources: Resources;
+  gpu: Gpu;
+  healthcheck?: Healthcheck;
+  labels: Label[];
+  extraArgs: Template[];
+  entrypoints: Entrypoint[];
+  entrypointVariable?: string;
+  defaultEntrypoint?: string;
+}
+
+/** Locates a JSON pointer of the merged config (optionally the key itself) in its source. */
+export type Locator = (pointer: string, key?: string) => Location;
+
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names the launch script itself relies on; a config variable may not shadow them. */
+const RESERVED_NAMES = new Set(['HOME', 'IFS', 'PATH', 'PWD', 'OLDPWD', 'OPTIND', 'OPTARG', 'PS1', 'PS2', 'PS4', 'ENV', 'CDPATH', 'LINENO', 'PPID', 'BOXWRIGHT_RUNTIME']);
+const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function buildEnvironment(id: string, source: string, config: EnvironmentConfig, at: Locator, problems: ProblemList): Environment | undefined {
+  const before = problems.items.length;
+  const declared = new Set<string>(['HOME']);
+
+  const template = (text: string, pointer: string, options: { tilde?: boolean } = {}): Template => {
+    const parsed = parseTemplate(text, options);
+    if (!parsed.ok) {
+      problems.add(at(pointer), parsed.error, parsed.hint);
+      return [];
+    }
+    for (const name of variablesIn(parsed.parts)) {
+      if (!declared.has(name)) {
+        problems.add(at(pointer), `\${${name}} is not a declared variable`, suggestion(name, [...declared]).replace('expected one of', 'declared'));
+      }
+    }
+    return parsed.parts;
+  };
+  const optionalTemplate = (text: string | undefined, pointer: string): Template | undefined => (text === undefined ? undefined : template(text, pointer));
+
+  const checkName = (name: string, pointer: string, what: string): void => {
+    if (!SHELL_NAME.test(name)) problems.add(at(pointer, name), `${what} "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
+    else if (RESERVED_NAMES.has(name) || /^bw_/i.test(name)) problems.add(at(pointer, name), `${what} "${name}" is reserved by the launch script`, 'choose another name');
+  };
+
+  // Variables first: every other string may refer to them, a default only to earlier ones.
+  const variables: Variable[] = [];
+  for (const [name, variable] of Object.entries(config.variables ?? {})) {
+    checkName(name, '/variables', 'variable');
+    const pointer = `/variables/${name}`;
+    const defaultValue = variable.default === undefined ? undefined : template(variable.default, `${pointer}/default`, { tilde: true });
+    if (variable.required && variable.default !== undefined) problems.add(at(`${pointer}/required`), `variable "${name}" is required but has a default`, 'drop one of them');
+    variables.push({ name, description: variable.description, default: defaultValue, required: variable.required ?? false, export: variable.export ?? false });
+    declared.add(name);
+  }
+
+  const secrets: Secret[] = [];
+  for (const [name, secret] of Object.entries(config.secrets ?? {})) {
+    checkName(name, '/secrets', 'secret');
+    if (declared.has(name)) problems.add(at('/secrets', name), `"${name}" is declared both as a variable and as a secret`, 'a value is one or the other');
+    secrets.push({ name, description: secret.description, required: secret.required ?? false });
+  }
+
+  const env: EnvVar[] = [];
+  for (const [name, value] of Object.entries(config.env ?? {})) {
+    if (!SHELL_NAME.test(name)) problems.add(at('/env', name), `environment variable "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
+    if (secrets.some((s) => s.name === name)) problems.add(at('/env', name), `"${name}" is a secret and cannot also be set in env`, 'a secret is passed by name only');
+    if (variables.some((v) => v.name === name && v.export)) problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
+    env.push({ name, value: template(value, `/env/${name}`) });
+  }
+
+  const ports: Port[] = [];
+  const seenPorts = new Map<string, string>();
+  (config.ports ?? []).forEach((port, i) => {
+    const normalised: Port = { host: port.host ?? port.container, container: port.container, protocol: port.protocol ?? 'tcp', hostIp: port.hostIp, description: port.description };
+    const key = `${normalised.hostIp ?? '*'}:${normalised.host}/${normalised.protocol}`;
+    const first = seenPorts.get(key);
+    if (first !== undefined) {
+      const firstAt = at(first);
+      problems.add(at(`/ports/${i}`), `host port ${normalised.host}/${normalised.protocol} is published twice`, `first at ${firstAt.file}:${firstAt.line}:${firstAt.column}`);
+    } else seenPorts.set(key, `/ports/${i}`);
+    ports.push(normalised);
+  });
+
+  const mounts: Mount[] = [];
+  const seenTargets = new Map<string, string>();
+  (config.mounts ?? []).forEach((mount, i) => {
+    const pointer = `/mounts/${i}`;
+    const type = mount.type ?? 'bind';
+    if (!mount.target.startsWith('/') && !mount.target.startsWith('${')) {
+      problems.add(at(`${pointer}/target`), `mount target "${mount.target}" is not an absolute path`, 'paths inside the container start with /');
+    }
+    if (mount.target.includes(':') || mount.source?.includes(':')) problems.add(at(pointer), 'mount paths cannot contain ":"', 'the runtime splits --volume at ":"');
+    const first = seenTargets.get(mount.target);
+    if (first !== undefined) problems.add(at(`${pointer}/target`), `"${mount.target}" is mounted twice`, `first at line ${at(first).line}`);
+    else seenTargets.set(mount.target, `${pointer}/target`);
+    if (type === 'tmpfs' && mount.source !== undefined) problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
+    if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
+    if (type === 'bind' && mount.source !== undefined && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
+      problems.add(at(`${pointer}/source`), `bind source "${mount.source}" is not an absolute path`, 'start it with /, ~/ or ${VARIABLE}');
+    }
+    if (type === 'volume' && mount.source !== undefined && !/^[A-Za-z0-9$]/.test(mount.source)) {
+      problems.add(at(`${pointer}/source`), `volume name "${mount.source}" must start with a letter or digit`, 'for a host path use type "bind"');
+    }
+    if (mount.create && type !== 'bind') problems.add(at(`${pointer}/create`), 'only bind mounts can create their host directory');
+    mounts.push({
+      type,
+      source: mount.source === undefined ? undefined : template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
+      sourceText: mount.source,
+      target: template(mount.target, `${pointer}/target`),
+      targetText: mount.target,
+      readOnly: mount.readOnly ?? false,
+      create: mount.create ?? false,
+      options: mount.options ?? [],
+      description: mount.description,
+    });
+  });
+
+  const entrypoints: Entrypoint[] = [];
+  for (const [name, entrypoint] of Object.entries(config.entrypoints ?? {})) {
+    if (!ENTRYPOINT_NAME.test(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" must be letters, digits, ".", "_" or "-"`, 'it is typed as an argument');
+    entrypoints.push({ name, description: entrypoint.description, command: entrypoint.command, args: entrypoint.args ?? 'append' });
+  }
+  const entrypointNames = entrypoints.map((e) => e.name);
+  if (config.defaultEntrypoint !== undefined && !entrypointNames.includes(config.defaultEntrypoint)) {
+    problems.add(at('/defaultEntrypoint'), `no entrypoint named "${config.defaultEntrypoint}"`, entrypointNames.length ? suggestion(config.defaultEntrypoint, entrypointNames) : 'declare it under entrypoints');
+  }
+  if (config.entrypointVariable !== undefined) {
+    checkName(config.entrypointVariable, '/entrypointVariable', 'entrypointVariable');
+    if (entrypoints.length === 0) problems.add(at('/entrypointVariable'), 'entrypointVariable is set but there are no entrypoints');
+  }
+
+  const gpuVariable = config.gpu?.variable ?? 'BOXWRIGHT_GPU';
+  if (config.gpu?.variable !== undefined) checkName(gpuVariable, '/gpu/variable', 'gpu variable');
+  const [major, minor] = (config.gpu?.minCuda ?? '').split('.').map(Number);
+  if (config.gpu?.minCuda !== undefined && config.gpu.mode === 'off') problems.add(at('/gpu/minCuda'), 'minCuda has no effect when the GPU mode is off');
+
+  if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir)) problems.add(at('/workdir'), `workdir "${config.workdir}" is not an absolute path`, 'paths inside the container start with /');
+
+  const labels = Object.entries(config.labels ?? {}).map(([name, value]) => {
+    if (name === '' || name.includes('=')) problems.add(at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
+    return { name, value: template(value, `/labels/${name}`) };
+  });
+
+  const environment: Environment = {
+    id,
+    source,
+    description: config.description,
+    image: template(config.image, '/image'),
+    name: optionalTemplate(config.name, '/name'),
+    hostname: optionalTemplate(config.hostname, '/hostname'),
+    workdir: optionalTemplate(config.workdir, '/workdir'),
+    user: optionalTemplate(config.user, '/user'),
+    runtime: config.runtime,
+    remove: config.remove ?? true,
+    interactive: config.interactive ?? 'auto',
+    detach: config.detach ?? false,
+    restart: config.restart,
+    init: config.init ?? false,
+    variables,
+    envFile: config.envFile === undefined ? undefined : template(config.envFile, '/envFile', { tilde: true }),
+    envFileText: config.envFile,
+    env,
+    secrets,
+    ports,
+    mounts,
+    devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
+    capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
+    network: config.network && {
+      name: template(config.network.name, '/network/name'),
+      aliases: (config.network.aliases ?? []).map((alias, i) => template(alias, `/network/aliases/${i}`)),
+      create: config.network.create ?? false,
+    },
+    resources: config.resources ?? {},
+    gpu: { mode: config.gpu?.mode ?? 'off', minCuda: config.gpu?.minCuda === undefined ? undefined : { major: major!, minor: minor! }, variable: gpuVariable },
+    healthcheck: config.healthcheck,
+    labels,
+    extraArgs: (config.extraArgs ?? []).map((arg, i) => template(arg, `/extraArgs/${i}`)),
+    entrypoints,
+    entrypointVariable: config.entrypointVariable,
+    defaultEntrypoint: config.defaultEntrypoint,
+  };
+  if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
+  return problems.items.length === before ? environment : undefined;
+}

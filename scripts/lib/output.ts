@@ -1,0 +1,96 @@
+// Compares generated files with what is on disk, and writes them: atomically, never over a
+// file boxwright did not make, and removing only stale files that carry its header.
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { provenance, seal } from './header.ts';
+
+export interface GeneratedFile {
+  path: string; // relative to the output folder, with /
+  content: string; // with the digest placeholder; sealed when planned
+  executable: boolean;
+}
+
+export type FileState = 'up-to-date' | 'missing' | 'stale' | 'hand-edited' | 'extra' | 'unmanaged';
+
+export interface PlannedFile {
+  path: string;
+  state: FileState;
+  file?: GeneratedFile; // absent for extra files
+}
+
+/**
+ * What writing `files` into `outDir` would do. `scopes` limits the search for extra files
+ * to those subfolders (one per config that was generated).
+ */
+export function plan(files: GeneratedFile[], outDir: string, scopes: readonly string[]): PlannedFile[] {
+  const planned: PlannedFile[] = [];
+  const expected = new Set<string>();
+  for (const file of files) {
+    const sealed = { ...file, content: seal(file.content) };
+    expected.add(sealed.path);
+    planned.push({ path: sealed.path, state: stateOf(sealed, join(outDir, sealed.path)), file: sealed });
+  }
+  for (const scope of scopes) {
+    for (const path of listFiles(join(outDir, scope))) {
+      const relativePath = relative(outDir, path).split(sep).join('/');
+      if (expected.has(relativePath)) continue;
+      if (provenance(readFileSync(path, 'utf8')) !== 'unmanaged') planned.push({ path: relativePath, state: 'extra' });
+    }
+  }
+  return planned.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function stateOf(file: GeneratedFile, path: string): FileState {
+  if (!existsSync(path)) return 'missing';
+  const content = readFileSync(path, 'utf8');
+  const origin = provenance(content);
+  if (origin === 'unmanaged') return 'unmanaged';
+  if (origin === 'hand-edited') return 'hand-edited';
+  const executable = (statSync(path).mode & 0o111) !== 0;
+  return content === file.content && executable === file.executable ? 'up-to-date' : 'stale';
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return listFiles(path);
+    return entry.isFile() ? [path] : [];
+  });
+}
+
+/**
+ * Applies a plan. Every new file is written to a temporary file beside its target first and
+ * only then renamed over it, so a failure leaves no half-written file; if any write fails,
+ * the temporary files are removed and nothing is renamed.
+ */
+export function apply(planned: PlannedFile[], outDir: string): void {
+  const writes = planned.filter((p) => p.file && (p.state === 'missing' || p.state === 'stale' || p.state === 'hand-edited'));
+  const staged: { temporary: string; target: string }[] = [];
+  try {
+    for (const { file } of writes) {
+      const target = join(outDir, file!.path);
+      mkdirSync(dirname(target), { recursive: true });
+      const temporary = join(dirname(target), `.${file!.path.split('/').pop()}.${process.pid}.tmp`);
+      writeFileSync(temporary, file!.content, { mode: file!.executable ? 0o755 : 0o644 });
+      chmodSync(temporary, file!.executable ? 0o755 : 0o644); // the umask must not decide
+      staged.push({ temporary, target });
+    }
+  } catch (error) {
+    for (const { temporary } of staged) rmSync(temporary, { force: true });
+    throw error;
+  }
+  for (const { temporary, target } of staged) renameSync(temporary, target);
+  for (const extra of planned.filter((p) => p.state === 'extra')) {
+    const path = join(outDir, extra.path);
+    rmSync(path);
+    removeEmptyParents(dirname(path), outDir);
+  }
+}
+
+function removeEmptyParents(dir: string, stop: string): void {
+  while (relative(stop, dir) !== '' && !relative(stop, dir).startsWith('..') && readdirSync(dir).length === 0) {
+    rmdirSync(dir);
+    dir = dirname(dir);
+  }
+}

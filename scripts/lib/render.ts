@@ -1,0 +1,22 @@
+// Mustache rendering for generated files. Templates receive only ShellCode (already quoted)
+// or plain text for comments, so mustache's HTML escaping is switched off: it must never
+// touch shell. Templates are parsed once per run.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Mustache from 'mustache';
+
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const cache = new Map<string, string>();
+
+export function renderTemplate(name: string, view: object): string {
+  let template = cache.get(name);
+  if (template === undefined) {
+    template = readFileSync(TEMPLATES_DIR + name, 'utf8');
+    Mustache.parse(template);
+    cache.set(name, template);
+  }
+  const text = Mustache.render(template, view, {}, { escape: (value: string) => value });
+  // Only the end is normalised: anything inside could be part of a quoted config value.
+  return text.endsWith('\n') ? text : text + '\n';
+}

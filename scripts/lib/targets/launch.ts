@@ -1,0 +1,360 @@
+// The launch target: an Environment becomes generated/<id>/launch.sh. Each config field is
+// turned into shell in the function named after it; templates/launch.sh.mustache holds the
+// fixed logic around those lines.
+import { header } from '../header.ts';
+import type { Environment, Mount } from '../model/environment.ts';
+import { renderTemplate } from '../render.ts';
+import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
+import { literalText, type Template } from '../template-string.ts';
+import type { GeneratedFile } from '../output.ts';
+
+const APPEND = 'set -- "$@"';
+
+export function renderLaunch(env: Environment): GeneratedFile {
+  const headerText = [header(env.source, 'hash', `Launch script for ${env.id}`), env.description ? `#\n${comment(env.description)}` : '']
+    .filter(Boolean)
+    .join('\n');
+  const prepare = prepareLines(env);
+  const view = {
+    header: headerText,
+    usage: indent(heredoc(usage(env))),
+    env_file: env.envFile && word(env.envFile),
+    env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.name)].map(shellName),
+    has_settings: env.variables.length > 0 || env.secrets.length > 0,
+    variable_lines: variableLines(env),
+    entrypoints: env.entrypoints.length > 0,
+    entrypoint_default: entrypointDefault(env),
+    entrypoint_pattern: env.entrypoints.map((e) => quote(e.name)).join(' | '),
+    entrypoint_list: env.entrypoints.map((e) => e.name).join(', '),
+    runtime: env.runtime,
+    gpu: env.gpu.mode !== 'off' && {
+      variable: shellName(env.gpu.variable),
+      mode: code(env.gpu.mode),
+      min_cuda: env.gpu.minCuda && { major: code(String(env.gpu.minCuda.major)), minor: code(String(env.gpu.minCuda.minor)) },
+    },
+    ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
+    require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
+    has_prepare: prepare.length > 0,
+    prepare_lines: prepare,
+    run_lines: runLines(env),
+  };
+  return { path: `${env.id}/launch.sh`, content: renderTemplate('launch.sh.mustache', view), executable: true };
+}
+
+function indent(text: string): string {
+  // The here-document body must stay exactly as written, so only the first line moves.
+  return `  ${text}`;
+}
+
+// ---- variables and secrets ------------------------------------------------------------
+
+function variableLines(env: Environment): ShellCode[] {
+  const lines: ShellCode[] = [];
+  for (const variable of env.variables) {
+    if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
+    if (variable.default) lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
+  }
+  const required = [...env.variables.filter((v) => v.required), ...env.secrets.filter((s) => s.required)];
+  if (required.length > 0) {
+    lines.push(code('bw_missing='));
+    for (const { name } of required) lines.push(code(`[ -n "\${${shellName(name)}:-}" ] || bw_missing="$bw_missing ${name}"`));
+    const where = env.envFile ? `the environment or ${literalText(env.envFile) ?? 'the env file'}` : 'the environment';
+    lines.push(code(`[ -z "$bw_missing" ] || die "missing required settings:$bw_missing"${quote(` (set them in ${where})`)}`));
+  }
+  if (env.envFile) {
+    // Secrets read from the env file must be exported to reach the runtime by name.
+    for (const secret of env.secrets) lines.push(code(`[ -z "\${${shellName(secret.name)}+set}" ] || export ${secret.name}`));
+  }
+  return lines;
+}
+
+// ---- entrypoints ----------------------------------------------------------------------
+
+function entrypointDefault(env: Environment): ShellCode {
+  const fallback = env.defaultEntrypoint === undefined ? '' : quote(env.defaultEntrypoint);
+  if (env.entrypointVariable) return code(`[ -n "$bw_entrypoint" ] || bw_entrypoint=\${${shellName(env.entrypointVariable)}:-${fallback}}`);
+  return code(`[ -n "$bw_entrypoint" ] || bw_entrypoint=${fallback || "''"}`);
+}
+
+function entrypoints(env: Environment): ShellCode[] {
+  if (env.entrypoints.length === 0) return [];
+  const lines = ['case $bw_entrypoint in'];
+  for (const entrypoint of env.entrypoints) {
+    const command = entrypoint.command.map(quote).join(' ');
+    lines.push(`  ${quote(entrypoint.name)})`);
+    if (entrypoint.description) lines.push(comment(entrypoint.description, '    '));
+    if (command === '') lines.push('    ;;');
+    else if (entrypoint.args === 'replace') lines.push(`    [ "$bw_argc" -gt 0 ] || ${APPEND} ${command}`, '    ;;');
+    else lines.push(`    ${APPEND} ${command}`, '    ;;');
+  }
+  lines.push('esac');
+  return lines.map(code);
+}
+
+// ---- host preparation -----------------------------------------------------------------
+
+function prepareLines(env: Environment): ShellCode[] {
+  const lines: ShellCode[] = [];
+  for (const mount of env.mounts) {
+    if (mount.type !== 'bind' || !mount.source) continue;
+    lines.push(code(`${mount.create ? 'ensure_directory' : 'require_path'} ${word(mount.source)}`));
+  }
+  if (env.network?.create) {
+    const name = word(env.network.name);
+    lines.push(
+      ...[
+        'if [ "$bw_dry_run" = true ]; then',
+        `  note "would create network "${name}" if it does not exist"`,
+        `elif ! "$bw_runtime" network inspect ${name} >/dev/null 2>&1; then`,
+        `  "$bw_runtime" network create ${name} >/dev/null`,
+        'fi',
+      ].map(code),
+    );
+  }
+  return lines;
+}
+
+// ---- the runtime's arguments, one function per field ----------------------------------
+
+function runLines(env: Environment): ShellCode[] {
+  return [
+    ...remove(env),
+    ...interactive(env),
+    ...detach(env),
+    ...flag('--name', env.name),
+    ...flag('--hostname', env.hostname),
+    ...flag('--workdir', env.workdir),
+    ...flag('--user', env.user),
+    ...init(env),
+    ...restart(env),
+    ...variablesExported(env),
+    ...environment(env),
+    ...secrets(env),
+    ...ports(env),
+    ...mounts(env),
+    ...devices(env),
+    ...capabilities(env),
+    ...network(env),
+    ...resources(env),
+    ...gpu(env),
+    ...healthcheck(env),
+    ...labels(env),
+    ...extraArgs(env),
+    code(`${APPEND} ${word(env.image)}`),
+    ...entrypoints(env),
+  ];
+}
+
+function flag(name: string, value: Template | undefined): ShellCode[] {
+  return value ? [code(`${APPEND} ${name} ${word(value)}`)] : [];
+}
+
+function literalFlag(name: string, value: string | number | undefined): ShellCode[] {
+  return value === undefined ? [] : [code(`${APPEND} ${name} ${quote(String(value))}`)];
+}
+
+function remove(env: Environment): ShellCode[] {
+  return env.remove ? [code(`${APPEND} --rm`)] : [];
+}
+
+function interactive(env: Environment): ShellCode[] {
+  if (env.interactive === true) return [code(`${APPEND} --interactive --tty`)];
+  if (env.interactive === false) return [];
+  return [
+    code(`${APPEND} --interactive`),
+    code('if [ -t 0 ] && [ -t 1 ]; then'),
+    code(`  ${APPEND} --tty`),
+    code('fi'),
+  ];
+}
+
+function detach(env: Environment): ShellCode[] {
+  return env.detach ? [code(`${APPEND} --detach`)] : [];
+}
+
+function init(env: Environment): ShellCode[] {
+  return env.init ? [code(`${APPEND} --init`)] : [];
+}
+
+function restart(env: Environment): ShellCode[] {
+  return literalFlag('--restart', env.restart);
+}
+
+function variablesExported(env: Environment): ShellCode[] {
+  return env.variables
+    .filter((v) => v.export)
+    .map((v) => code(`${APPEND} --env ${word([{ literal: `${v.name}=` }, { variable: v.name }])}`));
+}
+
+function environment(env: Environment): ShellCode[] {
+  return env.env.map(({ name, value }) => code(`${APPEND} --env ${word([{ literal: `${name}=` }, ...value])}`));
+}
+
+function secrets(env: Environment): ShellCode[] {
+  // By name only: the runtime reads the value from its environment, so it is never in argv.
+  return env.secrets.map((secret) =>
+    secret.required
+      ? code(`${APPEND} --env ${shellName(secret.name)}`)
+      : code(`[ -z "\${${shellName(secret.name)}+set}" ] || ${APPEND} --env ${secret.name}`),
+  );
+}
+
+function ports(env: Environment): ShellCode[] {
+  return env.ports.map((port) => {
+    const hostIp = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+    return code(`${APPEND} --publish ${quote(`${hostIp}${port.host}:${port.container}/${port.protocol}`)}`);
+  });
+}
+
+function mounts(env: Environment): ShellCode[] {
+  return env.mounts.map((mount) => code(`${APPEND} ${mountArgument(mount)}`));
+}
+
+function mountArgument(mount: Mount): ShellCode {
+  if (mount.type === 'tmpfs') {
+    const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
+    return code(`--tmpfs ${word([...mount.target, ...(options.length ? [{ literal: `:${options.join(',')}` }] : [])])}`);
+  }
+  const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
+  const suffix = options.length ? `:${options.join(',')}` : '';
+  return code(`--volume ${word([...(mount.source ?? []), { literal: ':' }, ...mount.target, { literal: suffix }])}`);
+}
+
+function devices(env: Environment): ShellCode[] {
+  return env.devices.flatMap((device) => {
+    const argument = `${APPEND} --device ${quote(device.target ? `${device.path}:${device.target}` : device.path)}`;
+    if (!device.optional) return [code(argument)];
+    return [
+      code(`if [ -e ${quote(device.path)} ]; then`),
+      code(`  ${argument}`),
+      code('else'),
+      code(`  note ${quote(`skipping ${device.path}: not present on this host`)}`),
+      code('fi'),
+    ];
+  });
+}
+
+function capabilities(env: Environment): ShellCode[] {
+  return [
+    ...env.capabilities.add.map((c) => code(`${APPEND} --cap-add ${quote(c)}`)),
+    ...env.capabilities.drop.map((c) => code(`${APPEND} --cap-drop ${quote(c)}`)),
+  ];
+}
+
+function network(env: Environment): ShellCode[] {
+  if (!env.network) return [];
+  return [...flag('--network', env.network.name), ...env.network.aliases.flatMap((alias) => flag('--network-alias', alias))];
+}
+
+function resources(env: Environment): ShellCode[] {
+  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
+  return [
+    ...literalFlag('--cpus', cpus),
+    ...literalFlag('--memory', memory),
+    ...literalFlag('--memory-reservation', memoryReservation),
+    ...literalFlag('--shm-size', shmSize),
+    ...literalFlag('--pids-limit', pids),
+  ];
+}
+
+function gpu(env: Environment): ShellCode[] {
+  if (env.gpu.mode === 'off') return [];
+  return [
+    'if [ "$bw_gpu" != off ]; then',
+    '  case $bw_runtime in',
+    `    podman) ${APPEND} --device nvidia.com/gpu=all ;;`,
+    `    docker) ${APPEND} --gpus all ;;`,
+    '  esac',
+    'fi',
+  ].map(code);
+}
+
+function healthcheck(env: Environment): ShellCode[] {
+  const check = env.healthcheck;
+  if (!check) return [];
+  return [
+    ...literalFlag('--health-cmd', check.command),
+    ...literalFlag('--health-interval', check.interval),
+    ...literalFlag('--health-timeout', check.timeout),
+    ...literalFlag('--health-start-period', check.startPeriod),
+    ...literalFlag('--health-retries', check.retries),
+  ];
+}
+
+function labels(env: Environment): ShellCode[] {
+  return env.labels.map(({ name, value }) => code(`${APPEND} --label ${word([{ literal: `${name}=` }, ...value])}`));
+}
+
+function extraArgs(env: Environment): ShellCode[] {
+  return env.extraArgs.length ? [code(`${APPEND} ${env.extraArgs.map(word).join(' ')}`)] : [];
+}
+
+// ---- --help ---------------------------------------------------------------------------
+
+function usage(env: Environment): string {
+  const out: string[] = [];
+  const dispatch = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
+  out.push(`Usage: launch.sh [OPTIONS]${dispatch} [-- ARGS...]`, '');
+  if (env.description) out.push(env.description.trim(), '');
+  out.push(`Runs ${showTemplate(env.image)} with podman or docker.`, '');
+  out.push('Options:');
+  const options: [string, string][] = [
+    ['-h, --help', 'show this help and exit'],
+    ['-n, --dry-run', 'print the runtime command instead of running it'],
+    ['    --runtime NAME', env.runtime ? `podman or docker (default: ${env.runtime})` : 'podman or docker (default: $BOXWRIGHT_RUNTIME, else podman, else docker)'],
+  ];
+  if (env.envFile) options.push(['    --env-file FILE', `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`]);
+  out.push(...table(options));
+  if (env.entrypoints.length) {
+    const chooser = env.entrypointVariable ? `the first argument or $${env.entrypointVariable}` : 'the first argument';
+    const fallback = env.defaultEntrypoint ? `; default: ${env.defaultEntrypoint}` : '';
+    out.push('', `Entrypoints (${chooser}${fallback}):`);
+    out.push(...table(env.entrypoints.map((e) => [e.name, `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`])));
+  }
+  if (env.variables.length) {
+    out.push('', 'Variables (from the environment' + (env.envFile ? ' or the env file' : '') + '):');
+    out.push(
+      ...table(
+        env.variables.map((v) => [
+          v.name,
+          [v.description, v.required ? '(required)' : v.default ? `(default: ${showTemplate(v.default)})` : '', v.export ? '[passed to the container]' : '']
+            .filter(Boolean)
+            .join(' '),
+        ]),
+      ),
+    );
+  }
+  if (env.secrets.length) {
+    out.push('', 'Secrets (passed to the container by name, never on a command line):');
+    out.push(...table(env.secrets.map((s) => [s.name, [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' ')])));
+  }
+  if (env.gpu.mode !== 'off') {
+    const floor = env.gpu.minCuda ? ` with CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : '';
+    out.push('', `GPU: ${env.gpu.mode}${floor}; override with ${env.gpu.variable}=off|auto|required.`);
+  }
+  if (env.ports.length) {
+    out.push('', 'Ports (host -> container):');
+    out.push(...table(env.ports.map((p) => [`${p.hostIp ? `${p.hostIp}:` : ''}${p.host} -> ${p.container}/${p.protocol}`, p.description ?? ''])));
+  }
+  if (env.mounts.length) {
+    out.push('', 'Mounts (host -> container):');
+    out.push(
+      ...table(
+        env.mounts.map((m) => [
+          `${m.type === 'tmpfs' ? 'tmpfs' : m.sourceText ?? ''} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
+          m.description ?? '',
+        ]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+function showTemplate(template: Template): string {
+  return template.map((p) => ('variable' in p ? `\${${p.variable}}` : p.literal.replaceAll('$', '$$'))).join('');
+}
+
+function table(rows: [string, string][]): string[] {
+  const width = Math.min(28, Math.max(...rows.map(([left]) => left.length)));
+  return rows.map(([left, right]) => (right ? `  ${left.padEnd(width)}  ${right}` : `  ${left}`).replace(/\s+$/, ''));
+}
