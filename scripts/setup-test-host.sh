@@ -4,7 +4,7 @@
 # README's test command and .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh posh'
+packages='shellcheck dash busybox yash mksh zsh'
 
 missing=
 for package in $packages; do

@@ -1,0 +1,103 @@
+// Shared test helpers: temporary folders, the shells of the portability matrix, a stub
+// container runtime that records its argv, and running the generator in-process.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../scripts/lib/cli.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The shells every generated script must behave the same in; zsh runs in sh emulation. */
+export const SHELLS: readonly { name: string; argv: string[] }[] = [
+  { name: 'dash', argv: ['dash'] },
+  { name: 'bash', argv: ['bash', '--posix'] },
+  { name: 'busybox', argv: ['busybox', 'sh'] },
+  { name: 'yash', argv: ['yash'] },
+  { name: 'mksh', argv: ['mksh'] },
+  { name: 'zsh', argv: ['zsh', '--emulate', 'sh'] },
+].map(({ name, argv: [command, ...rest] }) => ({ name, argv: [which(command!), ...rest] }));
+
+/** Absolute path of a tool, so that tests may run scripts with a PATH that lacks it. */
+export function which(tool: string): string {
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    const candidate = join(dir, tool);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  throw new Error(`${tool} is not installed: run scripts/setup-test-host.sh`);
+}
+
+export function tempDir(prefix = 'boxwright-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+export function remove(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+/** Runs the generator's CLI in-process and captures what it prints. */
+export async function generate(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/**
+ * A folder for PATH holding stub `podman` and `docker` that write their argv, NUL-separated,
+ * to $BW_ARGV_FILE and exit with $BW_STUB_EXIT (default 0).
+ */
+export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 'docker']): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  for (const name of names) {
+    const path = join(bin, name);
+    writeFileSync(path, `#!/bin/sh\nprintf '%s\\0' "$(basename "$0")" "$@" >"$BW_ARGV_FILE"\nexit "\${BW_STUB_EXIT:-0}"\n`);
+    chmodSync(path, 0o755);
+  }
+  return bin;
+}
+
+/** PATH with only the basics, so that no real podman, docker or nvidia-smi is found. */
+export function isolatedPath(...first: string[]): string {
+  const basics = join(tmpdir(), 'boxwright-basics');
+  mkdirSync(basics, { recursive: true });
+  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env']) {
+    writeFileSync(join(basics, tool), `#!/bin/sh\nexec ${which(tool)} "$@"\n`);
+    chmodSync(join(basics, tool), 0o755);
+  }
+  return [...first, basics].join(':');
+}
+
+export function runScript(
+  shell: { argv: string[] },
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+): SpawnSyncReturns<string> {
+  const [command, ...shellArgs] = shell.argv;
+  return spawnSync(command!, [...shellArgs, script, ...args], {
+    encoding: 'utf8',
+    env: { HOME: '/home/tester', LANG: 'C.UTF-8', ...options.env },
+    cwd: options.cwd,
+    input: options.input ?? '',
+  });
+}
+
+export function readArgv(file: string): string[] {
+  const raw = readFileSync(file, 'utf8');
+  return raw.split('\0').slice(0, -1);
+}
