@@ -1,7 +1,7 @@
 // Shared test helpers: temporary folders, the shells of the portability matrix, a stub
 // container runtime that records its argv, and running the generator in-process.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,8 +76,11 @@ export function isolatedPath(...first: string[]): string {
   const basics = join(tmpdir(), 'boxwright-basics');
   mkdirSync(basics, { recursive: true });
   for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env']) {
-    writeFileSync(join(basics, tool), `#!/bin/sh\nexec ${which(tool)} "$@"\n`);
-    chmodSync(join(basics, tool), 0o755);
+    if (existsSync(join(basics, tool))) continue;
+    // Written aside and renamed: another test process may be running these right now.
+    const temporary = join(basics, `.${tool}.${process.pid}`);
+    writeFileSync(temporary, `#!/bin/sh\nexec ${which(tool)} "$@"\n`, { mode: 0o755 });
+    renameSync(temporary, join(basics, tool));
   }
   return [...first, basics].join(':');
 }

@@ -1,0 +1,79 @@
+// Golden cases: test/cases/<case>.jsonc is a config whose leading comments say what its
+// dry-run command line must and must not contain; test/cases/<case>/ holds the exact files
+// it generates. UPDATE_GOLDEN=1 rewrites those files, to be reviewed in the diff.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, isolatedPath, remove, runScript, SHELLS, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
+
+const CASES = join(import.meta.dirname, 'cases');
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+interface Directives {
+  env: Record<string, string>;
+  args: string[];
+  present: string[][];
+  absent: string[][];
+}
+
+/** Reads `// env NAME=value`, `// args ...`, `// assert-args ...`, `// !assert-args ...`. */
+function directives(text: string): Directives {
+  const found: Directives = { env: {}, args: [], present: [], absent: [] };
+  for (const line of text.split('\n')) {
+    const match = /^\/\/ (!?assert-args|env|args) (.*)$/.exec(line);
+    if (!match) continue;
+    const words = JSON.parse(`[${match[2]}]`) as string[];
+    if (match[1] === 'env') Object.assign(found.env, Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])));
+    else if (match[1] === 'args') found.args.push(...words);
+    else (match[1] === 'assert-args' ? found.present : found.absent).push(words);
+  }
+  return found;
+}
+
+function containsRun(haystack: string[], needle: string[]): boolean {
+  return haystack.some((_, i) => needle.every((word, j) => haystack[i + j] === word));
+}
+
+for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()) {
+  const id = name.replace(/\.jsonc$/, '');
+  test(`golden case ${id}`, async () => {
+    const dir = tempDir();
+    try {
+      const source = readFileSync(join(CASES, name), 'utf8');
+      writeFiles(dir, { [`configs/${name}`]: source });
+      const result = await generate(['--quiet'], dir);
+      assert.is(result.code, 0, result.err);
+      const outDir = join(dir, 'generated', id);
+      const expectedDir = join(CASES, id);
+      for (const file of readdirSync(outDir)) {
+        const actual = readFileSync(join(outDir, file), 'utf8');
+        if (update) {
+          mkdirSync(expectedDir, { recursive: true });
+          writeFileSync(join(expectedDir, file), actual);
+        }
+        assert.ok(existsSync(join(expectedDir, file)), `${id}/${file} has no golden file (run with UPDATE_GOLDEN=1)`);
+        assert.fixture(actual, readFileSync(join(expectedDir, file), 'utf8'), `${id}/${file}`);
+      }
+
+      const wanted = directives(source);
+      const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: join(dir, 'argv'), ...wanted.env };
+      const outputs = SHELLS.map((shell) => runScript(shell, join(outDir, 'launch.sh'), ['--dry-run', ...wanted.args], { env, cwd: dir }));
+      for (const [i, run] of outputs.entries()) {
+        assert.is(run.status, 0, `${SHELLS[i]!.name}: ${run.stderr}`);
+        assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints the same command as dash`);
+      }
+      const dryRun = join(expectedDir, 'dry-run.txt');
+      if (update) writeFileSync(dryRun, outputs[0]!.stdout);
+      assert.fixture(outputs[0]!.stdout, readFileSync(dryRun, 'utf8'), `${id} dry-run`);
+      const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${outputs[0]!.stdout}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+      for (const needle of wanted.present) assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
+      for (const needle of wanted.absent) assert.not.ok(containsRun(argv, needle), `${id}: did not expect ${JSON.stringify(needle)}`);
+    } finally {
+      remove(dir);
+    }
+  });
+}
+
+test.run();
