@@ -18,7 +18,7 @@ export class ProblemList {
   readonly items: Problem[] = [];
   add(location: Location, message: string, hint?: string): void {
     const key = describe({ location, message });
-    if (!this.items.some((p) => describe(p) === key)) this.items.push({ location, message, hint });
+    if (!this.items.some((p) => describe({ location: p.location, message: p.message }) === key)) this.items.push({ location, message, hint });
   }
   get empty(): boolean {
     return this.items.length === 0;
