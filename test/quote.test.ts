@@ -48,6 +48,11 @@ test('quote leaves plain words bare so scripts stay readable', () => {
   assert.is(quote('KEY=value'), 'KEY=value');
 });
 
+test('quote double-quotes text holding $ or a backtick, escaping what is special there', () => {
+  assert.is(quote('$HOME'), '"\\$HOME"');
+  assert.is(quote('a`b"c\\d'), '"a\\`b\\"c\\\\d"');
+});
+
 test('quote wraps everything else in single quotes', () => {
   assert.is(quote(''), "''");
   assert.is(quote('a b'), "'a b'");

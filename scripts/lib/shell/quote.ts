@@ -17,6 +17,9 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function quote(text: string): ShellCode {
   if (SAFE_WORD.test(text) && !text.startsWith('=')) return text as ShellCode;
+  // A $ or ` inside single quotes reads like a mistake (shellcheck SC2016), so such text is
+  // double-quoted with the four characters that are special there escaped.
+  if (/[$`]/.test(text)) return `"${text.replace(/[\\$`"]/g, '\\$&')}"` as ShellCode;
   return `'${text.replaceAll("'", `'\\''`)}'` as ShellCode;
 }
 

@@ -100,13 +100,13 @@ function prepareLines(env: Environment): ShellCode[] {
     lines.push(code(`${mount.create ? 'ensure_directory' : 'require_path'} ${word(mount.source)}`));
   }
   if (env.network?.create) {
-    const name = word(env.network.name);
     lines.push(
       ...[
+        `bw_network=${word(env.network.name)}`,
         'if [ "$bw_dry_run" = true ]; then',
-        `  note "would create network "${name}" if it does not exist"`,
-        `elif ! "$bw_runtime" network inspect ${name} >/dev/null 2>&1; then`,
-        `  "$bw_runtime" network create ${name} >/dev/null`,
+        '  note "would create network $bw_network if it does not exist"',
+        'elif ! "$bw_runtime" network inspect "$bw_network" >/dev/null 2>&1; then',
+        '  "$bw_runtime" network create "$bw_network" >/dev/null',
         'fi',
       ].map(code),
     );

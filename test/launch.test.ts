@@ -1,0 +1,190 @@
+// The generated launch script's behaviour, in every shell of the matrix, against stub
+// runtimes (and a stub nvidia-smi) that record how they were called.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, isolatedPath, readArgv, remove, runScript, SHELLS, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
+
+const CONFIG = {
+  kind: 'environment',
+  image: 'box:1',
+  variables: {
+    PROJECT_ID: { description: 'project', required: true, export: true },
+    REGION: { description: 'region', required: true },
+    STORAGE: { default: '/srv/${PROJECT_ID}' },
+  },
+  secrets: { API_KEY: { required: true }, OPTIONAL_TOKEN: {} },
+  envFile: '.env',
+  gpu: { mode: 'auto', minCuda: '12.9', variable: 'BOX_GPU' },
+  entrypoints: {
+    shell: { command: ['bash', '-l'], args: 'replace' },
+    build: { command: ['/opt/build.sh', '--fast'] },
+  },
+  entrypointVariable: 'BOX_ENTRYPOINT',
+  defaultEntrypoint: 'shell',
+};
+
+interface Context {
+  dir: string;
+  script: string;
+  bin: string;
+  argvFile: string;
+}
+
+const launch = suite<Context>('launch.sh');
+
+launch.before(async (context) => {
+  context.dir = tempDir();
+  writeFiles(context.dir, { 'configs/box.json': JSON.stringify(CONFIG) });
+  const result = await generate(['--quiet'], context.dir);
+  assert.is(result.code, 0, result.err);
+  context.script = join(context.dir, 'generated/box/launch.sh');
+  context.bin = stubRuntimes(context.dir);
+  context.argvFile = join(context.dir, 'argv');
+});
+launch.after(({ dir }) => remove(dir));
+
+function run(context: Context, shell: (typeof SHELLS)[number], args: string[], env: Record<string, string> = {}, path = [context.bin]) {
+  writeFileSync(context.argvFile, '');
+  const result = runScript(shell, context.script, args, {
+    env: { PATH: isolatedPath(...path), BW_ARGV_FILE: context.argvFile, PROJECT_ID: 'p', REGION: 'eu', API_KEY: 'k3y', ...env },
+    cwd: context.dir,
+  });
+  return { ...result, argv: readArgv(context.argvFile) };
+}
+
+/** A stub nvidia-smi printing the header of a driver that supports CUDA `version`, or failing. */
+function stubNvidiaSmi(dir: string, version: string | 'fail'): string {
+  const bin = join(dir, `smi-${version}`);
+  writeFiles(bin, {
+    'nvidia-smi':
+      version === 'fail'
+        ? "#!/bin/sh\necho \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"\nexit 9\n"
+        : `#!/bin/sh\ncat <<'EOF'\n+-----------------------------------------------------------------------------------------+\n| NVIDIA-SMI 575.57.08              Driver Version: 575.57.08      CUDA Version: ${version}     |\n+-----------------------------------------------------------------------------------------+\nEOF\n`,
+  });
+  chmodSync(join(bin, 'nvidia-smi'), 0o755);
+  return bin;
+}
+
+for (const shell of SHELLS) {
+  launch(`${shell.name}: stops before running anything and names every missing setting`, (context) => {
+    const result = run(context, shell, [], { PROJECT_ID: '', REGION: '', API_KEY: '' });
+    assert.is(result.status, 1);
+    assert.match(result.stderr, 'launch.sh: error: missing required settings: PROJECT_ID REGION API_KEY (set them in the environment or .env)');
+    assert.equal(result.argv, []);
+  });
+
+  launch(`${shell.name}: passes secrets by name only and variables with their values`, (context) => {
+    const result = run(context, shell, [], { OPTIONAL_TOKEN: 't0ken' });
+    assert.is(result.status, 0, result.stderr);
+    assert.ok(result.argv.includes('API_KEY') && result.argv.includes('OPTIONAL_TOKEN'));
+    assert.not.ok(result.argv.some((arg) => arg.includes('k3y') || arg.includes('t0ken')), 'no secret value in argv');
+    assert.ok(result.argv.includes('PROJECT_ID=p'));
+    assert.not.ok(run(context, shell, []).argv.includes('OPTIONAL_TOKEN'), 'an unset optional secret is not passed');
+  });
+
+  launch(`${shell.name}: reads the env file as data, with the environment taking precedence`, (context) => {
+    const marker = join(context.dir, 'executed');
+    writeFileSync(
+      join(context.dir, '.env'),
+      `# comment\n\n  export REGION="us east"\nPROJECT_ID='from-file'\nAPI_KEY=$(touch ${marker})\nUNDECLARED=ignored\r\nOPTIONAL_TOKEN=tok\n`,
+    );
+    try {
+      const result = run(context, shell, ['--dry-run'], { PROJECT_ID: 'from-env', REGION: '', API_KEY: '' });
+      assert.is(result.status, 0, result.stderr);
+      assert.match(result.stdout, '--env PROJECT_ID=from-env');
+      assert.match(result.stdout, '--env API_KEY --env OPTIONAL_TOKEN');
+      assert.not.ok(existsSync(marker), 'the env file is never executed');
+      const real = run(context, shell, [], { PROJECT_ID: '', REGION: '', API_KEY: '' });
+      assert.is(real.status, 0, real.stderr);
+      assert.ok(real.argv.includes('PROJECT_ID=from-file'));
+    } finally {
+      writeFileSync(join(context.dir, '.env'), '');
+    }
+  });
+
+  launch(`${shell.name}: rejects a malformed env file line with its number`, (context) => {
+    writeFileSync(join(context.dir, 'bad.env'), 'GOOD=1\nnot a setting\n');
+    const result = run(context, shell, ['--env-file', 'bad.env']);
+    assert.is(result.status, 1);
+    assert.match(result.stderr, 'bad.env:2: expected NAME=value');
+    writeFileSync(join(context.dir, 'bad.env'), 'BAD-NAME=1\n');
+    assert.match(run(context, shell, ['--env-file=bad.env']).stderr, "bad.env:1: 'BAD-NAME' is not a valid variable name");
+  });
+
+  launch(`${shell.name}: chooses the entrypoint by argument, then variable, then default`, (context) => {
+    assert.equal(run(context, shell, []).argv.slice(-3), ['box:1', 'bash', '-l']);
+    assert.equal(run(context, shell, ['--', 'echo', 'a b']).argv.slice(-3), ['box:1', 'echo', 'a b'], 'replace mode');
+    assert.equal(run(context, shell, ['build', '--', '-x', '']).argv.slice(-4), ['/opt/build.sh', '--fast', '-x', '']);
+    assert.equal(run(context, shell, [], { BOX_ENTRYPOINT: 'build' }).argv.slice(-2), ['/opt/build.sh', '--fast']);
+    const unknown = run(context, shell, ['nope']);
+    assert.is(unknown.status, 2);
+    assert.match(unknown.stderr, "unknown entrypoint 'nope' (choose from: shell, build)");
+    assert.match(run(context, shell, ['build', 'extra']).stderr, "unexpected argument 'extra' (arguments for the container go after --)");
+  });
+
+  launch(`${shell.name}: picks the runtime: flag, then BOXWRIGHT_RUNTIME, then podman, then docker`, (context) => {
+    assert.is(run(context, shell, []).argv[0], 'podman');
+    assert.is(run(context, shell, [], { BOXWRIGHT_RUNTIME: 'docker' }).argv[0], 'docker');
+    assert.is(run(context, shell, ['--runtime', 'podman'], { BOXWRIGHT_RUNTIME: 'docker' }).argv[0], 'podman');
+    const onlyDocker = stubRuntimes(join(context.dir, 'docker-only'), ['docker']);
+    assert.is(run(context, shell, [], {}, [onlyDocker]).argv[0], 'docker');
+    const none = run(context, shell, [], {}, []);
+    assert.is(none.status, 1);
+    assert.match(none.stderr, 'no container runtime found: install podman or docker, or pass --runtime');
+    assert.is(run(context, shell, ['--runtime=lxc']).status, 2);
+  });
+
+  launch(`${shell.name}: uses the GPU only when the driver supports the CUDA floor`, (context) => {
+    const gpuArgs = (argv: string[]) => argv.join(' ').includes('--gpus all');
+    const newer = stubNvidiaSmi(context.dir, '13.0');
+    const older = stubNvidiaSmi(context.dir, '12.4');
+    const broken = stubNvidiaSmi(context.dir, 'fail');
+    assert.ok(gpuArgs(run(context, shell, ['--runtime', 'docker'], {}, [context.bin, newer]).argv), 'CUDA 13.0 >= 12.9');
+    const old = run(context, shell, ['--runtime', 'docker'], {}, [context.bin, older]);
+    assert.not.ok(gpuArgs(old.argv));
+    assert.match(old.stderr, 'warning: starting without GPU: the driver supports CUDA 12.4 but 12.9 or newer is needed');
+    const absent = run(context, shell, ['--runtime', 'docker']);
+    assert.is(absent.status, 0);
+    assert.match(absent.stderr, 'starting without GPU: nvidia-smi not found (no NVIDIA driver)');
+    const required = run(context, shell, ['--runtime', 'docker'], { BOX_GPU: 'required' }, [context.bin, broken]);
+    assert.is(required.status, 1);
+    assert.match(required.stderr, "a GPU is required but nvidia-smi failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. (set BOX_GPU=off to start without it)");
+    assert.equal(required.argv, []);
+    const forcedOff = run(context, shell, ['--runtime', 'docker'], { BOX_GPU: 'off' }, [context.bin, newer]);
+    assert.not.ok(gpuArgs(forcedOff.argv));
+    assert.is(forcedOff.stderr, '');
+    assert.is(run(context, shell, [], { BOX_GPU: 'maybe' }).status, 2);
+  });
+
+  launch(`${shell.name}: podman gets the GPU through CDI, and no CDI spec means no GPU`, (context) => {
+    const newer = stubNvidiaSmi(context.dir, '12.9');
+    const result = run(context, shell, [], {}, [context.bin, newer]);
+    const hasSpec = ['/etc/cdi', '/var/run/cdi'].some((dir) => existsSync(dir));
+    if (hasSpec) assert.ok(result.argv.includes('nvidia.com/gpu=all'));
+    else assert.match(result.stderr, 'podman has no CDI spec for the GPU');
+  });
+
+  launch(`${shell.name}: execs the runtime and passes its exit status through`, (context) => {
+    const recorder = join(context.dir, 'pid-bin');
+    writeFiles(recorder, { podman: `#!/bin/sh\necho $$ >"$BW_ARGV_FILE.pid"\nexit 7\n` });
+    chmodSync(join(recorder, 'podman'), 0o755);
+    const result = run(context, shell, [], {}, [recorder]);
+    assert.is(result.status, 7);
+    assert.is(Number(readFileSync(`${context.argvFile}.pid`, 'utf8')), result.pid, 'the runtime replaced the shell');
+  });
+
+  launch(`${shell.name}: --help lists entrypoints, variables and secrets without needing them`, (context) => {
+    const result = run(context, shell, ['--help'], { PROJECT_ID: '', REGION: '', API_KEY: '' });
+    assert.is(result.status, 0);
+    assert.match(result.stdout, 'Usage: launch.sh [OPTIONS] [ENTRYPOINT] [-- ARGS...]');
+    assert.match(result.stdout, /build +\/opt\/build.sh --fast/);
+    assert.match(result.stdout, /STORAGE +\(default: \/srv\/\$\{PROJECT_ID\}\)/);
+    assert.match(result.stdout, /API_KEY +\(required\)/);
+    assert.match(result.stdout, 'GPU: auto with CUDA 12.9 or newer; override with BOX_GPU=off|auto|required.');
+    assert.is(run(context, shell, ['--bogus']).status, 2);
+  });
+}
+
+launch.run();

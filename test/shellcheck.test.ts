@@ -1,0 +1,37 @@
+// Every generated script, in the repository and in the golden cases, is shellcheck-clean
+// as POSIX sh, with no disable directives.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, which } from './helpers.ts';
+
+function scripts(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return scripts(path);
+    return readFileSync(path, 'utf8').startsWith('#!/bin/sh') ? [path] : [];
+  });
+}
+
+const all = [...scripts(join(ROOT, 'generated')), ...scripts(join(ROOT, 'test/cases')), join(ROOT, 'scripts/setup-test-host.sh')];
+
+test('there are generated scripts to check', () => {
+  assert.ok(all.length >= 4, all.join(', '));
+});
+
+for (const path of all) {
+  test(`shellcheck -s sh ${path.slice(ROOT.length)}`, () => {
+    const result = spawnSync(which('shellcheck'), ['-s', 'sh', path], { encoding: 'utf8' });
+    assert.is(result.stdout + result.stderr, '');
+    assert.is(result.status, 0);
+  });
+  if (path.includes('/generated/') || path.includes('/cases/')) {
+    test(`no shellcheck disable directive in ${path.slice(ROOT.length)}`, () => {
+      assert.not.match(readFileSync(path, 'utf8'), 'shellcheck disable');
+    });
+  }
+}
+
+test.run();
