@@ -1,0 +1,98 @@
+#!/usr/bin/env zx
+// Prints the figures the issues set targets for; no test asserts on time (machines here are
+// shared and noisy). Run with `npm run bench`.
+import { register } from 'tsx/esm/api';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+register();
+const { main } = await import('./lib/cli.ts');
+const silent = { out: () => {}, err: (t) => process.stderr.write(t) };
+const root = process.cwd();
+
+async function timed(label, fn, repeat = 5) {
+  const times = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`${label.padEnd(52)} median ${median.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, ${repeat} runs)`);
+  return median;
+}
+
+function syntheticConfigs(dir, count) {
+  mkdirSync(join(dir, 'configs'), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    writeFileSync(
+      join(dir, 'configs', `env${String(i).padStart(5, '0')}.jsonc`),
+      JSON.stringify({
+        kind: 'environment',
+        image: `registry.example/box-${i}:1`,
+        name: `box-${i}-\${PROJECT}`,
+        variables: { PROJECT: { default: `p${i}`, export: true }, ROOT: { default: '/srv' } },
+        secrets: { TOKEN: { required: i % 2 === 0 } },
+        env: { A: 'x', B: "it's ${PROJECT}" },
+        ports: [{ host: 10000 + i, container: 22 }],
+        mounts: [{ source: '${ROOT}/${PROJECT}/data', target: '/data', create: true }, { source: '~/.ssh', target: '/ssh', readOnly: true }],
+        gpu: { mode: 'auto', minCuda: '12.9' },
+        entrypoints: { default: { command: ['bash', '-l'], args: 'replace' }, job: { command: ['/job.sh'] } },
+        defaultEntrypoint: 'default',
+      }),
+    );
+  }
+}
+
+console.log(`boxwright benchmark — node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+
+await timed('generate --check, this repository', () => main(['--check', '--quiet'], root, silent));
+await timed('generate (in memory + compare), repository configs', () => main(['--check', '--quiet'], root, silent));
+
+const perSize = [];
+for (const count of [250, 500, 1000]) {
+  const dir = mkdtempSync(join(tmpdir(), 'boxwright-bench-'));
+  syntheticConfigs(dir, count);
+  const first = await timed(`generate ${count} synthetic environments (cold out dir)`, async () => {
+    rmSync(join(dir, 'generated'), { recursive: true, force: true });
+    await main(['--quiet'], dir, silent);
+  }, 3);
+  await timed(`--check ${count} synthetic environments`, () => main(['--check', '--quiet'], dir, silent), 3);
+  perSize.push([count, first]);
+  rmSync(dir, { recursive: true, force: true });
+}
+const [small, large] = [perSize[0], perSize[perSize.length - 1]];
+console.log(`growth 250 → 1000 configs: ×${(large[1] / small[1]).toFixed(2)} time for ×4 configs (linear ≈ 4; target ≤ 3000 ms for 1000)\n`);
+
+// Launch script overhead: the zephyr launcher until it execs a runtime that is `true`,
+// minus dash starting and exec'ing `true` itself.
+const dir = mkdtempSync(join(tmpdir(), 'boxwright-bench-'));
+mkdirSync(join(dir, 'bin'));
+symlinkSync(['/usr/bin/true', '/bin/true'].find((path) => existsSync(path)), join(dir, 'bin', 'podman'));
+mkdirSync(join(dir, 'infra/default/monorepo_home'), { recursive: true });
+mkdirSync(join(dir, 'infra/default/spack_store'), { recursive: true });
+mkdirSync(join(dir, 'infra/default/bazel_cache'), { recursive: true });
+const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir, ZEPHYR_INFRA: join(dir, 'infra'), ZEPHYR_WORKSPACE: dir, SYGALDRY_GPU: 'off' };
+const loops = 300;
+function loop(command) {
+  const script = `i=0; while [ $i -lt ${loops} ]; do ${command} || exit 1; i=$((i + 1)); done`;
+  const start = process.hrtime.bigint();
+  const result = spawnSync('dash', ['-c', script], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${command} failed`);
+  return Number(process.hrtime.bigint() - start) / 1e6 / loops;
+}
+const samples = [];
+for (let round = 0; round < 5; round++) {
+  const launcher = loop(`dash ${join(root, 'generated/zephyr/launch.sh')} </dev/null`);
+  const baseline = loop(`dash -c 'exec true' </dev/null`);
+  samples.push([launcher, baseline]);
+}
+samples.sort((a, b) => a[0] - a[1] - (b[0] - b[1]));
+const [launcher, baseline] = samples[2];
+console.log(`launch.sh under dash until exec (zephyr, GPU off)        ${launcher.toFixed(2)} ms per run`);
+console.log(`sh -c 'exec true' under dash (baseline)                  ${baseline.toFixed(2)} ms per run`);
+console.log(`launch script's own time before exec                     ${(launcher - baseline).toFixed(2)} ms (target ≤ 5 ms)`);
+rmSync(dir, { recursive: true, force: true });
