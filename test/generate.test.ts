@@ -135,6 +135,13 @@ cli('--only with an unknown name is a usage error with a suggestion', async ({ d
   assert.match(result.err, 'no config named "bx" in configs: did you mean "box"?');
 });
 
+cli('a config file name that is not a plain word is a usage error', async ({ dir }) => {
+  writeFiles(dir, { 'configs/my box.json': BOX });
+  const result = await generate([], dir);
+  assert.is(result.code, EXIT.usage);
+  assert.match(result.err, 'config file name "my box.json" must be letters, digits, ".", "_" or "-"');
+});
+
 cli('--out writes elsewhere', async ({ dir }) => {
   assert.is((await generate(['--out', 'elsewhere', '--quiet'], dir)).code, EXIT.ok);
   assert.ok(existsSync(join(dir, 'elsewhere/box/launch.sh')));

@@ -26,6 +26,7 @@ export interface Compilation {
 export class UsageError extends Error {}
 
 const schemas = new Map<string, CompiledSchema>();
+const CONFIG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function schemaOf(kind: Kind): CompiledSchema {
   let compiled = schemas.get(kind.name);
@@ -38,6 +39,8 @@ export function listConfigs(configsDir: string): Map<string, string> {
   for (const name of readdirSync(configsDir).sort()) {
     if (!/\.jsonc?$/.test(name)) continue;
     const id = basename(name).replace(/\.jsonc?$/, '');
+    // The name becomes a folder in generated/ and a word in scripts and hooks.
+    if (!CONFIG_NAME.test(id)) throw new UsageError(`config file name "${name}" must be letters, digits, ".", "_" or "-"`);
     if (configs.has(id)) throw new UsageError(`two configs are named ${id}: rename one of them`);
     configs.set(id, join(configsDir, name));
   }
