@@ -3,7 +3,7 @@
 // shared and noisy). Run with `npm run bench`.
 import { register } from 'tsx/esm/api';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -96,3 +96,33 @@ console.log(`launch.sh under dash until exec (zephyr, GPU off)        ${launcher
 console.log(`sh -c 'exec true' under dash (baseline)                  ${baseline.toFixed(2)} ms per run`);
 console.log(`launch script's own time before exec                     ${(launcher - baseline).toFixed(2)} ms (target ≤ 5 ms)`);
 rmSync(dir, { recursive: true, force: true });
+
+// The pre-commit hook in a scratch repository holding a copy of this project.
+const repo = mkdtempSync(join(tmpdir(), 'boxwright-bench-repo-'));
+for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'configs', 'generated', 'package.json']) cpSync(join(root, part), join(repo, part), { recursive: true });
+symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
+writeFileSync(join(repo, 'README.md'), 'bench\n');
+writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
+const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+const git = (...args) => spawnSync('git', args, { cwd: repo, env: gitEnv });
+git('init', '-q');
+git('add', '-A');
+git('commit', '-q', '--no-verify', '-m', 'bench');
+const hook = (label, repeat) =>
+  timed(label, () => {
+    const result = spawnSync('sh', ['hooks/pre-commit'], { cwd: repo, env: gitEnv });
+    if (result.status !== 0) throw new Error(`hook failed: ${result.stderr}`);
+  }, repeat);
+writeFileSync(join(repo, 'README.md'), 'bench, changed\n');
+git('add', 'README.md');
+console.log('');
+await hook('pre-commit, nothing relevant staged (fast path)', 21);
+writeFileSync(join(repo, 'configs/zephyr.json'), readFileSync(join(repo, 'configs/zephyr.json'), 'utf8') + '\n');
+git('add', 'configs');
+const slow = await hook('pre-commit, a config staged', 7);
+const check = await timed('npx zx scripts/generate.mjs --check', () => {
+  const result = spawnSync('npx', ['zx', 'scripts/generate.mjs', '--check', '--quiet'], { cwd: repo, env: gitEnv });
+  if (result.status !== 0) throw new Error(`check failed: ${result.stderr}`);
+}, 7);
+console.log(`hook / --check: ×${(slow / check).toFixed(2)} (targets: fast path ≤ 20 ms, full check ≤ ×1.2)`);
+rmSync(repo, { recursive: true, force: true });
