@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, which } from './helpers.ts';
+import { ROOT, SHELLS, which } from './helpers.ts';
 
 function scripts(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,6 +26,13 @@ for (const path of all) {
     const result = spawnSync(which('shellcheck'), ['-s', 'sh', path], { encoding: 'utf8' });
     assert.is(result.stdout + result.stderr, '');
     assert.is(result.status, 0);
+  });
+  test(`${path.slice(ROOT.length)} parses in every shell of the matrix`, () => {
+    for (const shell of SHELLS) {
+      const [command, ...args] = shell.argv;
+      const result = spawnSync(command!, [...args, '-n', path], { encoding: 'utf8' });
+      assert.is(result.status, 0, `${shell.name}: ${result.stderr}`);
+    }
   });
   if (path.includes('/generated/') || path.includes('/cases/')) {
     test(`no shellcheck disable directive in ${path.slice(ROOT.length)}`, () => {

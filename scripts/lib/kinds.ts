@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
+import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderLaunch } from './targets/launch.ts';
+import { renderSupervisord } from './targets/supervisord.ts';
+import { renderWorkspace } from './targets/workspace.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
@@ -28,7 +31,14 @@ export const KINDS: readonly Kind[] = [
     schemaFile: 'environment.schema.json',
     compile(config, { id, source, at, problems }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
-      return environment && [renderLaunch(environment)];
+      if (!environment) return undefined;
+      const { startup, services, workspace } = environment;
+      return [
+        renderLaunch(environment),
+        ...(startup ? [renderEntrypoint(environment, startup)] : []),
+        ...(services.length ? [renderSupervisord(environment)] : []),
+        ...(workspace ? [renderWorkspace(environment, workspace)] : []),
+      ];
     },
   },
 ];

@@ -3,6 +3,7 @@
 import type { Location, ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import { parseTemplate, variablesIn, type Template } from '../template-string.ts';
+import { buildServices, buildStartup, type Service, type ServiceConfig, type Startup, type StartupConfig, type Workspace, type WorkspaceConfig } from './startup.ts';
 
 /** The config as the schema guarantees it (see schemas/environment.schema.json). */
 export interface EnvironmentConfig {
@@ -37,6 +38,9 @@ export interface EnvironmentConfig {
   entrypoints?: Record<string, { description?: string; command: string[]; args?: 'append' | 'replace' }>;
   entrypointVariable?: string;
   defaultEntrypoint?: string;
+  startup?: StartupConfig;
+  services?: Record<string, ServiceConfig>;
+  workspace?: WorkspaceConfig;
 }
 
 export type Runtime = 'podman' | 'docker';
@@ -91,7 +95,14 @@ export interface Environment {
   entrypoints: Entrypoint[];
   entrypointVariable?: string;
   defaultEntrypoint?: string;
+  /** Container-side setup; present when the config has startup, services or a workspace. */
+  startup?: Startup;
+  services: Service[];
+  workspace?: Workspace;
 }
+
+/** Where the launch script mounts generated/<name>/ inside the container. */
+export const CONTAINER_DIR = '/opt/boxwright';
 
 /** Locates a JSON pointer of the merged config (optionally the key itself) in its source. */
 export type Locator = (pointer: string, key?: string) => Location;
@@ -261,7 +272,13 @@ export function buildEnvironment(id: string, source: string, config: Environment
     entrypoints,
     entrypointVariable: config.entrypointVariable,
     defaultEntrypoint: config.defaultEntrypoint,
+    services: [],
   };
+  if (config.startup || config.services || config.workspace) {
+    environment.startup = buildStartup(config.startup ?? {}, secrets.map((s) => s.name), at, problems);
+  }
+  environment.services = buildServices(config.services ?? {}, at, problems);
+  environment.workspace = config.workspace;
   if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;
 }

@@ -2,7 +2,7 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
-import type { Environment, Mount } from '../model/environment.ts';
+import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
 import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
@@ -34,6 +34,7 @@ export function renderLaunch(env: Environment): GeneratedFile {
     },
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
+    script_dir: env.startup !== undefined,
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
     run_lines: runLines(env),
@@ -140,6 +141,7 @@ function runLines(env: Environment): ShellCode[] {
     ...healthcheck(env),
     ...labels(env),
     ...extraArgs(env),
+    ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
     ...entrypoints(env),
   ];
@@ -283,6 +285,15 @@ function healthcheck(env: Environment): ShellCode[] {
 
 function labels(env: Environment): ShellCode[] {
   return env.labels.map(({ name, value }) => code(`${APPEND} --label ${word([{ literal: `${name}=` }, ...value])}`));
+}
+
+function startup(env: Environment): ShellCode[] {
+  // The generated entrypoint and its files come from beside this script, mounted read-only.
+  if (!env.startup) return [];
+  return [
+    code(`${APPEND} --volume "$bw_dir"${quote(`:${CONTAINER_DIR}:ro,z`)}`),
+    code(`${APPEND} --entrypoint ${quote(`${CONTAINER_DIR}/entrypoint.sh`)}`),
+  ];
 }
 
 function extraArgs(env: Environment): ShellCode[] {

@@ -1,0 +1,214 @@
+// What runs inside the container: the startup phases of entrypoint.sh, the supervisord
+// services and the tmux workspace. Built from a validated environment config, with the
+// cross-references the schema cannot check (users, secrets) resolved here.
+import type { ProblemList } from '../problems.ts';
+import { suggestion } from '../problems.ts';
+import type { Locator } from './environment.ts';
+
+export interface StartupConfig {
+  directories?: { path: string; owner?: string; mode?: string }[];
+  users?: Record<string, UserConfig>;
+  credentials?: { user: string; path: string; format: CredentialFormat; secret?: string; values?: Record<string, string>; required?: boolean }[];
+  ssh?: { user: string; from: string; hostKeys?: boolean };
+  permissions?: { path: string; owner?: string; mode?: string; recursive?: boolean }[];
+  hooks?: { description?: string; user?: string; command: string }[];
+  runAs?: string;
+  supervisord?: string;
+}
+
+interface UserConfig {
+  uid: number;
+  gid?: number;
+  group?: string;
+  shell?: string;
+  home?: string;
+  homeMode?: string;
+  groups?: string[];
+  sudo?: Sudo;
+  passwordSecret?: string;
+  canSwitchTo?: string[];
+  description?: string;
+}
+
+export interface ServiceConfig {
+  description?: string;
+  command: string;
+  user?: string;
+  priority?: number;
+  autorestart?: boolean | 'unexpected';
+  startDelay?: number;
+  directory?: string;
+  environment?: Record<string, string>;
+}
+
+export interface WorkspaceConfig {
+  session: string;
+  user?: string;
+  directory?: string;
+  windows: { name: string; command?: string }[];
+}
+
+export type Sudo = 'none' | 'nopasswd' | 'password';
+export type CredentialFormat = 'plain' | 'env' | 'json';
+
+export interface User {
+  name: string;
+  uid: number;
+  gid: number;
+  group: string;
+  shell: string;
+  home: string;
+  homeMode: string;
+  groups: string[];
+  sudo: Sudo;
+  passwordSecret?: string;
+  canSwitchTo: string[];
+  description?: string;
+}
+
+export interface Account {
+  name: string;
+  group: string;
+  home: string;
+}
+
+export interface Credential {
+  owner: Account;
+  path: string; // absolute
+  format: CredentialFormat;
+  entries: { key: string; secret: string }[]; // plain: one entry with key ''
+  required: boolean;
+}
+
+export interface Startup {
+  directories: { path: string; owner?: string; mode?: string }[];
+  users: User[];
+  credentials: Credential[];
+  ssh?: { owner: Account; from: string; hostKeys: boolean };
+  permissions: { path: string; owner?: string; mode?: string; recursive: boolean }[];
+  hooks: { description?: string; user: string; command: string }[];
+  runAs: Account;
+  supervisord: string;
+}
+
+export interface Service {
+  name: string;
+  description?: string;
+  command: string;
+  user: string;
+  priority: number;
+  autorestart: boolean | 'unexpected';
+  startDelay: number;
+  directory?: string;
+  environment: { name: string; value: string }[];
+}
+
+export interface Workspace {
+  session: string;
+  user?: string;
+  directory?: string;
+  windows: { name: string; command?: string }[];
+}
+
+const ROOT: Account = { name: 'root', group: 'root', home: '/root' };
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function buildStartup(config: StartupConfig, secrets: readonly string[], at: Locator, problems: ProblemList): Startup {
+  const users: User[] = Object.entries(config.users ?? {}).map(([name, user]) => ({
+    name,
+    uid: user.uid,
+    gid: user.gid ?? user.uid,
+    group: user.group ?? name,
+    shell: user.shell ?? '/bin/sh',
+    home: user.home ?? `/home/${name}`,
+    homeMode: user.homeMode ?? '0755',
+    groups: user.groups ?? [],
+    sudo: user.sudo ?? 'none',
+    passwordSecret: user.passwordSecret,
+    canSwitchTo: user.canSwitchTo ?? [],
+    description: user.description,
+  }));
+  const names = ['root', ...users.map((u) => u.name)];
+  const account = (name: string, pointer: string): Account => {
+    if (name === 'root') return ROOT;
+    const user = users.find((u) => u.name === name);
+    if (!user) {
+      problems.add(at(pointer), `"${name}" is not a user declared in startup.users`, suggestion(name, names).replace('expected one of', 'declared'));
+      return ROOT;
+    }
+    return { name: user.name, group: user.group, home: user.home };
+  };
+  const secret = (name: string, pointer: string): void => {
+    if (!secrets.includes(name)) problems.add(at(pointer), `"${name}" is not a declared secret`, secrets.length ? suggestion(name, [...secrets]).replace('expected one of', 'declared') : 'declare it under secrets so the launcher passes it in');
+  };
+
+  const seenUids = new Map<number, string>();
+  for (const user of users) {
+    const pointer = `/startup/users/${user.name}`;
+    const other = seenUids.get(user.uid);
+    if (other) problems.add(at(`${pointer}/uid`), `uid ${user.uid} is already used by ${other}`);
+    seenUids.set(user.uid, user.name);
+    for (const [i, target] of user.canSwitchTo.entries()) {
+      if (!users.some((u) => u.name === target)) problems.add(at(`${pointer}/canSwitchTo/${i}`), `"${target}" is not a user declared in startup.users`, suggestion(target, names).replace('expected one of', 'declared'));
+    }
+    if (user.passwordSecret !== undefined) secret(user.passwordSecret, `${pointer}/passwordSecret`);
+    if (user.sudo === 'password' && user.passwordSecret === undefined) problems.add(at(`${pointer}/sudo`), 'sudo "password" needs a passwordSecret to set the password from');
+  }
+
+  const credentials: Credential[] = (config.credentials ?? []).map((credential, i) => {
+    const pointer = `/startup/credentials/${i}`;
+    const owner = account(credential.user, `${pointer}/user`);
+    let entries: { key: string; secret: string }[] = [];
+    if (credential.format === 'plain') {
+      if (credential.secret === undefined || credential.values !== undefined) problems.add(at(pointer), 'a plain credential takes "secret" (and no "values")');
+      else entries = [{ key: '', secret: credential.secret }];
+    } else {
+      if (credential.values === undefined || credential.secret !== undefined || Object.keys(credential.values).length === 0) {
+        problems.add(at(pointer), `a ${credential.format} credential takes "values" (key → secret, at least one)`);
+      }
+      entries = Object.entries(credential.values ?? {}).map(([key, name]) => ({ key, secret: name }));
+      if (credential.format === 'env') {
+        for (const { key } of entries) if (!SHELL_NAME.test(key)) problems.add(at(`${pointer}/values`, key), `"${key}" is not a valid variable name for an env file`);
+      }
+    }
+    entries.forEach((entry) => secret(entry.secret, credential.format === 'plain' ? `${pointer}/secret` : `${pointer}/values/${entry.key}`));
+    const path = credential.path.startsWith('/') ? credential.path : `${owner.home}/${credential.path.replace(/^\.\//, '')}`;
+    if (path.split('/').includes('..')) problems.add(at(`${pointer}/path`), 'a credential path may not contain ".."');
+    return { owner, path, format: credential.format, entries, required: credential.required ?? false };
+  });
+
+  return {
+    directories: config.directories ?? [],
+    users,
+    credentials,
+    ssh: config.ssh && { owner: account(config.ssh.user, '/startup/ssh/user'), from: config.ssh.from, hostKeys: config.ssh.hostKeys ?? false },
+    permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
+    hooks: (config.hooks ?? []).map((hook, i) => ({ description: hook.description, user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name, command: hook.command })),
+    runAs: account(config.runAs ?? 'root', '/startup/runAs'),
+    supervisord: config.supervisord ?? 'supervisord',
+  };
+}
+
+export function buildServices(config: Record<string, ServiceConfig>, at: Locator, problems: ProblemList): Service[] {
+  return Object.entries(config).map(([name, service]) => {
+    // supervisord.conf is line-based: no value may span lines.
+    for (const [field, value] of [['command', service.command], ['directory', service.directory ?? ''], ...Object.entries(service.environment ?? {}).map(([k, v]) => [`environment/${k}`, v])] as const) {
+      if (/[\r\n]/.test(value)) problems.add(at(`/services/${name}/${field}`), 'supervisord.conf cannot hold a line break here');
+    }
+    const environment = Object.entries(service.environment ?? {}).map(([key, value]) => {
+      if (!SHELL_NAME.test(key)) problems.add(at(`/services/${name}/environment`, key), `"${key}" is not a valid environment variable name`);
+      return { name: key, value };
+    });
+    return {
+      name,
+      description: service.description,
+      command: service.command,
+      user: service.user ?? 'root',
+      priority: service.priority ?? 999,
+      autorestart: service.autorestart ?? true,
+      startDelay: service.startDelay ?? 0,
+      directory: service.directory,
+      environment,
+    };
+  });
+}

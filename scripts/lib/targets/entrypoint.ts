@@ -1,0 +1,136 @@
+// The entrypoint target: an Environment's startup phases become generated/<id>/entrypoint.sh,
+// run inside the container. Each phase's lines come from the function named after it.
+import { header } from '../header.ts';
+import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
+import type { Credential, Startup, User } from '../model/startup.ts';
+import type { GeneratedFile } from '../output.ts';
+import { renderTemplate } from '../render.ts';
+import { code, comment, quote, shellName, type ShellCode } from '../shell/quote.ts';
+
+export function renderEntrypoint(env: Environment, startup: Startup): GeneratedFile {
+  const view = {
+    header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
+    has_users: startup.users.length > 0,
+    has_credentials: startup.credentials.length > 0,
+    secret_checks: secretChecks(startup),
+    directories: directories(startup),
+    user_lines: users(startup),
+    credential_lines: credentials(startup),
+    ssh: startup.ssh && {
+      from: quote(startup.ssh.from),
+      dir: quote(`${startup.ssh.owner.home}/.ssh`),
+      owner: quote(`${startup.ssh.owner.name}:${startup.ssh.owner.group}`),
+      host_keys: startup.ssh.hostKeys,
+    },
+    fix_lines: permissions(startup),
+    hook_lines: hooks(startup),
+    run_as: quote(startup.runAs.name),
+    supervisord: env.services.length > 0 && { supervisord: quote(startup.supervisord), conf: quote(`${CONTAINER_DIR}/supervisord.conf`) },
+  };
+  return { path: `${env.id}/entrypoint.sh`, content: renderTemplate('entrypoint.sh.mustache', view), executable: true };
+}
+
+function secretChecks(startup: Startup): ShellCode[] {
+  const required = [...new Set(startup.credentials.filter((c) => c.required).flatMap((c) => c.entries.map((e) => e.secret)))];
+  const passwords = startup.users.flatMap((u) => (u.passwordSecret ? [u.passwordSecret] : []));
+  const names = [...new Set([...required, ...passwords])];
+  if (names.length === 0) return [];
+  return [
+    code('bw_missing='),
+    ...names.map((name) => code(`[ -n "\${${shellName(name)}:-}" ] || bw_missing="$bw_missing ${name}"`)),
+    code('[ -z "$bw_missing" ] || die "missing required secrets:$bw_missing (nothing was changed)"'),
+  ];
+}
+
+function directories(startup: Startup): ShellCode[] {
+  return startup.directories.flatMap((d) => [code(`mkdir -p -- ${quote(d.path)}`), ...(d.mode ? [code(`chmod ${quote(d.mode)} ${quote(d.path)}`)] : [])]);
+}
+
+function users(startup: Startup): ShellCode[] {
+  // Declared groups and users first, with their fixed ids, so that groups created without an
+  // id (supplementary ones) cannot take an id that a declared user needs.
+  const lines: ShellCode[] = startup.users.map((user) => code(`ensure_group ${quote(user.group)} ${user.gid}`));
+  for (const user of startup.users) {
+    if (user.description) lines.push(comment(`${user.name}: ${user.description}`));
+    lines.push(code(`ensure_user ${[user.name, String(user.uid), user.group, user.shell, user.home, user.homeMode].map(quote).join(' ')}`));
+  }
+  for (const user of startup.users) {
+    for (const group of user.groups) lines.push(code(`ensure_group ${quote(group)}`), code(`ensure_member ${quote(user.name)} ${quote(group)}`));
+    if (user.passwordSecret) lines.push(code(`printf '%s:%s\n' ${quote(user.name)} "$${shellName(user.passwordSecret)}" | chpasswd`));
+    lines.push(code(`set_sudo_rules ${[user.name, ...sudoRules(user)].map(quote).join(' ')}`));
+  }
+  return lines;
+}
+
+function sudoRules(user: User): string[] {
+  const rules: string[] = [];
+  if (user.sudo === 'nopasswd') rules.push(`${user.name} ALL=(ALL:ALL) NOPASSWD: ALL`);
+  if (user.sudo === 'password') rules.push(`${user.name} ALL=(ALL:ALL) ALL`);
+  if (user.canSwitchTo.length) rules.push(`${user.name} ALL=(${user.canSwitchTo.join(',')}) NOPASSWD: ALL`);
+  return rules;
+}
+
+function credentials(startup: Startup): ShellCode[] {
+  return startup.credentials.flatMap((credential) => {
+    const secrets = credential.entries.map((e) => e.secret);
+    const present = secrets.map((name) => `[ -n "\${${shellName(name)}+set}" ]`).join(' && ');
+    const write = `write_credential ${[credential.owner.name, credential.owner.group, credential.owner.home, credential.path].map(quote).join(' ')} ${content(credential)}`;
+    // A newline inside a value would start a new line of an env file, so it is refused.
+    const newlineChecks =
+      credential.format === 'env'
+        ? credential.entries.map((e) => code(`case \${${shellName(e.secret)}-} in *"$bw_newline"*) die ${quote(`${e.secret} contains a newline, which ${credential.path} cannot hold`)} ;; esac`))
+        : [];
+    if (credential.required) return [...newlineChecks, code(write)];
+    return [
+      ...newlineChecks,
+      code(`if ${present}; then`),
+      code(`  ${write}`),
+      code('else'),
+      code(`  log ${quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`)}`),
+      code('fi'),
+    ];
+  });
+}
+
+/** The file's content as a shell word; secret values are referenced, never written out. */
+function content(credential: Credential): ShellCode {
+  switch (credential.format) {
+    case 'plain':
+      return code(`"$${shellName(credential.entries[0]!.secret)}"`);
+    case 'env':
+      return code(`"${credential.entries.map((e) => `${shellName(e.key)}=\${${shellName(e.secret)}}\${bw_newline}`).join('')}"`);
+    case 'json':
+      return code(
+        `"{${credential.entries
+          .map((e, i) => `${i ? ', ' : ''}${jsonKey(e.key)}: $(json_string "$${shellName(e.secret)}")`)
+          .join('')}}$bw_newline"`,
+      );
+  }
+}
+
+/** A JSON object key, written inside a double-quoted shell word. */
+function jsonKey(key: string): string {
+  const json = JSON.stringify(key);
+  return json.replace(/[\\$`"]/g, '\\$&');
+}
+
+function permissions(startup: Startup): ShellCode[] {
+  const fixes = [
+    ...startup.directories.filter((d) => d.owner).map((d) => ({ path: d.path, owner: d.owner, mode: undefined, recursive: false })),
+    ...startup.permissions,
+  ];
+  return fixes.flatMap((fix) => {
+    const recursive = fix.recursive ? ' -R' : '';
+    return [
+      ...(fix.owner ? [code(`chown${recursive} ${quote(fix.owner)} ${quote(fix.path)}`)] : []),
+      ...(fix.mode ? [code(`chmod${recursive} ${quote(fix.mode)} ${quote(fix.path)}`)] : []),
+    ];
+  });
+}
+
+function hooks(startup: Startup): ShellCode[] {
+  return startup.hooks.flatMap((hook) => [
+    code(`log ${quote(`hook: ${hook.description ?? hook.command}`)}`),
+    code(`(exec_as ${quote(hook.user)} sh -c ${quote(hook.command)}) || die ${quote(`hook failed: ${hook.description ?? hook.command}`)}`),
+  ]);
+}

@@ -1,0 +1,27 @@
+// The workspace target: a tmux session with named windows, as generated/<id>/workspace.sh.
+import { header } from '../header.ts';
+import type { Environment } from '../model/environment.ts';
+import type { Workspace } from '../model/startup.ts';
+import type { GeneratedFile } from '../output.ts';
+import { renderTemplate } from '../render.ts';
+import { code, quote, type ShellCode } from '../shell/quote.ts';
+
+export function renderWorkspace(env: Environment, workspace: Workspace): GeneratedFile {
+  const view = {
+    header: header(env.source, 'hash', `tmux workspace for ${env.id}`),
+    session: quote(workspace.session),
+    user: workspace.user && quote(workspace.user),
+    window_lines: windows(workspace),
+  };
+  return { path: `${env.id}/workspace.sh`, content: renderTemplate('workspace.sh.mustache', view), executable: true };
+}
+
+function windows(workspace: Workspace): ShellCode[] {
+  const directory = workspace.directory ? ` -c ${quote(workspace.directory)}` : '';
+  return workspace.windows.flatMap((window, i) => {
+    const create = i === 0
+      ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${quote(window.name)}${directory})`
+      : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "$bw_session:" -n ${quote(window.name)}${directory})`;
+    return [code(create), ...(window.command ? [code(`tmux send-keys -t "$bw_window" ${quote(window.command)} Enter`)] : [])];
+  });
+}

@@ -1,0 +1,156 @@
+// End-to-end: generated launch scripts and entrypoints run for real on podman, with the
+// locally built Debian test image. Skipped, saying why, where podman cannot run.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ensureTestImage, podmanAvailable } from './e2e/image.ts';
+import { generate, remove, ROOT, tempDir } from './helpers.ts';
+
+const e2e = suite<{ dir: string; out: string; home: string }>('e2e');
+const unavailable = podmanAvailable();
+const SECRET = 'sk-"e2e"\\secret';
+const PASSWORD = 'pass word 42';
+
+function podman(...args: string[]) {
+  return spawnSync('podman', args, { encoding: 'utf8' });
+}
+
+function launch(context: { out: string; home: string }, config: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync('sh', [join(context.out, config, 'launch.sh'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], HOME: context.home, ...env },
+    cwd: context.home,
+  });
+}
+
+function inContainer(name: string, script: string): string {
+  const result = podman('exec', name, 'sh', '-c', script);
+  assert.is(result.status, 0, result.stderr);
+  return result.stdout;
+}
+
+function waitFor(check: () => boolean, what: string, seconds = 60): void {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (check()) return;
+    spawnSync('sleep', ['1']);
+  }
+  assert.unreachable(`timed out waiting for ${what}`);
+}
+
+function cleanUp() {
+  podman('rm', '-f', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
+  podman('network', 'rm', '-f', 'bw-e2e-net');
+  const volumes = podman('volume', 'ls', '--format', '{{.Name}}').stdout.split('\n').filter((v) => v.startsWith('turbo-flow-unified_'));
+  if (volumes.length) podman('volume', 'rm', '-f', ...volumes);
+}
+
+if (unavailable) {
+  e2e(`end-to-end tests skipped: ${unavailable}`, () => {});
+} else {
+  e2e.before(async (context) => {
+    ensureTestImage();
+    cleanUp();
+    context.dir = tempDir();
+    context.out = join(context.dir, 'generated');
+    context.home = join(context.dir, 'home');
+    mkdirSync(join(context.home, '.ssh'), { recursive: true });
+    writeFileSync(join(context.home, '.ssh/id_ed25519'), 'PRIVATE KEY\n', { mode: 0o644 });
+    writeFileSync(join(context.home, '.ssh/id_ed25519.pub'), 'PUBLIC KEY\n', { mode: 0o644 });
+    const result = await generate(['--configs', join(ROOT, 'test/e2e/configs'), '--out', context.out, '--quiet'], ROOT);
+    assert.is(result.code, 0, result.err);
+  });
+  e2e.after(({ dir }) => {
+    cleanUp();
+    remove(dir);
+  });
+
+  e2e('seed 001 workstation: users, credentials, ssh, supervisord priorities and tmux, for real', (context) => {
+    const started = launch(context, 'workstation', [], { ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: 'https://api.z.ai', DEVUSER_PASSWORD: PASSWORD });
+    assert.is(started.status, 0, started.stderr);
+    const name = 'bw-e2e-workstation';
+    waitFor(() => /tmux-autostart +EXITED/.test(podman('exec', name, 'supervisorctl', 'status').stdout), 'supervisord to start every program');
+
+    const status = podman('exec', name, 'supervisorctl', 'status').stdout;
+    for (const program of ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api']) assert.match(status, new RegExp(`${program} +RUNNING`));
+    const spawned = [...inContainer(name, 'cat /var/log/supervisord.log').matchAll(/spawned: '([^']+)'/g)].map((m) => m[1]);
+    assert.equal(spawned.slice(0, 6), ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api', 'tmux-autostart'], 'started in priority order');
+
+    assert.is(
+      inContainer(name, 'for u in devuser gemini-user openai-user zai-user; do id "$u"; done'),
+      [
+        'uid=1000(devuser) gid=1000(devuser) groups=1000(devuser),29(audio),44(video),1004(wheel),1005(docker)',
+        'uid=1001(gemini-user) gid=1001(gemini-user) groups=1001(gemini-user)',
+        'uid=1002(openai-user) gid=1002(openai-user) groups=1002(openai-user)',
+        'uid=1003(zai-user) gid=1003(zai-user) groups=1003(zai-user)',
+        '',
+      ].join('\n'),
+    );
+    const state = () =>
+      inContainer(
+        name,
+        'stat -c "%a %U:%G %n" /home/devuser /home/gemini-user /home/openai-user /home/zai-user /home/devuser/.config/claude /home/devuser/.config/claude/config.json /home/zai-user/.config/zai/config.json /home/devuser/.ssh /home/devuser/.ssh/id_ed25519 /home/devuser/.ssh/id_ed25519.pub; ls /etc/ssh/ssh_host_*_key; cat /etc/group /etc/sudoers.d/boxwright-*',
+      );
+    const first = state();
+    assert.match(first, '755 devuser:devuser /home/devuser\n700 gemini-user:gemini-user /home/gemini-user');
+    assert.match(first, '700 devuser:devuser /home/devuser/.config/claude\n600 devuser:devuser /home/devuser/.config/claude/config.json\n600 zai-user:zai-user /home/zai-user/.config/zai/config.json');
+    assert.match(first, '700 devuser:devuser /home/devuser/.ssh\n600 devuser:devuser /home/devuser/.ssh/id_ed25519\n600 devuser:devuser /home/devuser/.ssh/id_ed25519.pub');
+    assert.match(first, 'devuser ALL=(gemini-user,openai-user,zai-user) NOPASSWD: ALL');
+    assert.equal(JSON.parse(inContainer(name, 'cat /home/devuser/.config/claude/config.json')), { api_key: SECRET });
+    assert.equal(JSON.parse(inContainer(name, 'cat /home/zai-user/.config/zai/config.json')), { api_key: SECRET, base_url: 'https://api.z.ai' });
+    assert.not.ok(inContainer(name, 'ls -a /home/gemini-user/.config 2>/dev/null || true').includes('gemini'), 'an optional credential without its secret is skipped');
+    assert.match(inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'), ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nentrypoint.sh\nlaunch.sh\nsupervisord.conf\nworkspace.sh');
+    assert.is(
+      inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),
+      'Claude-Main\nClaude-Agent\nServices\nDevelopment\nLogs\nSystem\nVNC-Status\nSSH-Shell\n',
+    );
+    assert.match(inContainer(name, 'sudo -u devuser sudo -n -u gemini-user whoami'), 'gemini-user');
+
+    // Idempotent: three restarts give the same state and no errors.
+    for (let i = 0; i < 3; i++) {
+      assert.is(podman('restart', '-t', '2', name).status, 0);
+      waitFor(() => /sshd +RUNNING/.test(podman('exec', name, 'supervisorctl', 'status').stdout), 'supervisord after a restart');
+      assert.is(state(), first, `state after restart ${i + 1}`);
+    }
+    const logs = podman('logs', name);
+    assert.not.match(logs.stdout + logs.stderr, /entrypoint: \[[a-z]+\] error/);
+
+    // No secret value on the command line the runtime recorded, or in any generated file.
+    const [inspected] = JSON.parse(podman('inspect', name).stdout) as { Path: string; Args: string[]; Config: { Cmd: string[] | null; Entrypoint: string | string[]; CreateCommand: string[] } }[];
+    const commandLine = JSON.stringify([inspected!.Path, inspected!.Args, inspected!.Config.Cmd, inspected!.Config.Entrypoint, inspected!.Config.CreateCommand]);
+    assert.match(commandLine, '"--env","ANTHROPIC_API_KEY"', 'secrets are passed by name');
+    for (const value of [SECRET, JSON.stringify(SECRET).slice(1, -1), PASSWORD]) assert.not.ok(commandLine.includes(value), 'no secret value on the command line');
+    for (const file of readdirSync(join(context.out, 'workstation'))) {
+      const text = readFileSync(join(context.out, 'workstation', file), 'utf8');
+      assert.not.ok(text.includes(SECRET) || text.includes(PASSWORD), file);
+    }
+  });
+
+  e2e('dispatch: entrypoint by argument or variable, arguments intact, exit code passed through', (context) => {
+    const shown = launch(context, 'dispatch', ['show', '--', 'a b', '', '$(x)'], { TOKEN: 't0k' });
+    assert.is(shown.status, 7, shown.stderr);
+    assert.is(shown.stdout, 'worker\n[a b]\n[]\n[$(x)]\nhello, world\n');
+    assert.match(shown.stderr, 'entrypoint: [handover] running sh as worker');
+
+    const state = launch(context, 'dispatch', [], { TOKEN: 'line"two', DISPATCH_ENTRYPOINT: 'state' });
+    assert.is(state.status, 0, state.stderr);
+    assert.match(state.stdout, /^750 worker \/home\/worker\n600 worker \/home\/worker\/\.token\n644 worker \/home\/worker\/hook-ran\nTOKEN=line"two\n$/);
+  });
+
+  e2e('a missing required secret stops the entrypoint before any change', (context) => {
+    const failed = spawnSync('podman', ['run', '--rm', '-v', `${join(context.out, 'dispatch')}:/opt/boxwright:ro`, '--entrypoint', '/opt/boxwright/entrypoint.sh', 'localhost/boxwright-test:bookworm', 'sh', '-c', 'exit 0'], { encoding: 'utf8' });
+    assert.is(failed.status, 1);
+    assert.match(failed.stderr, 'entrypoint: [secrets] error: missing required secrets: TOKEN (nothing was changed)');
+    assert.not.match(failed.stderr, 'creating');
+  });
+
+  e2e('the launcher itself refuses to start without a required secret', (context) => {
+    const result = launch(context, 'dispatch', []);
+    assert.is(result.status, 1);
+    assert.match(result.stderr, 'missing required settings: TOKEN');
+  });
+}
+
+e2e.run();
