@@ -63,7 +63,7 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   const outDir = resolve(cwd, options.out);
   let compilation;
   try {
-    compilation = compileConfigs({ cwd, configsDir: resolve(cwd, options.configs), only: options.only });
+    compilation = compileConfigs({ cwd, configsDir: resolve(cwd, options.configs), outDir, only: options.only });
   } catch (error) {
     if (error instanceof UsageError) {
       streams.err(`generate: ${error.message}\n`);

@@ -13,6 +13,8 @@ import { compileSchema, validateLocated, type CompiledSchema } from './validate.
 export interface CompileOptions {
   cwd: string;
   configsDir: string;
+  /** Where the files will be written; scripts that refer to the repository need the path. */
+  outDir?: string;
   only?: readonly string[];
 }
 
@@ -57,13 +59,14 @@ export function compileConfigs(options: CompileOptions): Compilation {
   const parsed = new Map<string, Located | null>();
   const files: GeneratedFile[] = [];
   for (const id of ids) {
-    const produced = compileOne(id, all.get(id)!, options.cwd, problems, parsed);
+    const root = relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd).split(sep).join('/') || '.';
+    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed);
     if (produced) files.push(...produced);
   }
   return { problems: problems.items, files: problems.empty ? files : [], ids };
 }
 
-function compileOne(id: string, path: string, cwd: string, problems: ProblemList, parsed: Map<string, Located | null>): GeneratedFile[] | undefined {
+function compileOne(id: string, path: string, cwd: string, root: string, problems: ProblemList, parsed: Map<string, Located | null>): GeneratedFile[] | undefined {
   // The kind picks the schema and with it the merge rules, so find it before merging.
   const probe = loadConfig(path, cwd, () => 'replace', problems, parsed);
   if (!probe) return undefined;
@@ -83,7 +86,7 @@ function compileOne(id: string, path: string, cwd: string, problems: ProblemList
   if (!valid) return undefined;
 
   const source = relative(cwd, path).split(sep).join('/');
-  return kind.compile(toPlain(loaded.merged), { id, source, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
+  return kind.compile(toPlain(loaded.merged), { id, source, root, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
 }
 
 function kindOf(config: Located, problems: ProblemList): Kind | undefined {

@@ -1,9 +1,11 @@
 // The config kinds boxwright knows: for each, its schema, how a validated config becomes a
 // model, and the targets that render that model into files.
 import { fileURLToPath } from 'node:url';
+import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
+import { renderCatalog } from './targets/catalog.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { renderSupervisord } from './targets/supervisord.ts';
@@ -16,6 +18,8 @@ export interface ConfigContext {
   source: string; // the config path as shown in generated headers
   at: Locator;
   problems: ProblemList;
+  /** The repository root as seen from this config's output folder, e.g. ../.. */
+  root: string;
 }
 
 export interface Kind {
@@ -39,6 +43,14 @@ export const KINDS: readonly Kind[] = [
         ...(services.length ? [renderSupervisord(environment)] : []),
         ...(workspace ? [renderWorkspace(environment, workspace)] : []),
       ];
+    },
+  },
+  {
+    name: 'catalog',
+    schemaFile: 'catalog.schema.json',
+    compile(config, { id, source, at, problems, root }) {
+      const catalog = buildCatalog(id, source, config as CatalogConfig, at, problems);
+      return catalog && renderCatalog(catalog, root);
     },
   },
 ];

@@ -9,6 +9,14 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.me
 
 const cache = new Map<string, string>();
 
+/** Partials live in templates/partials/ and are named by file, e.g. `<%> common.sh %>`. */
+function partial(name: string): string {
+  const key = `partials/${name}.mustache`;
+  let text = cache.get(key);
+  if (text === undefined) cache.set(key, (text = readFileSync(TEMPLATES_DIR + key, 'utf8')));
+  return text;
+}
+
 export function renderTemplate(name: string, view: object): string {
   let template = cache.get(name);
   if (template === undefined) {
@@ -16,7 +24,7 @@ export function renderTemplate(name: string, view: object): string {
     Mustache.parse(template);
     cache.set(name, template);
   }
-  const text = Mustache.render(template, view, {}, { escape: (value: string) => value });
+  const text = Mustache.render(template, view, partial, { escape: (value: string) => value });
   // Only the end is normalised: anything inside could be part of a quoted config value.
   return text.endsWith('\n') ? text : text + '\n';
 }

@@ -8,7 +8,8 @@ export type ShellCode = string & { readonly __shellCode: unique symbol };
 export type WordPart = { literal: string } | { variable: string };
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A variable name, or a positional parameter $1..$9.
+const SHELL_NAME = /^([A-Za-z_][A-Za-z0-9_]*|[1-9])$/;
 
 /**
  * Quotes `text` as one shell word that every POSIX shell reads back byte for byte.

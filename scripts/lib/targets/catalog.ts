@@ -1,0 +1,165 @@
+// The catalog target: a Catalog becomes generated/<id>/build.sh (base → flavors → add-on
+// layers) and generated/<id>/launch.sh (runs a tier × flavor × add-ons combination). The
+// rules' messages come from model/catalog.ts, so scripts and generator say the same thing.
+import { header } from '../header.ts';
+import { baseImage, MESSAGES, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
+import type { GeneratedFile } from '../output.ts';
+import { renderTemplate } from '../render.ts';
+import { code, heredoc, quote, word, type ShellCode, type WordPart } from '../shell/quote.ts';
+
+export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
+  const rules = rulesView(catalog);
+  const build = {
+    ...rules,
+    header: header(catalog.source, 'hash', `Image build script for ${catalog.id}`),
+    usage: `  ${heredoc(buildUsage(catalog))}`,
+    base_image: quote(baseImage(catalog)),
+    base_context: quote(catalog.base.build.context),
+    base_containerfile: quote(catalog.base.build.containerfile),
+    root: quote(root),
+    top_tier: quote(catalog.tiers[catalog.tiers.length - 1]!.id),
+    flavor_order: catalog.flavors.map((f) => quote(f.id)).join(' '),
+    flavor_build_cases: catalog.flavors.map((f) =>
+      code(`${quote(f.id)}) bw_parent_flavor=${f.from ? quote(f.from) : "''"} bw_context=${quote(f.build.context)} bw_containerfile=${quote(f.build.containerfile)} ;;`),
+    ),
+    addon_build_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_context=${quote(a.build.context)} bw_containerfile=${quote(a.build.containerfile)} ;;`)),
+  };
+  const launch = {
+    ...rules,
+    header: header(catalog.source, 'hash', `Launch script for ${catalog.id}`),
+    usage: `  ${heredoc(launchUsage(catalog))}`,
+    runtime: catalog.runtime,
+    preset_cases: catalog.presets.map((p) => code(`${quote(p.id)}) bw_preset_tier=${quote(p.tier)} bw_preset_flavor=${quote(p.flavor)} bw_preset_addons=${quote(p.addons.join(','))} ;;`)),
+    unknown_preset: message(MESSAGES.unknownPreset, { preset: '1', choices: catalog.presets.map((p) => p.id).join(', ') || '(none)' }),
+    tier_resource_cases: catalog.tiers.map((t) => code(`${quote(t.id)}) bw_cpu=${t.cpuMilli} bw_memory=${t.memoryMi} bw_reservation=${t.reservationMi ?? "''"} ;;`)),
+    addon_resource_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_extra_cpu=${a.extraCpuMilli} bw_extra_memory=${a.extraMemoryMi} bw_addon_gpu=${a.gpu} ;;`)),
+    default_tier: quote(catalog.tiers.find((t) => t.default)!.id),
+    default_flavor: quote(catalog.flavors.find((f) => f.default)!.id),
+    base_lines: [
+      ...catalog.base.ports.map((port) => code(`set -- "$@" --publish ${port}:${port}`)),
+      ...catalog.base.env.map((e) => code(`set -- "$@" --env ${quote(`${e.name}=${e.value}`)}`)),
+    ],
+    addon_run_cases: catalog.addons.map((addon) => {
+      const args = [...addon.ports.map((port) => `--publish ${port}:${port}`), ...addon.env.map((e) => `--env ${quote(`${e.name}=${e.value}`)}`)];
+      return code(args.length ? `${quote(addon.id)}) set -- "$@" ${args.join(' ')} ;;` : `${quote(addon.id)}) ;;`);
+    }),
+  };
+  return [
+    { path: `${catalog.id}/build.sh`, content: renderTemplate('catalog-build.sh.mustache', build), executable: true },
+    { path: `${catalog.id}/launch.sh`, content: renderTemplate('catalog-launch.sh.mustache', launch), executable: true },
+  ];
+}
+
+/** A message as a shell word, with {name} filled from the shell variable given for it. */
+function message(template: string, variables: Record<string, string>): ShellCode {
+  const parts: WordPart[] = [];
+  let rest = template;
+  for (let match = /\{(\w+)\}/.exec(rest); match; match = /\{(\w+)\}/.exec(rest)) {
+    parts.push({ literal: rest.slice(0, match.index) });
+    const value = variables[match[1]!]!;
+    parts.push(/^[1-9]$/.test(value) || /^bw_/.test(value) ? { variable: value } : { literal: value });
+    rest = rest.slice(match.index + match[0].length);
+  }
+  parts.push({ literal: rest });
+  return word(parts);
+}
+
+function rulesView(catalog: Catalog) {
+  const tierIds = catalog.tiers.map((t) => t.id).join(', ');
+  const addonIds = catalog.addons.map((a) => a.id).join(', ');
+  const plain = catalog.addons.filter((a) => !a.requiresTier);
+  const rank = (tier: string) => catalog.tiers.find((t) => t.id === tier)!.rank;
+  const pairs = catalog.addons.flatMap((a, i) => catalog.addons.slice(i + 1).filter((b) => a.incompatibleWith.includes(b.id)).map((b) => [a, b] as const));
+  return {
+    tier_rank_cases: catalog.tiers.map((t) => code(`${quote(t.id)}) bw_rank=${t.rank} ;;`)),
+    unknown_tier: message(MESSAGES.unknownTier, { tier: '1', choices: tierIds }),
+    flavor_pattern: catalog.flavors.map((f) => quote(f.id)).join(' | '),
+    unknown_flavor: message(MESSAGES.unknownFlavor, { flavor: '1', choices: catalog.flavors.map((f) => f.id).join(', ') }),
+    addon_suffix_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_suffix=${quote(a.suffix)} ;;`)),
+    repeated_addon: message(MESSAGES.repeatedAddon, { addon: 'bw_addon' }),
+    requirement_cases: [
+      ...catalog.addons
+        .filter((a) => a.requiresTier)
+        .map((a) => code(`${quote(a.id)}) [ "$bw_tier_rank" -ge ${rank(a.requiresTier!)} ] || fail ${message(MESSAGES.tierTooLow, { addon: a.id, needed: a.requiresTier!, tier: '1' })} ;;`)),
+      ...(plain.length ? [code(`${plain.map((a) => quote(a.id)).join(' | ')}) ;;`)] : []),
+    ],
+    unknown_addon: message(MESSAGES.unknownAddon, { addon: 'bw_addon', choices: addonIds || '(none)' }),
+    incompatibility_checks: pairs.map(([a, b]) =>
+      code(`case $bw_seen in *' ${a.id} '*) case $bw_seen in *' ${b.id} '*) fail ${message(MESSAGES.incompatible, { addon: a.id, other: b.id })} ;; *) ;; esac ;; *) ;; esac`),
+    ),
+    addon_order: catalog.addons.length ? catalog.addons.map((a) => quote(a.id)).join(' ') : "''",
+    image_stem: quote(`${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${catalog.prefix}-`),
+    version: quote(catalog.version),
+  };
+}
+
+function price(cents: number | undefined): string {
+  if (cents === undefined) return '';
+  if (cents === 0) return 'Free';
+  return `$${cents % 100 === 0 ? cents / 100 : (cents / 100).toFixed(2)}/month`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd());
+}
+
+function catalogTables(catalog: Catalog): string[] {
+  const out = ['Tiers (ascending):'];
+  out.push(...table([['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''], ...catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? '(default)' : ''])]));
+  out.push('', 'Flavors:');
+  out.push(...table([['ID', 'NAME', 'LANGUAGES', 'SIZE', ''], ...catalog.flavors.map((f) => [f.id, f.name, f.languages.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? '(default)' : ''])]));
+  if (catalog.addons.length) {
+    out.push('', 'Add-ons:');
+    out.push(
+      ...table([
+        ['ID', 'SUFFIX', '+CPU', '+MEMORY', 'PORTS', 'NEEDS TIER', 'NOT WITH', 'PRICE'],
+        ...catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier ?? '', a.incompatibleWith.join(', '), price(a.priceCents)]),
+      ]),
+    );
+  }
+  return out;
+}
+
+function buildUsage(catalog: Catalog): string {
+  return [
+    'Usage: build.sh [--dry-run] [--runtime podman|docker] COMMAND',
+    '',
+    'Builds the images of this catalog, each on its parent (passed as --build-arg BASE_IMAGE).',
+    '',
+    'Commands:',
+    `  base                      build ${baseImage(catalog)}`,
+    '  flavor NAME               build a flavor (and whatever it stands on that is missing)',
+    '  combo FLAVOR ADDON,...    build what is missing of a flavor with add-ons, one layer per add-on',
+    '  all                       build the base and every flavor',
+    '',
+    ...catalogTables(catalog),
+  ].join('\n');
+}
+
+function launchUsage(catalog: Catalog): string {
+  const lines = [
+    'Usage: launch.sh [OPTIONS] [-- ARGS...]',
+    '',
+    ...(catalog.description ? [catalog.description.trim(), ''] : []),
+    'Runs the image of a tier × flavor × add-ons combination with the resources they add up to.',
+    '',
+    'Options:',
+    '  --tier ID           resource tier',
+    '  --flavor ID         language flavor',
+    '  --addons A,B        add-ons',
+    '  --preset ID         a named combination (the options above override it)',
+    '  --name NAME         container name',
+    '  --runtime NAME      podman or docker',
+    '  -n, --dry-run       print the runtime command instead of running it',
+    '  -h, --help          show this help and exit',
+    '',
+    ...catalogTables(catalog),
+  ];
+  if (catalog.presets.length) {
+    lines.push('', 'Presets:');
+    lines.push(...table(catalog.presets.map((p) => [p.id, `${p.tier} + ${p.flavor}${p.addons.length ? ` + ${p.addons.join(', ')}` : ''}`, p.description ?? ''])));
+  }
+  return lines.join('\n');
+}
+
