@@ -42,6 +42,7 @@ function waitFor(check: () => boolean, what: string, seconds = 60): void {
 
 function cleanUp() {
   podman('rm', '-f', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
+  podman('rmi', '-f', 'bw-e2e-plain-m-x:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-x:1', 'bw-e2e-plain:1', 'bw-e2e-base:1');
   podman('network', 'rm', '-f', 'bw-e2e-net');
   const volumes = podman('volume', 'ls', '--format', '{{.Name}}').stdout.split('\n').filter((v) => v.startsWith('turbo-flow-unified_'));
   if (volumes.length) podman('volume', 'rm', '-f', ...volumes);
@@ -144,6 +145,25 @@ if (unavailable) {
     assert.is(failed.status, 1);
     assert.match(failed.stderr, 'entrypoint: [secrets] error: missing required secrets: TOKEN (nothing was changed)');
     assert.not.match(failed.stderr, 'creating');
+  });
+
+  e2e('catalog: build.sh builds base → flavor → add-on layers with podman, only what is missing', (context) => {
+    const build = (...args: string[]) => spawnSync('sh', [join(context.out, 'catalog', 'build.sh'), ...args], { encoding: 'utf8' });
+    const built = build('combo', 'plain', 'more,extra');
+    assert.is(built.status, 0, built.stderr);
+    for (const image of ['bw-e2e-base:1', 'bw-e2e-plain:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-m-x:1']) {
+      assert.is(podman('image', 'exists', image).status, 0, `${image} was built`);
+    }
+    assert.is(podman('run', '--rm', 'bw-e2e-plain-m-x:1', 'cat', '/layers').stdout, 'base\nflavor\nmore\nextra\n');
+    assert.is(build('--dry-run', 'combo', 'plain', 'extra,more').stdout, '', 'nothing is missing, so nothing is built');
+    assert.match(build('--dry-run', 'combo', 'plain', 'extra').stdout, /build --tag bw-e2e-plain-x:1 --build-arg BASE_IMAGE=bw-e2e-plain:1 /);
+
+    const run = spawnSync('sh', [join(context.out, 'catalog', 'launch.sh'), '--tier', 'large', '--addons', 'extra,more', '--', 'sh', '-c', 'cat /layers; echo "$FROM_BASE $EXTRA"'], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    assert.is(run.stdout, 'base\nflavor\nmore\nextra\nyes 1\n');
+    const refused = spawnSync('sh', [join(context.out, 'catalog', 'launch.sh'), '--addons', 'more'], { encoding: 'utf8' });
+    assert.is(refused.status, 2);
+    assert.is(refused.stderr, 'launch.sh: add-on "more" needs tier "large" or higher, not "small"\n');
   });
 
   e2e('the launcher itself refuses to start without a required secret', (context) => {

@@ -195,8 +195,9 @@ export function buildCatalog(id: string, source: string, config: CatalogConfig, 
   for (const [presetId, preset] of Object.entries(config.presets ?? {})) {
     const pointer = `/presets/${presetId}`;
     const chosen = { id: presetId, description: preset.description, tier: preset.tier ?? defaultTier, flavor: preset.flavor, addons: preset.addons ?? [] };
-    for (const text of combinationProblems(catalog, chosen.tier, chosen.flavor, chosen.addons)) problems.add(at(pointer), text);
-    if (preset.image !== undefined && problems.items.length === before) {
+    const refused = combinationProblems(catalog, chosen.tier, chosen.flavor, chosen.addons);
+    for (const text of refused) problems.add(at(pointer), text);
+    if (preset.image !== undefined && refused.length === 0) {
       const expected = imageName(catalog, chosen.flavor, chosen.addons);
       if (expected !== preset.image) problems.add(at(`${pointer}/image`), `this combination is named "${expected}", not "${preset.image}"`);
     }
