@@ -1,11 +1,11 @@
 #!/bin/sh
 # Installs and configures what the test suite needs on Debian: shellcheck and the shells of
-# the portability matrix, and podman (with runc and debootstrap) for the end-to-end tests.
+# the portability matrix, and podman (with runc, debootstrap and CNI DNS) for the end-to-end tests.
 # Idempotent and quick when everything is already there, so the README's test command and
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh python3 podman runc debootstrap'
+packages='shellcheck dash busybox yash mksh zsh python3 podman runc debootstrap golang-github-containernetworking-plugin-dnsname'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2

@@ -43,7 +43,8 @@ function waitFor(check: () => boolean, what: string, seconds = 60): void {
 function cleanUp() {
   podman('rm', '-f', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
   podman('rmi', '-f', 'bw-e2e-plain-m-x:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-x:1', 'bw-e2e-plain:1', 'bw-e2e-base:1');
-  podman('network', 'rm', '-f', 'bw-e2e-net');
+  podman('rm', '-f', '-t', '0', 'bw-e2e-stack-api', 'bw-e2e-stack-web');
+  podman('network', 'rm', '-f', 'bw-e2e-net', 'bw-e2e-stack-net');
   const volumes = podman('volume', 'ls', '--format', '{{.Name}}').stdout.split('\n').filter((v) => v.startsWith('turbo-flow-unified_'));
   if (volumes.length) podman('volume', 'rm', '-f', ...volumes);
 }
@@ -164,6 +165,26 @@ if (unavailable) {
     const refused = spawnSync('sh', [join(context.out, 'catalog', 'launch.sh'), '--addons', 'more'], { encoding: 'utf8' });
     assert.is(refused.status, 2);
     assert.is(refused.stderr, 'launch.sh: add-on "more" needs tier "large" or higher, not "small"\n');
+  });
+
+  e2e('stack: up starts the mode\'s members on a shared network with DNS, idempotently; down removes them', (context) => {
+    const stack = (...args: string[]) => spawnSync('sh', [join(context.out, 'stack', 'stack.sh'), ...args], { encoding: 'utf8' });
+    assert.is(stack('up').status, 0);
+    const again = stack('up');
+    assert.is(again.status, 0, again.stderr);
+    assert.match(again.stderr, 'web: already running');
+    assert.match(stack('status').stdout, /api +bw-e2e-stack-api +missing +no .*\nweb +bw-e2e-stack-web +running +yes +localhost\/boxwright-test:bookworm/);
+    assert.is(inContainer('bw-e2e-stack-web', 'echo "$API_URL"'), 'http://localhost:9600\n');
+
+    assert.is(stack('down').status, 0);
+    const duo = stack('--mode', 'duo', 'up');
+    assert.is(duo.status, 0, duo.stderr);
+    assert.is(inContainer('bw-e2e-stack-web', 'echo "$API_URL"'), 'http://bw-e2e-stack-api:9600\n');
+    assert.match(inContainer('bw-e2e-stack-web', 'getent hosts bw-e2e-stack-api api.stack.local'), /^10\.89\.77\.\d+ +bw-e2e-stack-api.*\n10\.89\.77\.\d+ +api\.stack\.local\n$/);
+    const down = stack('down');
+    assert.is(down.stderr, 'stack.sh: web: stopping and removing bw-e2e-stack-web\nstack.sh: api: stopping and removing bw-e2e-stack-api\n', 'reverse order');
+    assert.match(stack('--mode', 'duo', 'status').stdout, /api +bw-e2e-stack-api +missing +yes/);
+    assert.match(stack('logs', 'nope').stderr, "unknown member 'nope' (choose from: api, web)");
   });
 
   e2e('the launcher itself refuses to start without a required secret', (context) => {

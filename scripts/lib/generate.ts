@@ -6,6 +6,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { KINDS, SCHEMAS_DIR, type Kind } from './kinds.ts';
 import { loadConfig } from './load.ts';
 import { locate, toPlain, type Located } from './located.ts';
+import type { ConfigLookup } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
 import { ProblemList, suggestion, type Problem } from './problems.ts';
 import { compileSchema, validateLocated, type CompiledSchema } from './validate.ts';
@@ -58,15 +59,44 @@ export function compileConfigs(options: CompileOptions): Compilation {
   const problems = new ProblemList();
   const parsed = new Map<string, Located | null>();
   const files: GeneratedFile[] = [];
+  const lookup = lookupIn(all, options.cwd, parsed);
   for (const id of ids) {
     const root = relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd).split(sep).join('/') || '.';
-    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed);
+    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed, lookup, [...all.keys()]);
     if (produced) files.push(...produced);
   }
   return { problems: problems.items, files: problems.empty ? files : [], ids };
 }
 
-function compileOne(id: string, path: string, cwd: string, root: string, problems: ProblemList, parsed: Map<string, Located | null>): GeneratedFile[] | undefined {
+/**
+ * Another config by name, merged and checked against its kind's schema, for kinds that
+ * refer to other configs. Its own problems are reported when it is compiled itself.
+ */
+function lookupIn(all: Map<string, string>, cwd: string, parsed: Map<string, Located | null>): ConfigLookup {
+  return (name) => {
+    const path = all.get(name);
+    if (!path) return undefined;
+    const quiet = new ProblemList();
+    const probe = loadConfig(path, cwd, () => 'replace', quiet, parsed);
+    const kind = probe && kindOf(probe.merged, quiet);
+    if (!probe || !kind) return { kind: 'invalid', config: undefined, valid: false };
+    const schema = schemaOf(kind);
+    const loaded = loadConfig(path, cwd, schema.ruleAt, quiet, parsed)!;
+    const valid = validateLocated(schema, loaded.merged, quiet) && quiet.empty;
+    return { kind: kind.name, config: toPlain(loaded.merged), valid };
+  };
+}
+
+function compileOne(
+  id: string,
+  path: string,
+  cwd: string,
+  root: string,
+  problems: ProblemList,
+  parsed: Map<string, Located | null>,
+  lookup: ConfigLookup,
+  configNames: string[],
+): GeneratedFile[] | undefined {
   // The kind picks the schema and with it the merge rules, so find it before merging.
   const probe = loadConfig(path, cwd, () => 'replace', problems, parsed);
   if (!probe) return undefined;
@@ -86,7 +116,7 @@ function compileOne(id: string, path: string, cwd: string, root: string, problem
   if (!valid) return undefined;
 
   const source = relative(cwd, path).split(sep).join('/');
-  return kind.compile(toPlain(loaded.merged), { id, source, root, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
+  return kind.compile(toPlain(loaded.merged), { id, source, root, lookup, configNames, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
 }
 
 function kindOf(config: Located, problems: ProblemList): Kind | undefined {

@@ -3,11 +3,13 @@
 import { fileURLToPath } from 'node:url';
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
+import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderLaunch } from './targets/launch.ts';
+import { renderStack } from './targets/stack.ts';
 import { renderSupervisord } from './targets/supervisord.ts';
 import { renderWorkspace } from './targets/workspace.ts';
 
@@ -20,6 +22,9 @@ export interface ConfigContext {
   problems: ProblemList;
   /** The repository root as seen from this config's output folder, e.g. ../.. */
   root: string;
+  /** Other configs of the same folder, for kinds that refer to them. */
+  lookup: ConfigLookup;
+  configNames: readonly string[];
 }
 
 export interface Kind {
@@ -51,6 +56,14 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems, root }) {
       const catalog = buildCatalog(id, source, config as CatalogConfig, at, problems);
       return catalog && renderCatalog(catalog, root);
+    },
+  },
+  {
+    name: 'stack',
+    schemaFile: 'stack.schema.json',
+    compile(config, { id, source, at, problems, root, lookup, configNames }) {
+      const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
+      return stack && [renderStack(stack, root)];
     },
   },
 ];

@@ -1,0 +1,116 @@
+// The Stack model: environments that run together on one network (seed 000). Members are
+// other environment configs; the checks here are the ones that span configs.
+import type { ProblemList } from '../problems.ts';
+import { suggestion } from '../problems.ts';
+import type { EnvironmentConfig, Locator } from './environment.ts';
+
+export interface StackConfig {
+  description?: string;
+  runtime?: 'podman' | 'docker';
+  network: { name: string; subnet?: string };
+  members: Record<string, { config: string; description?: string; build?: { context: string; containerfile?: string } }>;
+  modes?: Record<string, { description?: string; default?: boolean; members: string[]; variables?: Record<string, string> }>;
+}
+
+export interface Member {
+  id: string;
+  config: string;
+  description?: string;
+  container: string;
+  image: string;
+  build?: { context: string; containerfile: string };
+}
+
+export interface Mode {
+  id: string;
+  description?: string;
+  default: boolean;
+  members: string[];
+  variables: { name: string; value: string }[];
+}
+
+export interface Stack {
+  id: string;
+  source: string;
+  description?: string;
+  runtime?: 'podman' | 'docker';
+  network: { name: string; subnet?: string };
+  members: Member[];
+  modes: Mode[];
+}
+
+/** Another config of the repository, as validated plain data; undefined when there is none. */
+export type ConfigLookup = (name: string) => { kind: string; config: unknown; valid: boolean } | undefined;
+
+const LITERAL = /^[^$]*$/;
+
+export function buildStack(id: string, source: string, config: StackConfig, at: Locator, problems: ProblemList, lookup: ConfigLookup, configNames: readonly string[]): Stack | undefined {
+  const before = problems.items.length;
+  const declared = new Map<string, Set<string>>();
+  const members: Member[] = [];
+  for (const [memberId, member] of Object.entries(config.members)) {
+    const pointer = `/members/${memberId}/config`;
+    const found = lookup(member.config);
+    if (!found) {
+      problems.add(at(pointer), `no config named "${member.config}"`, suggestion(member.config, configNames));
+      continue;
+    }
+    if (found.kind !== 'environment') {
+      problems.add(at(pointer), `"${member.config}" is a ${found.kind}, not an environment`);
+      continue;
+    }
+    if (!found.valid) {
+      problems.add(at(pointer), `"${member.config}" is invalid (see its own problems)`);
+      continue;
+    }
+    const env = found.config as EnvironmentConfig;
+    if (env.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
+    if (env.name === undefined || !LITERAL.test(env.name)) problems.add(at(pointer), `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`);
+    if (!env.detach) problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
+    if (env.network?.name !== config.network.name) {
+      problems.add(at(pointer), `"${member.config}" joins ${env.network ? `network "${env.network.name}"` : 'no network'}, not the stack's "${config.network.name}"`, `set network.name to "${config.network.name}" there`);
+    }
+    if (member.build && !LITERAL.test(env.image)) problems.add(at(`/members/${memberId}/build`), `"${member.config}" has an image with variables, so stack.sh build cannot tag it`);
+    declared.set(memberId, new Set(Object.keys(env.variables ?? {})));
+    members.push({
+      id: memberId,
+      config: member.config,
+      description: member.description,
+      container: env.name ?? '',
+      image: env.image,
+      build: member.build && { context: member.build.context, containerfile: member.build.containerfile ?? 'Containerfile' },
+    });
+  }
+
+  const memberIds = Object.keys(config.members);
+  const modes: Mode[] = Object.entries(config.modes ?? {}).map(([modeId, mode]) => {
+    mode.members.forEach((name, i) => {
+      if (!memberIds.includes(name)) problems.add(at(`/modes/${modeId}/members/${i}`), `no member named "${name}"`, suggestion(name, memberIds));
+    });
+    for (const name of Object.keys(mode.variables ?? {})) {
+      if (!mode.members.some((m) => declared.get(m)?.has(name))) {
+        problems.add(at(`/modes/${modeId}/variables`, name), `no member of mode "${modeId}" declares the variable "${name}"`, 'declare it under variables in the member configs that use it');
+      }
+    }
+    return {
+      id: modeId,
+      description: mode.description,
+      default: mode.default ?? false,
+      members: memberIds.filter((m) => mode.members.includes(m)),
+      variables: Object.entries(mode.variables ?? {}).map(([name, value]) => ({ name, value })),
+    };
+  });
+  if (modes.length === 0) modes.push({ id: 'default', default: true, members: memberIds, variables: [] });
+  const defaults = modes.filter((m) => m.default);
+  if (defaults.length !== 1) problems.add(at('/modes'), defaults.length ? `${defaults.length} modes are marked default` : 'no mode is marked "default": true', 'mark exactly one mode as the default');
+
+  const containers = new Map<string, string>();
+  for (const member of members) {
+    const other = containers.get(member.container);
+    if (other) problems.add(at(`/members/${member.id}/config`), `members "${other}" and "${member.id}" both run a container named "${member.container}"`);
+    containers.set(member.container, member.id);
+  }
+
+  if (problems.items.length > before) return undefined;
+  return { id, source, description: config.description, runtime: config.runtime, network: config.network, members, modes };
+}

@@ -1,0 +1,64 @@
+// The stack target: a Stack becomes generated/<id>/stack.sh, which drives the members'
+// own generated launch scripts (generated/<member config>/launch.sh).
+import { header } from '../header.ts';
+import type { Stack } from '../model/stack.ts';
+import type { GeneratedFile } from '../output.ts';
+import { renderTemplate } from '../render.ts';
+import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
+
+export function renderStack(stack: Stack, root: string): GeneratedFile {
+  const view = {
+    header: header(stack.source, 'hash', `Stack script for ${stack.id}`),
+    usage: `  ${heredoc(usage(stack))}`,
+    runtime: stack.runtime,
+    member_cases: stack.members.map((m) => code(`${quote(m.id)}) bw_container=${quote(m.container)} bw_config=${quote(m.config)} bw_image=${quote(m.image)} ;;`)),
+    mode_cases: stack.modes.map(modeCase),
+    unknown_mode: word([{ literal: 'unknown mode "' }, { variable: '1' }, { literal: `" (choose from: ${stack.modes.map((m) => m.id).join(', ')})` }]),
+    build_lines: stack.members.flatMap((m) =>
+      m.build ? [code(`run "$bw_runtime" build --tag ${quote(m.image)} --file "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)}`)] : [],
+    ),
+    network: quote(stack.network.name),
+    subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
+    member_order: stack.members.map((m) => quote(m.id)).join(' '),
+    member_reverse: [...stack.members].reverse().map((m) => quote(m.id)).join(' '),
+    member_pattern: stack.members.map((m) => quote(m.id)).join(' | '),
+    member_list: stack.members.map((m) => m.id).join(', '),
+    default_mode: quote(stack.modes.find((m) => m.default)!.id),
+    root: quote(root),
+    has_build: stack.members.some((m) => m.build),
+  };
+  return { path: `${stack.id}/stack.sh`, content: renderTemplate('stack.sh.mustache', view), executable: true };
+}
+
+function modeCase(mode: Stack['modes'][number]): ShellCode {
+  const lines = [`    ${quote(mode.id)})`];
+  if (mode.description) lines.push(comment(mode.description, '      '));
+  lines.push(`      bw_mode_members=${quote(mode.members.join(' '))}`);
+  for (const variable of mode.variables) lines.push(`      ${shellName(variable.name)}=${quote(variable.value)}`, `      export ${variable.name}`);
+  lines.push('      ;;');
+  return code(lines.join('\n'));
+}
+
+function usage(stack: Stack): string {
+  const lines = [
+    'Usage: stack.sh [--mode NAME] [--dry-run] [--runtime podman|docker] COMMAND',
+    '',
+    ...(stack.description ? [stack.description.trim(), ''] : []),
+    'Commands:',
+    '  build         build the members that have a build',
+    `  up            create network ${stack.network.name} if missing, start the mode's members in order`,
+    '  down          stop and remove every member, in reverse order (the network stays)',
+    '  status        each member\'s container, state and image',
+    '  logs [MEMBER] recent logs (--tail N, default 100)',
+    '',
+    'Members (in start order):',
+    ...stack.members.map((m) => `  ${m.id.padEnd(24)} ${m.container.padEnd(24)} ${m.description ?? ''}`.trimEnd()),
+    '',
+    'Modes (--mode, or $BOXWRIGHT_STACK_MODE):',
+  ];
+  for (const mode of stack.modes) {
+    lines.push(`  ${mode.id}${mode.default ? ' (default)' : ''}: ${mode.members.join(', ')}${mode.description ? ` (${mode.description})` : ''}`);
+    for (const variable of mode.variables) lines.push(`      ${variable.name}=${variable.value}`);
+  }
+  return lines.join('\n');
+}
