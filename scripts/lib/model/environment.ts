@@ -226,7 +226,6 @@ export function buildEnvironment(id: string, source: string, config: Environment
   const gpuVariable = config.gpu?.variable ?? 'BOXWRIGHT_GPU';
   if (config.gpu?.variable !== undefined) checkName(gpuVariable, '/gpu/variable', 'gpu variable');
   const [major, minor] = (config.gpu?.minCuda ?? '').split('.').map(Number);
-  if (config.gpu?.minCuda !== undefined && config.gpu.mode === 'off') problems.add(at('/gpu/minCuda'), 'minCuda has no effect when the GPU mode is off');
 
   if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir)) problems.add(at('/workdir'), `workdir "${config.workdir}" is not an absolute path`, 'paths inside the container start with /');
 
