@@ -41,9 +41,9 @@ function waitFor(check: () => boolean, what: string, seconds = 60): void {
 }
 
 function cleanUp() {
-  podman('rm', '-f', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
-  podman('rmi', '-f', 'bw-e2e-plain-m-x:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-x:1', 'bw-e2e-plain:1', 'bw-e2e-base:1');
-  podman('rm', '-f', '-t', '0', 'bw-e2e-stack-api', 'bw-e2e-stack-web');
+  podman('rm', '--force', '--ignore', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
+  podman('rmi', '--force', '--ignore', 'bw-e2e-plain-m-x:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-x:1', 'bw-e2e-plain:1', 'bw-e2e-base:1');
+  podman('rm', '--force', '--ignore', '-t', '0', 'bw-e2e-stack-api', 'bw-e2e-stack-web', 'bw-e2e-box', 'bw-e2e-later');
   podman('network', 'rm', '-f', 'bw-e2e-net', 'bw-e2e-stack-net');
   const volumes = podman('volume', 'ls', '--format', '{{.Name}}').stdout.split('\n').filter((v) => v.startsWith('turbo-flow-unified_'));
   if (volumes.length) podman('volume', 'rm', '-f', ...volumes);
@@ -185,6 +185,34 @@ if (unavailable) {
     assert.is(down.stderr, 'stack.sh: web: stopping and removing bw-e2e-stack-web\nstack.sh: api: stopping and removing bw-e2e-stack-api\n', 'reverse order');
     assert.match(stack('--mode', 'duo', 'status').stdout, /api +bw-e2e-stack-api +missing +yes/);
     assert.match(stack('logs', 'nope').stderr, "unknown member 'nope' (choose from: api, web)");
+  });
+
+  e2e('distrobox: create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh and rm', (context) => {
+    if (spawnSync('sh', ['-c', 'command -v distrobox']).status !== 0) assert.unreachable('distrobox is not installed (scripts/setup-test-host.sh installs it)');
+    const user = 'boxwright-e2e';
+    if (spawnSync('id', [user]).status !== 0) assert.is(spawnSync('useradd', ['-m', '-s', '/bin/sh', user]).status, 0);
+    writeFileSync('/etc/sudoers.d/boxwright-e2e', `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+    spawnSync('chmod', ['-R', 'a+rX', context.dir]);
+    mkdirSync('/tmp/bw-e2e-fleet', { recursive: true });
+    writeFileSync('/tmp/bw-e2e-fleet/file', 'shared data\n');
+    const as = (command: string) => spawnSync('su', ['-s', '/bin/sh', user, '-c', `cd /tmp && ${command}`], { encoding: 'utf8' });
+    const fleet = join(context.out, 'fleet');
+
+    const created = as(`sh ${fleet}/create.sh`);
+    assert.is(created.status, 0, created.stderr);
+    assert.match(created.stderr, 'bw-e2e-box: creating', created.stderr);
+    assert.match(as(`sh ${fleet}/create.sh`).stderr, 'bw-e2e-box: exists, left as it is');
+    const inside = as('distrobox enter --root bw-e2e-box -- sh -c "cat /etc/bw-hooked /opt/fleet/file; hostname"');
+    assert.is(inside.status, 0, inside.stderr);
+    assert.match(inside.stdout, /first\nsecond\nshared data\nbwbox\n$/);
+
+    const updated = as(`sh ${fleet}/update.sh`);
+    assert.is(updated.status, 0, updated.stderr);
+    assert.match(updated.stdout, /bw-e2e-box +upgraded/);
+    assert.match(as(`sh ${fleet}/status.sh`).stdout, /bw-e2e-box +running +root +localhost\/boxwright-test:bookworm\nbw-e2e-later +absent +root,tpl +-/);
+
+    assert.is(as(`sh ${fleet}/create.sh rm`).status, 0);
+    assert.match(as(`sh ${fleet}/status.sh`).stdout, /bw-e2e-box +absent/);
   });
 
   e2e('the launcher itself refuses to start without a required secret', (context) => {

@@ -2,11 +2,13 @@
 // model, and the targets that render that model into files.
 import { fileURLToPath } from 'node:url';
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
+import { buildFleet, type FleetConfig } from './model/distrobox.ts';
 import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
 import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
+import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { renderStack } from './targets/stack.ts';
@@ -64,6 +66,14 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems, root, lookup, configNames }) {
       const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
       return stack && [renderStack(stack, root)];
+    },
+  },
+  {
+    name: 'distrobox',
+    schemaFile: 'distrobox.schema.json',
+    compile(config, { id, source, at, problems }) {
+      const fleet = buildFleet(id, source, config as FleetConfig, at, problems);
+      return fleet && renderFleet(fleet);
     },
   },
 ];

@@ -1,0 +1,145 @@
+// The distrobox target: a Fleet becomes distrobox.ini (and templates.ini) for `distrobox
+// assemble`, and create.sh, update.sh and status.sh, which need only distrobox itself.
+import { header } from '../header.ts';
+import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS, type Box, type Fleet, type Value } from '../model/distrobox.ts';
+import type { GeneratedFile } from '../output.ts';
+import { renderTemplate } from '../render.ts';
+import { code, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
+
+export function renderFleet(fleet: Fleet): GeneratedFile[] {
+  const active = fleet.boxes.filter((b) => !b.template);
+  const templates = fleet.boxes.filter((b) => b.template);
+  const common = {
+    info_cases: fleet.boxes.map((b) => code(`${quote(b.name)}) bw_root_flag=${b.booleans.root ? '--root' : "''"} ;;`)),
+    template_cases: fleet.boxes.map((b) => code(`${quote(b.name)}) bw_template=${b.template} ;;`)),
+    all_list: fleet.boxes.map((b) => b.name).join(', '),
+    active_list: quote(active.map((b) => b.name).join(' ')),
+    all_order: fleet.boxes.map((b) => quote(b.name)).join(' '),
+  };
+  const script = (name: string, what: string, usage: string, extra: object = {}): GeneratedFile => ({
+    path: `${fleet.id}/${name}.sh`,
+    content: renderTemplate(`distrobox-${name}.sh.mustache`, { ...common, header: header(fleet.source, 'hash', `${what} for ${fleet.id}`), usage: `  ${heredoc(usage)}`, ...extra }),
+    executable: true,
+  });
+  const files: GeneratedFile[] = [
+    { path: `${fleet.id}/distrobox.ini`, content: manifest(fleet, active, 'distrobox assemble create --file distrobox.ini'), executable: false },
+    script('create', 'Fleet creation script', createUsage(fleet), { create_cases: fleet.boxes.map(createCase), after_cases: fleet.boxes.flatMap(afterCase) }),
+    script('update', 'Fleet upgrade script', updateUsage(fleet)),
+    script('status', 'Fleet status script', 'Usage: status.sh\n\nShows each container of the fleet: state, root or user, template, image.'),
+  ];
+  if (templates.length) files.push({ path: `${fleet.id}/templates.ini`, content: manifest(fleet, templates, 'distrobox assemble create --file templates.ini --name NAME'), executable: false });
+  return files;
+}
+
+// ---- distrobox.ini --------------------------------------------------------------------
+
+/** A value as distrobox's parser reads it: always double-quoted, $HOME expanded by it. */
+function iniValue(value: Value): string {
+  return `"${value.map((p) => ('variable' in p ? `\${${p.variable}}` : p.literal)).join('')}"`;
+}
+
+function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
+  const lines = [header(fleet.source, 'hash', 'distrobox assemble manifest'), `# Use: ${usage}`];
+  if (fleet.description) lines.push(`# ${fleet.description.replace(/\n/g, '\n# ')}`);
+  for (const box of boxes) {
+    lines.push('', `[${box.name}]`);
+    if (box.description) lines.push(...box.description.split(/\r?\n/).map((l) => `# ${l}`.trimEnd()));
+    for (const port of box.ports) lines.push(`# port ${port.port}${port.description ? `: ${port.description}` : ''}`);
+    for (const key of STRING_KEYS) if (box.strings[key]) lines.push(`${key}=${iniValue(box.strings[key]!)}`);
+    for (const key of BOOLEAN_KEYS) if (box.booleans[key] !== undefined) lines.push(`${key}=${box.booleans[key]}`);
+    for (const key of LIST_KEYS) for (const item of box.lists[key] ?? []) lines.push(`${key}=${iniValue(item)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+// ---- create.sh ------------------------------------------------------------------------
+
+/** distrobox assemble's joining of hooks: ": ;" then each hook, "&&" unless one ends in ; or &&. */
+export function joinHooks(hooks: Value[]): Value {
+  const parts: Value = [{ literal: ': ;' }];
+  let separator = '';
+  for (const hook of hooks) {
+    parts.push({ literal: ` ${separator} ` }, ...hook);
+    const text = hook.map((p) => ('literal' in p ? p.literal : '')).join('');
+    separator = /(;|&&)\s?$/.test(text) ? '' : '&&';
+  }
+  return parts;
+}
+
+const FLAGS: Record<string, string> = {
+  init: '--init', nvidia: '--nvidia', pull: '--pull', unshare_ipc: '--unshare-ipc', unshare_netns: '--unshare-netns',
+  unshare_process: '--unshare-process', unshare_devsys: '--unshare-devsys', unshare_all: '--unshare-all',
+};
+/** Flags distrobox 1.4 (Debian 12) does not have; create.sh checks for them at run time. */
+const NEWER = new Set(['--nvidia', '--unshare-ipc', '--unshare-netns', '--unshare-process', '--unshare-devsys', '--unshare-all', '--additional-packages']);
+
+function createCase(box: Box): ShellCode {
+  const lines: string[] = [`    ${quote(box.name)})`, `      bw_replace=${box.booleans.replace ?? false}`, `      set -- create --yes --name ${quote(box.name)}`];
+  const add = (flag: string, value?: ShellCode) => {
+    if (NEWER.has(flag)) lines.push(`      need ${quote(box.name)} ${flag}`);
+    lines.push(`      set -- "$@" ${flag}${value === undefined ? '' : ` ${value}`}`);
+  };
+  if (box.strings.image) add('--image', word(box.strings.image));
+  if (box.strings.clone) add('--clone', word(box.strings.clone));
+  if (box.booleans.root) add('--root');
+  if (box.strings.home) add('--home', word(box.strings.home));
+  if (box.strings.hostname) {
+    // distrobox 1.4 has no --hostname; the container manager's own flag does the same.
+    const hostname = word(box.strings.hostname);
+    lines.push(`      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`);
+  }
+  for (const key of ['init', 'nvidia', 'pull', 'unshare_ipc', 'unshare_netns', 'unshare_process', 'unshare_devsys', 'unshare_all'] as const) {
+    if (box.booleans[key]) add(FLAGS[key]!);
+  }
+  if (box.booleans.entry === false) add('--no-entry');
+  if (box.lists.additional_packages) add('--additional-packages', word(box.lists.additional_packages.flatMap((p, i) => [...(i ? [{ literal: ' ' }] : []), ...p])));
+  for (const volume of box.lists.volume ?? []) add('--volume', word(volume));
+  for (const flag of box.lists.additional_flags ?? []) add('--additional-flags', word(flag));
+  if (box.lists.init_hooks) add('--init-hooks', word(joinHooks(box.lists.init_hooks)));
+  if (box.lists.pre_init_hooks) add('--pre-init-hooks', word(joinHooks(box.lists.pre_init_hooks)));
+  lines.push('      ;;');
+  return code(lines.join('\n'));
+}
+
+function afterCase(box: Box): ShellCode[] {
+  const enter = `run distrobox enter ${box.booleans.root ? '--root ' : ''}${quote(box.name)} --`;
+  const steps: string[] = [];
+  const exports = (box.lists.exported_apps?.length ?? 0) + (box.lists.exported_bins?.length ?? 0) > 0;
+  if (box.booleans.start_now || exports) steps.push(`      ${enter} true`);
+  for (const app of box.lists.exported_apps ?? []) steps.push(`      ${enter} distrobox-export --app ${word(app)}`);
+  const exportPath = box.strings.exported_bins_path ? word(box.strings.exported_bins_path) : '"${HOME}"/.local/bin';
+  for (const bin of box.lists.exported_bins ?? []) steps.push(`      ${enter} distrobox-export --bin ${word(bin)} --export-path ${exportPath}`);
+  if (steps.length === 0) return [];
+  return [code([`    ${quote(box.name)})`, ...steps, '      ;;'].join('\n'))];
+}
+
+function createUsage(fleet: Fleet): string {
+  return [
+    'Usage: create.sh [--dry-run] [--replace] [--only NAME]... [create|rm]',
+    '',
+    ...(fleet.description ? [fleet.description.trim(), ''] : []),
+    'Creates (or with rm, removes) the fleet with plain `distrobox create`, for hosts whose',
+    'distrobox has no `assemble`. It does what distrobox.ini asks, option for option.',
+    'Existing containers are left alone unless --replace or their replace=true.',
+    'Templates are created only when named with --only.',
+    '',
+    'distrobox 1.4 (Debian 12) lacks --nvidia, --unshare-* and --additional-packages: a',
+    'container using them stops this script with the reason. --hostname is passed to the',
+    'container manager instead when distrobox lacks it.',
+    '',
+    'Containers:',
+    ...fleet.boxes.map((b) => `  ${b.name.padEnd(22)} ${b.template ? '(template) ' : ''}${b.description ?? ''}`.trimEnd()),
+  ].join('\n');
+}
+
+function updateUsage(fleet: Fleet): string {
+  return [
+    'Usage: update.sh [--only NAME]...',
+    '',
+    'Upgrades every container (not the templates) with its own package manager: dnf, apt,',
+    'pacman, zypper or apk, found inside the container. Goes on past a failing container,',
+    'prints a summary, and exits non-zero when any failed.',
+    '',
+    `Containers: ${fleet.boxes.filter((b) => !b.template).map((b) => b.name).join(', ')}`,
+  ].join('\n');
+}

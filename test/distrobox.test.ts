@@ -1,0 +1,176 @@
+// distrobox.ini read back the way distrobox's assemble parser reads it (comments cut at
+// "#", values evaluated by a shell, repeated keys joined with "¤"), compared with the config;
+// and create.sh/update.sh/status.sh in every shell against stubs.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { manifestProblem } from '../scripts/lib/model/distrobox.ts';
+import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
+
+type Section = Record<string, string>;
+
+/** Parses a manifest like distrobox assemble: the same line clean-up, then a shell sources it. */
+export function readManifest(text: string, home: string): Record<string, Section> {
+  const sections: Record<string, string[]> = {};
+  let name = '';
+  for (let line of text.split('\n')) {
+    line = line.replace(/\t/g, ' ').replace(/^#.*/, '').replace(/\].*#.*/, '').replace(/ #.*/, '').replace(/\s*$/, '');
+    if (!line) continue;
+    if (line.startsWith('[')) {
+      name = line.replace(/[\][ ]/g, '');
+      sections[name] = [];
+      continue;
+    }
+    const key = line.split('=')[0]!.replace(/ /g, '');
+    let value = line.slice(line.indexOf('=') + 1);
+    if (value === 'true') value = '1';
+    if (value === 'false') value = '0';
+    if (value.includes(' ') && !/^['"]/.test(value)) value = `"${value}"`;
+    const lines = sections[name]!;
+    if (lines.some((l) => l.startsWith(`${key}=`))) value = value.replace('"', `" \${${key}}¤`);
+    lines.push(`${key}=${value}`);
+  }
+  const out: Record<string, Section> = {};
+  for (const [section, lines] of Object.entries(sections)) {
+    const keys = [...new Set(lines.map((l) => l.slice(0, l.indexOf('='))))];
+    const script = `${lines.join('\n')}\n${keys.map((k) => `printf '%s\\0%s\\0' ${k} "$${k}"`).join('\n')}\n`;
+    const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { HOME: home } });
+    assert.is(result.status, 0, result.stderr);
+    const fields = result.stdout.split('\0');
+    out[section] = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) out[section]![fields[i]!] = fields[i + 1]!;
+  }
+  return out;
+}
+
+/**
+ * The items of a repeated key as distrobox uses them: split at "¤". Each repetition prefixes
+ * the joined value with a space, which distrobox's consumers ignore, so it is trimmed here.
+ */
+function items(value: string): string[] {
+  return value.split('¤').map((item, i) => (i === 0 ? item.trimStart() : item));
+}
+
+const fleets = suite<{ dir: string }>('distrobox');
+fleets.before.each((context) => {
+  context.dir = tempDir();
+});
+fleets.after.each(({ dir }) => remove(dir));
+
+fleets('the seed fleet reads back as the config says, defaults and lists included', () => {
+  const ini = readManifest(readFileSync(join(ROOT, 'generated/bazzite/distrobox.ini'), 'utf8'), '/home/yish');
+  assert.equal(Object.keys(ini), ['opencode-dev', 'openclaw-dev', 'litellm-proxy', 'fedora-tools', 'bazzite-arch']);
+  assert.equal(ini['opencode-dev'], {
+    image: 'registry.fedoraproject.org/fedora-toolbox:43',
+    init: '0',
+    pull: '0',
+    additional_packages: '  nodejs¤git¤gh',
+    additional_flags: '--security-opt label=disable',
+    init_hooks: 'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
+  });
+  assert.is(ini['litellm-proxy']!['init_hooks'], "pip install 'litellm[proxy]==1.81.10'");
+  assert.is(ini['bazzite-arch']!['image'], 'ghcr.io/ublue-os/bazzite-arch:latest');
+  const templates = readManifest(readFileSync(join(ROOT, 'generated/bazzite/templates.ini'), 'utf8'), '/home/yish');
+  assert.equal(Object.keys(templates), ['cursor-dev', 'claude-dev', 'windsurf-dev']);
+});
+
+fleets('random values that pass the faithfulness check read back unchanged', async ({ dir }) => {
+  const value = fc.string({ unit: fc.constantFrom(...[...`abcXYZ019 -_./:=,;&|'!?*[](){}<>@%+~é#]`]), minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && manifestProblem(s) === undefined && !/^(true|false)$/.test(s) && !s.startsWith('~'));
+  await fc.assert(
+    fc.asyncProperty(value, fc.array(value, { minLength: 1, maxLength: 3 }), fc.array(value, { minLength: 1, maxLength: 3 }), async (home, volumes, hooks) => {
+      writeFiles(dir, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { box: { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks } } }) });
+      const result = await generate(['--quiet', '--force'], dir);
+      assert.is(result.code, 0, result.err);
+      const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/u');
+      assert.equal({ ...ini['box'], volume: items(ini['box']!['volume']!), init_hooks: items(ini['box']!['init_hooks']!) }, { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks });
+    }),
+    { numRuns: 40 },
+  );
+});
+
+fleets('a ~ in a host path becomes the host user\'s $HOME, expanded when distrobox reads it', async ({ dir }) => {
+  writeFiles(dir, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { box: { image: 'img', home: '~/boxes/box', volume: ['~/.cache:/cache'] } } }) });
+  assert.is((await generate(['--quiet'], dir)).code, 0);
+  const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/yish');
+  assert.equal(ini['box'], { image: 'img', home: '/home/yish/boxes/box', volume: '/home/yish/.cache:/cache' });
+});
+
+fleets('values the manifest would mangle are refused with the reason', async ({ dir }) => {
+  writeFiles(dir, {
+    'configs/fleet.json': JSON.stringify({
+      kind: 'distrobox',
+      defaults: { init_hooks: ['echo $HOME'] },
+      containers: { a: { image: 'x', init_hooks: ['make # build', 'a\tb', 'x¤y', 'say "hi"'] } },
+    }),
+  });
+  const result = await generate([], dir);
+  assert.is(result.code, 2);
+  assert.match(result.err, "/defaults/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox's parser evaluates values with the shell, so \"$\" would not survive");
+  assert.match(result.err, '/containers/a/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox strips " #" and what follows as a comment');
+  assert.match(result.err, '/containers/a/init_hooks/1  this init_hooks cannot be written to distrobox.ini faithfully: distrobox turns tabs into spaces');
+  assert.match(result.err, '/containers/a/init_hooks/2  this init_hooks cannot be written to distrobox.ini faithfully: distrobox joins repeated values with "¤"');
+  assert.match(result.err, '/containers/a/init_hooks/3  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "\\"" would not survive');
+});
+
+/** Stubs: distrobox 1.4 (help without the newer flags) recording its argv, and podman. */
+function stubs(dir: string, containers: string[] = []): string {
+  const bin = join(dir, 'bin');
+  writeFiles(bin, {
+    distrobox: `#!/bin/sh
+case "$1 $2" in
+  'version '*) echo 'distrobox: 1.4.2.1'; exit 0 ;;
+  'create --help') echo 'Options: --image --name --root --home --volume --additional-flags --init-hooks --pre-init-hooks --init --no-entry --clone'; exit 0 ;;
+esac
+printf '%s ' "$@" >>"$BW_LOG"; echo >>"$BW_LOG"
+[ "$1" != enter ] || cat >>"$BW_LOG"
+exit "\${BW_ENTER_EXIT:-0}"
+`,
+    podman: `#!/bin/sh\nfor last in "$@"; do :; done\ncase " ${containers.join(' ')} " in *" $last "*) echo 'running localhost/img'; exit 0 ;; esac\nexit 1\n`,
+    sudo: '#!/bin/sh\nexec "$@"\n',
+  });
+  for (const tool of ['distrobox', 'podman', 'sudo']) chmodSync(join(bin, tool), 0o755);
+  return bin;
+}
+
+for (const shell of SHELLS) {
+  fleets(`${shell.name}: create.sh creates what is missing, honours --only and refuses what 1.4 cannot do`, async ({ dir }) => {
+    writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
+    writeFiles(dir, { 'configs/newer.json': JSON.stringify({ kind: 'distrobox', containers: { gpu: { image: 'x', nvidia: true } } }) });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const log = join(dir, 'log');
+    const env = { PATH: isolatedPath(stubs(dir)), BW_LOG: log, HOME: '/home/u' };
+    const created = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
+    assert.is(created.status, 0, created.stderr);
+    assert.is(
+      readFileSync(log, 'utf8'),
+      "create --yes --name bw-e2e-box --image localhost/boxwright-test:bookworm --root --additional-flags --hostname bwbox --no-entry --volume /tmp/bw-e2e-fleet:/opt/fleet:rw --init-hooks : ;  echo first > /etc/bw-hooked;  echo second >> /etc/bw-hooked \n",
+    );
+    const refused = runScript(shell, join(dir, 'generated/newer/create.sh'), [], { env });
+    assert.is(refused.status, 1);
+    assert.match(refused.stderr, 'gpu uses --nvidia, which distrobox 1.4.2.1 does not have');
+    const unknown = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--only', 'nope'], { env });
+    assert.is(unknown.status, 2);
+  });
+
+  fleets(`${shell.name}: existing containers are kept unless --replace; update.sh reports failures`, async ({ dir }) => {
+    writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const log = join(dir, 'log');
+    const env = { PATH: isolatedPath(stubs(dir, ['bw-e2e-box'])), BW_LOG: log, HOME: '/home/u' };
+    const kept = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
+    assert.match(kept.stderr, 'bw-e2e-box: exists, left as it is (--replace recreates it)');
+    const replaced = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--replace', '--dry-run'], { env });
+    assert.match(replaced.stdout, /^distrobox rm --root --force bw-e2e-box\ndistrobox create --yes --name bw-e2e-box /);
+    const failed = runScript(shell, join(dir, 'generated/fleet/update.sh'), [], { env: { ...env, BW_ENTER_EXIT: '5' } });
+    assert.is(failed.status, 1);
+    assert.match(failed.stdout, /bw-e2e-box +FAILED \(exit 5\)/);
+    assert.match(readFileSync(log, 'utf8'), /enter --root bw-e2e-box -- sh -s \n.*elif command -v apt-get/s);
+    const status = runScript(shell, join(dir, 'generated/fleet/status.sh'), [], { env });
+    assert.match(status.stdout, /bw-e2e-box +running +root +localhost\/img\nbw-e2e-later +absent +root,tpl +-/);
+  });
+}
+
+fleets.run();
