@@ -10,6 +10,7 @@ import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
 import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
+import { renderJob } from './targets/job.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { renderStack } from './targets/stack.ts';
 import { renderSupervisord } from './targets/supervisord.ts';
@@ -43,12 +44,13 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
-      const { startup, services, workspace } = environment;
+      const { startup, services, workspace, jobs } = environment;
       return [
         renderLaunch(environment),
         ...(startup ? [renderEntrypoint(environment, startup)] : []),
         ...(services.length ? [renderSupervisord(environment)] : []),
         ...(workspace ? [renderWorkspace(environment, workspace)] : []),
+        ...(jobs ? [renderJob(environment, jobs)] : []),
       ];
     },
   },

@@ -41,6 +41,7 @@ export interface EnvironmentConfig {
   startup?: StartupConfig;
   services?: Record<string, ServiceConfig>;
   workspace?: WorkspaceConfig;
+  jobs?: { directory: string };
 }
 
 export type Runtime = 'podman' | 'docker';
@@ -99,6 +100,7 @@ export interface Environment {
   startup?: Startup;
   services: Service[];
   workspace?: Workspace;
+  jobs?: { directory: string };
 }
 
 /** Where the launch script mounts generated/<name>/ inside the container. */
@@ -278,6 +280,7 @@ export function buildEnvironment(id: string, source: string, config: Environment
   }
   environment.services = buildServices(config.services ?? {}, at, problems);
   environment.workspace = config.workspace;
+  environment.jobs = config.jobs;
   if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;
 }

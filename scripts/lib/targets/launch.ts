@@ -34,7 +34,7 @@ export function renderLaunch(env: Environment): GeneratedFile {
     },
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
-    script_dir: env.startup !== undefined,
+    script_dir: env.startup !== undefined || env.jobs !== undefined,
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
     run_lines: runLines(env),
@@ -288,11 +288,12 @@ function labels(env: Environment): ShellCode[] {
 }
 
 function startup(env: Environment): ShellCode[] {
-  // The generated entrypoint and its files come from beside this script, mounted read-only.
-  if (!env.startup) return [];
+  // The generated entrypoint, job runner and the rest come from beside this script, mounted
+  // read-only; the entrypoint takes over only when the config has container-side setup.
+  if (!env.startup && !env.jobs) return [];
   return [
     code(`${APPEND} --volume "$bw_dir"${quote(`:${CONTAINER_DIR}:ro,z`)}`),
-    code(`${APPEND} --entrypoint ${quote(`${CONTAINER_DIR}/entrypoint.sh`)}`),
+    ...(env.startup ? [code(`${APPEND} --entrypoint ${quote(`${CONTAINER_DIR}/entrypoint.sh`)}`)] : []),
   ];
 }
 
