@@ -43,8 +43,8 @@ function waitFor(check: () => boolean, what: string, seconds = 60): void {
 function cleanUp() {
   podman('rm', '--force', '--ignore', '-t', '0', 'bw-e2e-workstation', 'bw-e2e-dispatch');
   podman('rmi', '--force', '--ignore', 'bw-e2e-plain-m-x:1', 'bw-e2e-plain-m:1', 'bw-e2e-plain-x:1', 'bw-e2e-plain:1', 'bw-e2e-base:1');
-  podman('rm', '--force', '--ignore', '-t', '0', 'bw-e2e-stack-api', 'bw-e2e-stack-web', 'bw-e2e-box', 'bw-e2e-later');
-  podman('network', 'rm', '-f', 'bw-e2e-net', 'bw-e2e-stack-net');
+  podman('rm', '--force', '--ignore', '-t', '0', 'bw-e2e-stack-api', 'bw-e2e-stack-web', 'bw-e2e-box', 'bw-e2e-later', 'bw-e2e-cachyos-zai', 'bw-e2e-cachyos-workstation', 'bw-e2e-cachyos-comfyui', 'zephyr-e2e');
+  podman('network', 'rm', '-f', 'bw-e2e-net', 'bw-e2e-stack-net', 'bw-e2e-cachyos-net');
   const volumes = podman('volume', 'ls', '--format', '{{.Name}}').stdout.split('\n').filter((v) => v.startsWith('turbo-flow-unified_'));
   if (volumes.length) podman('volume', 'rm', '-f', ...volumes);
 }
@@ -103,7 +103,7 @@ if (unavailable) {
     assert.equal(JSON.parse(inContainer(name, 'cat /home/devuser/.config/claude/config.json')), { api_key: SECRET });
     assert.equal(JSON.parse(inContainer(name, 'cat /home/zai-user/.config/zai/config.json')), { api_key: SECRET, base_url: 'https://api.z.ai' });
     assert.not.ok(inContainer(name, 'ls -a /home/gemini-user/.config 2>/dev/null || true').includes('gemini'), 'an optional credential without its secret is skipped');
-    assert.match(inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'), ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nentrypoint.sh\nlaunch.sh\nsupervisord.conf\nworkspace.sh');
+    assert.match(inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'), ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh');
     assert.is(
       inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),
       'Claude-Main\nClaude-Agent\nServices\nDevelopment\nLogs\nSystem\nVNC-Status\nSSH-Shell\n',
@@ -124,10 +124,30 @@ if (unavailable) {
     const commandLine = JSON.stringify([inspected!.Path, inspected!.Args, inspected!.Config.Cmd, inspected!.Config.Entrypoint, inspected!.Config.CreateCommand]);
     assert.match(commandLine, '"--env","ANTHROPIC_API_KEY"', 'secrets are passed by name');
     for (const value of [SECRET, JSON.stringify(SECRET).slice(1, -1), PASSWORD]) assert.not.ok(commandLine.includes(value), 'no secret value on the command line');
+    // backup.sh and restore.sh (inherited from configs/turbo-flow.json): dated archives of
+    // the named volumes, restored into a stopped container.
+    const archives = join(context.dir, 'backups');
+    inContainer(name, 'echo precious > /home/devuser/workspace/note');
+    const backedUp = spawnSync('sh', [join(context.out, 'workstation', 'backup.sh'), '--force', archives], { encoding: 'utf8' });
+    assert.is(backedUp.status, 0, backedUp.stderr);
+    const date = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    assert.ok(readdirSync(archives).includes(`turbo-flow-unified_workspace-${date}.tar.gz`), readdirSync(archives).join(' '));
+    inContainer(name, 'echo changed > /home/devuser/workspace/note');
+    const refused = spawnSync('sh', [join(context.out, 'workstation', 'restore.sh'), archives, date], { encoding: 'utf8' });
+    assert.is(refused.status, 1);
+    assert.match(refused.stderr, 'the container is running: stop it before restoring its volumes');
+    assert.is(podman('stop', '-t', '2', name).status, 0);
+    const restored = spawnSync('sh', [join(context.out, 'workstation', 'restore.sh'), archives, date], { encoding: 'utf8' });
+    assert.is(restored.status, 0, restored.stderr);
+    assert.is(podman('start', name).status, 0);
+    waitFor(() => podman('exec', name, 'true').status === 0, 'the restored container');
+    assert.is(inContainer(name, 'cat /home/devuser/workspace/note'), 'precious\n');
+
     for (const file of readdirSync(join(context.out, 'workstation'))) {
       const text = readFileSync(join(context.out, 'workstation', file), 'utf8');
       assert.not.ok(text.includes(SECRET) || text.includes(PASSWORD), file);
     }
+    podman('rm', '--force', '-t', '0', name);
   });
 
   e2e('dispatch: entrypoint by argument or variable, arguments intact, exit code passed through', (context) => {
@@ -213,6 +233,52 @@ if (unavailable) {
 
     assert.is(as(`sh ${fleet}/create.sh rm`).status, 0);
     assert.match(as(`sh ${fleet}/status.sh`).stdout, /bw-e2e-box +absent/);
+  });
+
+  e2e('seed 003 (zephyr): host storage per project, dispatch, exit codes, and run-job with its records', (context) => {
+    const infra = join(context.dir, 'infra');
+    const workspace = join(context.dir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    const env = { ZEPHYR_IMAGE: 'localhost/boxwright-test:bookworm', ZEPHYR_INFRA: infra, ZEPHYR_WORKSPACE: workspace, PROJECT_ID: 'e2e', SYGALDRY_GPU: 'off' };
+    const zephyr = (...args: string[]) => spawnSync('sh', [join(ROOT, 'generated/zephyr/launch.sh'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: context.home, ...env } });
+    const shell = zephyr('--', 'sh', '-c', 'echo "$PROJECT_ID $SPACK_ROOT"; exit 4');
+    assert.is(shell.status, 4, shell.stderr);
+    assert.is(shell.stdout, 'e2e /opt/spack_src\n');
+    for (const dir of ['monorepo_home', 'spack_store', 'bazel_cache']) assert.ok(readdirSync(join(infra, 'e2e')).includes(dir), `${dir} created on the host`);
+
+    const job = zephyr('run-job', '--', 'build', '--', 'sh', '-c', 'echo "built \\"q\\""; printf "tab\\there\\n" >&2');
+    assert.is(job.status, 0, job.stderr);
+    const records = join(infra, 'e2e/bazel_cache/zephyr_jobs');
+    assert.match(readFileSync(join(records, 'build.status'), 'utf8'), /^state=succeeded\nexit=0\n/);
+    const log = readdirSync(records).find((f) => f.endsWith('.jsonl'))!;
+    const lines = readFileSync(join(records, log), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { stream: string; text: string });
+    assert.equal(lines.map((l) => [l.stream, l.text]).sort(), [['stderr', 'tab\there'], ['stdout', 'built "q"']]);
+  });
+
+  e2e('seed 002 (codeopen): launch.sh runs a combination with its resources, ports and environment', () => {
+    assert.is(podman('tag', 'localhost/boxwright-test:bookworm', 'localhost/codeopen-js-cloud:0.0.2').status, 0);
+    const run = spawnSync('sh', [join(ROOT, 'generated/codeopen/launch.sh'), '--tier', 'starter', '--flavor', 'js', '--addons', 'cloud', '--', 'sh', '-c', 'echo "$OPENCODE_PORT $WORKSPACE"; cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    assert.is(run.stdout, `4096 /home/developer/workspace\n${2560 * 1024 * 1024}\n`, '2Gi + 512Mi');
+    podman('rmi', '--force', '--ignore', 'localhost/codeopen-js-cloud:0.0.2');
+  });
+
+  e2e('seed 000 (cachyos): the stack up in both modes, Z.AI reached by name in microservices', (context) => {
+    const env = { PATH: process.env['PATH'], HOME: context.home, ANTHROPIC_API_KEY: SECRET, MANAGEMENT_API_KEY: 'management' };
+    const stack = (...args: string[]) => spawnSync('sh', [join(context.out, 'cachyos', 'stack.sh'), ...args], { encoding: 'utf8', env, cwd: context.home });
+    const monolithic = stack('up');
+    assert.is(monolithic.status, 0, monolithic.stderr);
+    assert.match(stack('status').stdout, /claude-zai +bw-e2e-cachyos-zai +missing +no .*\nagentic-workstation +bw-e2e-cachyos-workstation +running +yes .*\ncomfyui +bw-e2e-cachyos-comfyui +running +yes/);
+    assert.is(inContainer('bw-e2e-cachyos-workstation', 'echo "$ZAI_INTERNAL $ZAI_URL $CUDA_HOME"'), 'true http://localhost:9600 /opt/cuda\n');
+    assert.is(stack('down').status, 0);
+
+    const micro = stack('--mode', 'microservices', 'up');
+    assert.is(micro.status, 0, micro.stderr);
+    assert.match(micro.stderr, /claude-zai: starting\n[\s\S]*agentic-workstation: starting/, "Z.AI starts first");
+    assert.is(inContainer('bw-e2e-cachyos-workstation', 'echo "$ZAI_INTERNAL $ZAI_URL"'), 'false http://claude-zai:9600\n');
+    assert.match(inContainer('bw-e2e-cachyos-workstation', 'getent hosts claude-zai'), /^10\.89\.78\.\d+ +claude-zai/);
+    assert.is(stack('down').status, 0);
+    assert.match(stack('--mode', 'microservices', 'status').stdout, /claude-zai +bw-e2e-cachyos-zai +missing +yes/);
   });
 
   e2e('the launcher itself refuses to start without a required secret', (context) => {

@@ -75,7 +75,7 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
 export function isolatedPath(...first: string[]): string {
   const basics = join(tmpdir(), 'boxwright-basics');
   mkdirSync(basics, { recursive: true });
-  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env']) {
+  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env', 'date', 'sed']) {
     if (existsSync(join(basics, tool))) continue;
     // Written aside and renamed: another test process may be running these right now.
     const temporary = join(basics, `.${tool}.${process.pid}`);

@@ -8,10 +8,12 @@ import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.t
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
+import { renderBackup } from './targets/backup.ts';
 import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderJob } from './targets/job.ts';
 import { renderLaunch } from './targets/launch.ts';
+import { catalogReadme, environmentReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { renderStack } from './targets/stack.ts';
 import { renderSupervisord } from './targets/supervisord.ts';
 import { renderWorkspace } from './targets/workspace.ts';
@@ -51,6 +53,8 @@ export const KINDS: readonly Kind[] = [
         ...(services.length ? [renderSupervisord(environment)] : []),
         ...(workspace ? [renderWorkspace(environment, workspace)] : []),
         ...(jobs ? [renderJob(environment, jobs)] : []),
+        ...(environment.backupImage ? renderBackup(environment, environment.backupImage) : []),
+        environmentReadme(environment),
       ];
     },
   },
@@ -59,7 +63,7 @@ export const KINDS: readonly Kind[] = [
     schemaFile: 'catalog.schema.json',
     compile(config, { id, source, at, problems, root }) {
       const catalog = buildCatalog(id, source, config as CatalogConfig, at, problems);
-      return catalog && renderCatalog(catalog, root);
+      return catalog && [...renderCatalog(catalog, root), catalogReadme(catalog)];
     },
   },
   {
@@ -67,7 +71,7 @@ export const KINDS: readonly Kind[] = [
     schemaFile: 'stack.schema.json',
     compile(config, { id, source, at, problems, root, lookup, configNames }) {
       const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
-      return stack && [renderStack(stack, root)];
+      return stack && [renderStack(stack, root), stackReadme(stack)];
     },
   },
   {
@@ -75,7 +79,7 @@ export const KINDS: readonly Kind[] = [
     schemaFile: 'distrobox.schema.json',
     compile(config, { id, source, at, problems }) {
       const fleet = buildFleet(id, source, config as FleetConfig, at, problems);
-      return fleet && renderFleet(fleet);
+      return fleet && [...renderFleet(fleet), fleetReadme(fleet)];
     },
   },
 ];

@@ -42,6 +42,7 @@ export interface EnvironmentConfig {
   services?: Record<string, ServiceConfig>;
   workspace?: WorkspaceConfig;
   jobs?: { directory: string };
+  backup?: { image?: string };
 }
 
 export type Runtime = 'podman' | 'docker';
@@ -101,6 +102,8 @@ export interface Environment {
   services: Service[];
   workspace?: Workspace;
   jobs?: { directory: string };
+  /** The image that archives the named volumes, when backups are asked for. */
+  backupImage?: Template;
 }
 
 /** Where the launch script mounts generated/<name>/ inside the container. */
@@ -281,6 +284,10 @@ export function buildEnvironment(id: string, source: string, config: Environment
   environment.services = buildServices(config.services ?? {}, at, problems);
   environment.workspace = config.workspace;
   environment.jobs = config.jobs;
+  if (config.backup) {
+    environment.backupImage = config.backup.image === undefined ? environment.image : template(config.backup.image, '/backup/image');
+    if (!environment.mounts.some((m) => m.type === 'volume')) problems.add(at('/backup'), 'backup is set but the config has no named volumes');
+  }
   if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;
 }
