@@ -60,6 +60,17 @@ cli('--check tells missing, stale, hand-edited and extra files apart and writes 
   assert.match(extra.err, 'generated/third/launch.sh: extra (its config no longer produces it)');
 });
 
+cli('file modes do not depend on the umask', async ({ dir }) => {
+  const previous = process.umask(0o077);
+  try {
+    await generate(['--quiet'], dir);
+  } finally {
+    process.umask(previous);
+  }
+  assert.is(statSync(launch(dir)).mode & 0o777, 0o755);
+  assert.is(statSync(join(dir, 'generated/box/README.md')).mode & 0o777, 0o644);
+});
+
 cli('a changed file mode counts as stale', async ({ dir }) => {
   await generate([], dir);
   chmodSync(launch(dir), 0o644);

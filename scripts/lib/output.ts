@@ -67,13 +67,20 @@ function listFiles(dir: string): string[] {
 export function apply(planned: PlannedFile[], outDir: string): void {
   const writes = planned.filter((p) => p.file && (p.state === 'missing' || p.state === 'stale' || p.state === 'hand-edited'));
   const staged: { temporary: string; target: string }[] = [];
+  const folders = new Set<string>();
+  // The mode must not depend on the umask; chmod only when the umask would change it.
+  const umask = process.umask(0o022);
+  process.umask(umask);
   try {
     for (const { file } of writes) {
       const target = join(outDir, file!.path);
-      mkdirSync(dirname(target), { recursive: true });
-      const temporary = join(dirname(target), `.${file!.path.split('/').pop()}.${process.pid}.tmp`);
-      writeFileSync(temporary, file!.content, { mode: file!.executable ? 0o755 : 0o644 });
-      chmodSync(temporary, file!.executable ? 0o755 : 0o644); // the umask must not decide
+      const folder = dirname(target);
+      if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+      const temporary = join(folder, `.${file!.path.split('/').pop()}.${process.pid}.tmp`);
+      const mode = file!.executable ? 0o755 : 0o644;
+      writeFileSync(temporary, file!.content, { mode });
+      if ((mode & umask) !== 0) chmodSync(temporary, mode);
       staged.push({ temporary, target });
     }
   } catch (error) {
