@@ -1,7 +1,7 @@
 // Schema validation with ajv, turning its errors into located problems with hints.
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { locate, pointerOf, pointerSegments, type Located, type MergeRule, toPlain } from './located.ts';
+import { locate, pointerSegments, type Located, type MergeRule, toPlain } from './located.ts';
 import { suggestion, type ProblemList } from './problems.ts';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -112,4 +112,3 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-export { pointerOf };
