@@ -5,7 +5,7 @@
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh python3 sudo podman runc debootstrap golang-github-containernetworking-plugin-dnsname distrobox'
+packages='shellcheck dash busybox yash mksh zsh python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2

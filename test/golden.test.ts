@@ -2,7 +2,7 @@
 // dry-run command line must and must not contain; test/cases/<case>/ holds the exact files
 // it generates. UPDATE_GOLDEN=1 rewrites those files, to be reviewed in the diff.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +10,7 @@ import { generate, isolatedPath, remove, runScript, SHELLS, stubRuntimes, tempDi
 
 const CASES = join(import.meta.dirname, 'cases');
 const update = process.env['UPDATE_GOLDEN'] === '1';
+const DRY_RUN = 'dry-run.txt';
 
 interface Directives {
   env: Record<string, string>;
@@ -47,7 +48,12 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
       assert.is(result.code, 0, result.err);
       const outDir = join(dir, 'generated', id);
       const expectedDir = join(CASES, id);
-      for (const file of readdirSync(outDir)) {
+      // Every golden file must still be produced, and every produced file must have one.
+      const produced = readdirSync(outDir).sort();
+      const golden = existsSync(expectedDir) ? readdirSync(expectedDir).filter((f) => f !== DRY_RUN).sort() : [];
+      if (update) for (const gone of golden.filter((f) => !produced.includes(f))) rmSync(join(expectedDir, gone));
+      else assert.equal(produced, golden, `${id}: the generated files and test/cases/${id}/ list different files`);
+      for (const file of produced) {
         const actual = readFileSync(join(outDir, file), 'utf8');
         if (update) {
           mkdirSync(expectedDir, { recursive: true });
@@ -64,7 +70,7 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
         assert.is(run.status, 0, `${SHELLS[i]!.name}: ${run.stderr}`);
         assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints the same command as dash`);
       }
-      const dryRun = join(expectedDir, 'dry-run.txt');
+      const dryRun = join(expectedDir, DRY_RUN);
       const printed = outputs[0]!.stdout.replaceAll(dir, '<dir>');
       if (update) writeFileSync(dryRun, printed);
       assert.fixture(printed, readFileSync(dryRun, 'utf8'), `${id} dry-run`);

@@ -28,19 +28,27 @@ function commit(repo: string, env: Record<string, string> = {}, extra: string[] 
   return git(repo, ['commit', '-q', '-m', 'change', ...extra], env);
 }
 
-hooks.before.each((context) => {
-  const repo = tempDir('boxwright-repo-');
-  for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'package.json']) cpSync(join(ROOT, part), join(repo, part), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
-  writeFiles(repo, { 'configs/box.json': BOX('debian:12'), '.gitignore': 'node_modules\n', 'README.md': 'hello\n' });
-  assert.is(git(repo, ['init', '-q']).status, 0);
-  const install = spawnSync('sh', ['hooks/install.sh'], { cwd: repo, encoding: 'utf8' });
+// One repository with the hook installed and a first commit, built once; each test works
+// on its own copy of it.
+let template = '';
+hooks.before(() => {
+  template = tempDir('boxwright-repo-template-');
+  for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'package.json']) cpSync(join(ROOT, part), join(template, part), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(template, 'node_modules'));
+  writeFiles(template, { 'configs/box.json': BOX('debian:12'), '.gitignore': 'node_modules\n', 'README.md': 'hello\n' });
+  assert.is(git(template, ['init', '-q']).status, 0);
+  const install = spawnSync('sh', ['hooks/install.sh'], { cwd: template, encoding: 'utf8' });
   assert.match(install.stderr, 'installed (core.hooksPath = hooks)');
-  regenerate(repo);
-  git(repo, ['add', '-A']);
-  const first = commit(repo);
+  regenerate(template);
+  git(template, ['add', '-A']);
+  const first = commit(template);
   assert.is(first.status, 0, first.stderr);
-  context.repo = repo;
+});
+hooks.after(() => remove(template));
+
+hooks.before.each((context) => {
+  context.repo = tempDir('boxwright-repo-');
+  cpSync(template, context.repo, { recursive: true, verbatimSymlinks: true });
 });
 hooks.after.each(({ repo }) => remove(repo));
 

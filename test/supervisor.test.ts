@@ -1,6 +1,8 @@
 // supervisord.conf quoting, checked against Python's shlex, which supervisord uses to split
-// command= (after turning %% back into %).
-import { spawnSync } from 'node:child_process';
+// command= (after turning %% back into %). One python3 answers every sample, one JSON line
+// per question, so the property keeps fast-check's shrinking without a process per sample.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,30 +10,37 @@ import { supervisorValue, supervisorWord } from '../scripts/lib/shell/supervisor
 
 const text = fc.string({ unit: fc.constantFrom(...[...`'"\\ %$\`;,=\tab09é-`]), maxLength: 20 });
 
-function shlex(words: string[]): string[][] {
-  const script = 'import json, shlex, sys\nfor line in json.load(sys.stdin): print(json.dumps(shlex.split(line.replace("%%", "%"))))';
-  const result = spawnSync('python3', ['-c', script], { input: JSON.stringify(words), encoding: 'utf8' });
-  assert.is(result.status, 0, result.stderr);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as string[]);
+const oracle = spawn('python3', ['-u', '-c', 'import json, shlex, sys\nfor line in sys.stdin: print(json.dumps(shlex.split(json.loads(line).replace("%%", "%"))))'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const answers = createInterface({ input: oracle.stdout })[Symbol.asyncIterator]();
+
+async function shlex(line: string): Promise<string[]> {
+  oracle.stdin.write(JSON.stringify(line) + '\n');
+  const answer = await answers.next();
+  assert.not.ok(answer.done, 'python3 answered');
+  return JSON.parse(answer.value as string) as string[];
 }
 
-test('supervisorWord survives supervisord splitting a command line', () => {
-  fc.assert(
-    fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (values) => {
-      assert.equal(shlex([values.map(supervisorWord).join(' ')]), [values]);
+test('supervisorWord survives supervisord splitting a command line', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 4 }), async (values) => {
+      assert.equal(await shlex(values.map(supervisorWord).join(' ')), values);
     }),
-    { numRuns: 60 },
+    { numRuns: 200 },
   );
 });
 
-test('supervisorValue is one shlex token with % escaped', () => {
+test('supervisorValue is one shlex token with % escaped', async () => {
   assert.is(supervisorValue('50% "done"'), '"50%% \\"done\\""');
-  fc.assert(
-    fc.property(text, (value) => {
-      assert.equal(shlex([supervisorValue(value)]), [[value]]);
+  await fc.assert(
+    fc.asyncProperty(text, async (value) => {
+      assert.equal(await shlex(supervisorValue(value)), [value]);
     }),
-    { numRuns: 60 },
+    { numRuns: 200 },
   );
+});
+
+test.after(() => {
+  oracle.stdin.end();
 });
 
 test.run();

@@ -1,13 +1,18 @@
 // The image the end-to-end tests run: a minimal Debian made by debootstrap from Debian's
-// packages (no image registry is reachable) and imported into podman. Built once and
-// reused; the rootfs tarball is cached in .cache/ too.
+// packages (no image registry is reachable) and imported into podman. It is a cache shared
+// by every run on the host: its tag carries a digest of the recipe, it is built under a
+// lock (two runs may start at once), and older tags of it are removed when a new one is made.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers.ts';
 
-export const TEST_IMAGE = 'localhost/boxwright-test:bookworm';
+const REPOSITORY = 'localhost/boxwright-test';
 const PACKAGES = ['passwd', 'sudo', 'openssh-client', 'supervisor', 'tmux', 'procps'];
+const RECIPE = createHash('sha256').update(JSON.stringify(['bookworm', 'minbase', PACKAGES])).digest('hex').slice(0, 12);
+export const TEST_IMAGE = `${REPOSITORY}:bookworm-${RECIPE}`;
+const CACHE = join(ROOT, '.cache');
 
 export function podmanAvailable(): string | undefined {
   const version = spawnSync('podman', ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8' });
@@ -27,23 +32,54 @@ function mirror(): string {
   return 'http://deb.debian.org/debian';
 }
 
-function run(command: string, args: string[], options: { input?: Buffer } = {}): Buffer {
-  const result = spawnSync(command, args, { input: options.input, maxBuffer: 1 << 30 });
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { maxBuffer: 1 << 30 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr?.toString()}`);
-  return result.stdout;
 }
 
-export function ensureTestImage(): void {
-  if (spawnSync('podman', ['image', 'exists', TEST_IMAGE]).status === 0) return;
-  const cache = join(ROOT, '.cache');
-  const tarball = join(cache, 'boxwright-test-rootfs.tar');
-  if (!existsSync(tarball)) {
-    const rootfs = join(cache, 'rootfs');
-    mkdirSync(cache, { recursive: true });
-    if (!existsSync(join(rootfs, 'usr/bin/supervisord'))) {
-      run('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', rootfs, mirror()]);
+function exists(image: string): boolean {
+  return spawnSync('podman', ['image', 'exists', image]).status === 0;
+}
+
+/** Holds a lock folder while `work` runs; a lock older than 20 minutes is a dead run's. */
+function locked(name: string, work: () => void): void {
+  const lock = join(CACHE, `${name}.lock`);
+  mkdirSync(CACHE, { recursive: true });
+  const deadline = Date.now() + 20 * 60 * 1000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60 * 1000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`waited 20 minutes for ${lock}`);
+      spawnSync('sleep', ['1']);
     }
-    run('tar', ['-C', rootfs, '-cf', tarball, '.']);
   }
-  run('podman', ['import', tarball, TEST_IMAGE]);
+  try {
+    work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function ensureTestImage(): string {
+  if (exists(TEST_IMAGE)) return TEST_IMAGE;
+  locked('test-image', () => {
+    if (exists(TEST_IMAGE)) return;
+    const tarball = join(CACHE, `rootfs-${RECIPE}.tar`);
+    if (!existsSync(tarball)) {
+      const rootfs = join(CACHE, `rootfs-${RECIPE}`);
+      rmSync(rootfs, { recursive: true, force: true });
+      run('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', rootfs, mirror()]);
+      run('tar', ['-C', rootfs, '-cf', `${tarball}.part`, '.']);
+      renameSync(`${tarball}.part`, tarball);
+      rmSync(rootfs, { recursive: true, force: true });
+    }
+    run('podman', ['import', tarball, TEST_IMAGE]);
+    const tags = spawnSync('podman', ['images', REPOSITORY, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n');
+    const older = tags.filter((tag) => tag.startsWith(`${REPOSITORY}:`) && tag !== TEST_IMAGE);
+    if (older.length) spawnSync('podman', ['rmi', '--ignore', ...older]);
+  });
+  return TEST_IMAGE;
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Runs the uvu test files, each in its own Node process, several at once: the end-to-end
+// suites spend most of their time waiting on podman, so they overlap with the rest. Each
+// file's output is printed whole when it ends; the last line sums them up.
+//
+//   node scripts/test.mjs [--fast] [--jobs N] [PATTERN...]
+//
+// --fast leaves out test/e2e/ (everything that needs podman or distrobox). A PATTERN keeps
+// the files whose path contains it. BOXWRIGHT_TEST_RUN names this run in everything the
+// end-to-end suites create, so two runs on one host never touch each other's objects.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = join(import.meta.dirname, '..');
+const { values, positionals } = parseArgs({
+  options: { fast: { type: 'boolean', default: false }, jobs: { type: 'string' } },
+  allowPositionals: true,
+});
+
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
+  });
+}
+
+const isEndToEnd = (file) => file.startsWith('test/e2e/');
+const files = testFiles(join(root, 'test'))
+  .filter((file) => !(values.fast && isEndToEnd(file)))
+  .filter((file) => positionals.length === 0 || positionals.some((pattern) => file.includes(pattern)))
+  // The slow ones first, so that the run ends with short files filling the gaps.
+  .sort((a, b) => Number(isEndToEnd(b)) - Number(isEndToEnd(a)) || statSync(join(root, b)).size - statSync(join(root, a)).size);
+
+if (files.length === 0) {
+  console.error(`test: no test file matches ${positionals.join(' ')}`);
+  process.exit(64);
+}
+
+// Waiting on podman costs no CPU, so one more process than cores keeps both busy.
+const jobs = Number(values.jobs ?? availableParallelism() + 1);
+const run = (process.env.BOXWRIGHT_TEST_RUN ??= randomBytes(3).toString('hex'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const timings = [];
+const failures = [];
+// uvu's summary, printed once per process.
+const count = (text, label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code, signal) => {
+      const seconds = (Date.now() - started) / 1000;
+      const text = plain(output);
+      const total = count(text, 'Total');
+      const passed = count(text, 'Passed');
+      const skipped = count(text, 'Skipped');
+      // A file that crashed before uvu's summary has failed as a whole.
+      const failed = code === 0 ? total - passed : Math.max(total - passed, 1);
+      totals.passed += passed;
+      totals.failed += failed;
+      totals.skipped += skipped;
+      timings.push([file, seconds]);
+      if (code !== 0) failures.push(`${file} (exit ${code ?? signal})`);
+      process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
+      resolve();
+    });
+  });
+}
+
+const started = Date.now();
+console.log(`test: ${files.length} files, ${jobs} at a time, run ${run}`);
+const queue = [...files];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    while (queue.length) await runFile(queue.shift());
+  }),
+);
+
+console.log('\nslowest files:');
+for (const [file, seconds] of timings.sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${file}`);
+if (failures.length) console.log(`\nfailed: ${failures.join(', ')}`);
+console.log(`\ntest: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failures.length ? 1 : 0);

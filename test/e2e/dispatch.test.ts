@@ -1,0 +1,34 @@
+// Entrypoint dispatch on real podman: by argument or variable, arguments intact, exit codes
+// passed through, and required secrets checked by the launcher and by the entrypoint.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { e2eSuite, runGenerated, TEST_IMAGE } from './support.ts';
+
+const e2e = e2eSuite('e2e: dispatch');
+
+e2e('entrypoint by argument or variable, arguments intact, exit code passed through', (context) => {
+  const shown = runGenerated(context, 'dispatch', 'launch.sh', ['show', '--', 'a b', '', '$(x)'], { TOKEN: 't0k' });
+  assert.is(shown.status, 7, shown.stderr);
+  assert.is(shown.stdout, 'worker\n[a b]\n[]\n[$(x)]\nhello, world\n');
+  assert.match(shown.stderr, 'entrypoint: [handover] running sh as worker');
+
+  const state = runGenerated(context, 'dispatch', 'launch.sh', [], { TOKEN: 'line"two', DISPATCH_ENTRYPOINT: 'state' });
+  assert.is(state.status, 0, state.stderr);
+  assert.match(state.stdout, /^750 worker \/home\/worker\n600 worker \/home\/worker\/\.token\n644 worker \/home\/worker\/hook-ran\nTOKEN=line"two\n$/);
+});
+
+e2e('a missing required secret stops the entrypoint before any change', (context) => {
+  const failed = spawnSync('podman', ['run', '--rm', '-v', `${join(context.out, 'dispatch')}:/opt/boxwright:ro`, '--entrypoint', '/opt/boxwright/entrypoint.sh', TEST_IMAGE, 'sh', '-c', 'exit 0'], { encoding: 'utf8' });
+  assert.is(failed.status, 1);
+  assert.match(failed.stderr, 'entrypoint: [secrets] error: missing required secrets: TOKEN (nothing was changed)');
+  assert.not.match(failed.stderr, 'creating');
+});
+
+e2e('the launcher itself refuses to start without a required secret', (context) => {
+  const result = runGenerated(context, 'dispatch', 'launch.sh', []);
+  assert.is(result.status, 1);
+  assert.match(result.stderr, 'missing required settings: TOKEN');
+});
+
+e2e.run();

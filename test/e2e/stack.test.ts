@@ -1,0 +1,47 @@
+// Stacks on real podman: members on a shared network reached by name, modes, idempotent
+// up, and down in reverse order; seed 000's CachyOS stack in both modes.
+import * as assert from 'uvu/assert';
+import { e2eSuite, inContainer, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
+
+const e2e = e2eSuite('e2e: stack');
+const SECRET = 'sk-"e2e"\\secret';
+
+e2e("up starts the mode's members on a shared network with DNS, idempotently; down removes them", (context) => {
+  const stack = (...args: string[]) => runGenerated(context, 'stack', 'stack.sh', args);
+  assert.is(stack('up').status, 0);
+  const again = stack('up');
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stderr, 'web: already running');
+  assert.match(stack('status').stdout, new RegExp(`api +${PREFIX}-stack-api +missing +no .*\\nweb +${PREFIX}-stack-web +running +yes +${TEST_IMAGE}`));
+  assert.is(inContainer(`${PREFIX}-stack-web`, 'echo "$API_URL"'), 'http://localhost:9600\n');
+
+  assert.is(stack('down').status, 0);
+  const duo = stack('--mode', 'duo', 'up');
+  assert.is(duo.status, 0, duo.stderr);
+  assert.is(inContainer(`${PREFIX}-stack-web`, 'echo "$API_URL"'), `http://${PREFIX}-stack-api:9600\n`);
+  assert.match(inContainer(`${PREFIX}-stack-web`, `getent hosts ${PREFIX}-stack-api api.stack.local`), new RegExp(`^[0-9.]+ +${PREFIX}-stack-api.*\\n[0-9.]+ +api\\.stack\\.local\\n$`));
+  const down = stack('down');
+  assert.is(down.stderr, `stack.sh: web: stopping and removing ${PREFIX}-stack-web\nstack.sh: api: stopping and removing ${PREFIX}-stack-api\n`, 'reverse order');
+  assert.match(stack('--mode', 'duo', 'status').stdout, new RegExp(`api +${PREFIX}-stack-api +missing +yes`));
+  assert.match(stack('logs', 'nope').stderr, "unknown member 'nope' (choose from: api, web)");
+});
+
+e2e('seed 000 (cachyos): the stack up in both modes, Z.AI reached by name in microservices', (context) => {
+  const env = { ANTHROPIC_API_KEY: SECRET, MANAGEMENT_API_KEY: 'management' };
+  const stack = (...args: string[]) => runGenerated(context, 'cachyos', 'stack.sh', args, env);
+  const monolithic = stack('up');
+  assert.is(monolithic.status, 0, monolithic.stderr);
+  assert.match(stack('status').stdout, new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +no .*\\nagentic-workstation +${PREFIX}-cachyos-workstation +running +yes .*\\ncomfyui +${PREFIX}-cachyos-comfyui +running +yes`));
+  assert.is(inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL $CUDA_HOME"'), 'true http://localhost:9600 /opt/cuda\n');
+  assert.is(stack('down').status, 0);
+
+  const micro = stack('--mode', 'microservices', 'up');
+  assert.is(micro.status, 0, micro.stderr);
+  assert.match(micro.stderr, /claude-zai: starting\n[\s\S]*agentic-workstation: starting/, 'Z.AI starts first');
+  assert.is(inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL"'), 'false http://claude-zai:9600\n');
+  assert.match(inContainer(`${PREFIX}-cachyos-workstation`, 'getent hosts claude-zai'), /^[0-9.]+ +claude-zai/);
+  assert.is(stack('down').status, 0);
+  assert.match(stack('--mode', 'microservices', 'status').stdout, new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +yes`));
+});
+
+e2e.run();

@@ -1,0 +1,193 @@
+// What every end-to-end suite shares: the run id that names everything a run creates, the
+// configs rewritten to carry it, podman helpers, and the skip when podman cannot run here.
+// Two runs on one host never share a container, network, volume, image or user name, and
+// each removes only what carries its own run id.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { suite, type Test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, remove, ROOT, tempDir } from '../helpers.ts';
+import { ensureTestImage, podmanAvailable, TEST_IMAGE } from './image.ts';
+
+export { TEST_IMAGE };
+
+/**
+ * This run's id: set once by scripts/test.mjs for all its processes, else made here. Short
+ * and lowercase, because it ends up in container, volume and user names.
+ */
+export const RUN = (process.env['BOXWRIGHT_TEST_RUN'] ??= randomBytes(3).toString('hex'));
+/**
+ * The prefix of every name this suite creates: the run's id and this process's own, since
+ * the suites of one run go on side by side and each removes only what it made.
+ */
+export const PREFIX = `bw-${RUN}-${randomBytes(2).toString('hex')}`;
+
+export function podman(...args: string[]) {
+  return spawnSync('podman', args, { encoding: 'utf8' });
+}
+
+export function inContainer(name: string, script: string, user?: string): string {
+  const result = podman('exec', ...(user ? ['--user', user] : []), name, 'sh', '-c', script);
+  assert.is(result.status, 0, result.stderr);
+  return result.stdout;
+}
+
+export function waitFor(check: () => boolean, what: string, seconds = 60): void {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (check()) return;
+    spawnSync('sleep', ['0.5']);
+  }
+  assert.unreachable(`timed out waiting for ${what}`);
+}
+
+/** A TCP port that nothing listens on now, chosen by the kernel. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Replaces every match of `pattern` with what `replace` makes of it, awaiting each in turn. */
+async function replaceAsync(text: string, pattern: RegExp, replace: (match: string) => Promise<string>): Promise<string> {
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    parts.push(text.slice(last, match.index), await replace(match[0]));
+    last = match.index + match[0].length;
+  }
+  return parts.join('') + text.slice(last);
+}
+
+/**
+ * Copies the real configs, the end-to-end configs and the catalog build contexts into `dir`
+ * with every name made per-run: `bw-e2e` becomes this run's prefix, seed 001's volumes and
+ * seed 002's images get it in front, and the test image is named by its current tag. Host
+ * ports become free ones (two suites or two runs publish the seeds' ports at once), and
+ * fixed subnets are dropped so that podman picks a free one.
+ */
+export async function writeRunTree(dir: string): Promise<void> {
+  const renamed = (text: string) =>
+    text
+      .replaceAll('localhost/boxwright-test:bookworm', TEST_IMAGE)
+      .replaceAll('bw-e2e', PREFIX)
+      .replaceAll('turbo-flow-unified', `${PREFIX}-turbo-flow-unified`)
+      .replaceAll('"prefix": "codeopen"', `"prefix": "${PREFIX}-codeopen"`)
+      .replaceAll('"image": "codeopen-', `"image": "${PREFIX}-codeopen-`)
+      .replace(/,\s*"subnet": "[^"]*"/g, '');
+  const withFreePorts = async (text: string) => {
+    const hosts = await replaceAsync(text, /"host": \d+/g, async () => `"host": ${await freePort()}`);
+    return replaceAsync(hosts, /"ports": \[[\d,\s]+\]/g, async (list) => `"ports": [${(await Promise.all(list.match(/\d+/g)!.map(() => freePort()))).join(', ')}]`);
+  };
+  const copy = async (from: string, to: string): Promise<void> => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      if (entry.isDirectory()) await copy(join(from, entry.name), join(to, entry.name));
+      else writeFileSync(join(to, entry.name), await withFreePorts(renamed(readFileSync(join(from, entry.name), 'utf8'))));
+    }
+  };
+  for (const part of ['configs', 'test/e2e/configs', 'test/e2e/catalog']) await copy(join(ROOT, part), join(dir, part));
+}
+
+/** Everything this run created: containers, pods, networks, volumes and images. */
+export function removeRunObjects(): void {
+  const ours = (kind: string[], format: string) =>
+    podman(...kind, '--format', format)
+      .stdout.split('\n')
+      .filter((name) => name.includes(PREFIX));
+  const containers = ours(['ps', '--all'], '{{.Names}}');
+  if (containers.length) podman('rm', '--force', '--ignore', '-t', '0', ...containers);
+  const networks = ours(['network', 'ls'], '{{.Name}}');
+  if (networks.length) podman('network', 'rm', '--force', ...networks);
+  const volumes = ours(['volume', 'ls'], '{{.Name}}');
+  if (volumes.length) podman('volume', 'rm', '--force', ...volumes);
+  const images = ours(['images'], '{{.Repository}}:{{.Tag}}');
+  if (images.length) podman('rmi', '--force', '--ignore', ...images);
+}
+
+export interface E2eContext {
+  /** A private folder of this suite, removed after it. */
+  dir: string;
+  /** test/e2e/configs, per run, compiled here: generated/<name>/ for each. */
+  out: string;
+  /** The real configs (configs/), per run, compiled here. */
+  seeds: string;
+  /** A home folder with an SSH key pair, as a user's would be. */
+  home: string;
+  setupError?: Error;
+}
+
+async function setUp(context: E2eContext): Promise<void> {
+  ensureTestImage();
+  context.dir = tempDir(`${PREFIX}-`);
+  context.out = join(context.dir, 'generated');
+  context.seeds = join(context.dir, 'generated-seeds');
+  context.home = join(context.dir, 'home');
+  mkdirSync(join(context.home, '.ssh'), { recursive: true });
+  writeFileSync(join(context.home, '.ssh/id_ed25519'), 'PRIVATE KEY\n', { mode: 0o644 });
+  writeFileSync(join(context.home, '.ssh/id_ed25519.pub'), 'PUBLIC KEY\n', { mode: 0o644 });
+  const tree = join(context.dir, 'tree');
+  await writeRunTree(tree);
+  for (const [configs, out] of [['test/e2e/configs', context.out], ['configs', context.seeds]] as const) {
+    const result = await generate(['--configs', configs, '--out', out, '--quiet'], tree);
+    assert.is(result.code, 0, result.err);
+  }
+}
+
+/**
+ * A suite of end-to-end tests. Where podman cannot run, every test is registered as skipped
+ * (uvu counts them as skipped) and the reason is printed once.
+ */
+export function e2eSuite(name: string): Test<E2eContext> {
+  const unavailable = podmanAvailable();
+  const tests = suite<E2eContext>(name);
+  if (unavailable) {
+    process.stderr.write(`${name}: skipped: ${unavailable}\n`);
+    // uvu still runs before-hooks when every test is skipped, so none are registered here.
+    const skipping = ((title: string, handler: Parameters<Test<E2eContext>>[1]) => tests.skip(title, handler)) as Test<E2eContext>;
+    return Object.assign(skipping, { run: tests.run, skip: tests.skip, only: tests.skip, before: tests.before, after: tests.after });
+  }
+  // uvu drops an exception thrown in a before-hook (its runner returns from finally), so
+  // setup keeps its error and every test fails with it instead.
+  tests.before(async (context) => {
+    try {
+      await setUp(context);
+    } catch (error) {
+      context.setupError = error as Error;
+    }
+  });
+  tests.before.each((context) => {
+    if (context.setupError) throw context.setupError;
+  });
+  tests.after(({ dir }) => {
+    removeRunObjects();
+    if (dir) remove(dir);
+  });
+  return tests;
+}
+
+/** Runs a script generated from test/e2e/configs as a user would: from their home, with their PATH. */
+export function runGenerated(context: E2eContext, config: string, script: string, args: string[], env: Record<string, string> = {}) {
+  return runScriptIn(context.out, context, config, script, args, env);
+}
+
+/** The same for a script generated from one of the real configs (configs/). */
+export function runSeed(context: E2eContext, config: string, script: string, args: string[], env: Record<string, string> = {}) {
+  return runScriptIn(context.seeds, context, config, script, args, env);
+}
+
+function runScriptIn(out: string, context: E2eContext, config: string, script: string, args: string[], env: Record<string, string>) {
+  return spawnSync('sh', [join(out, config, script), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], HOME: context.home, ...env },
+    cwd: context.home,
+  });
+}
+

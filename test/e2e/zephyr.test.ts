@@ -1,0 +1,33 @@
+// Seed 003 on real podman, from the committed generated/zephyr/launch.sh: host storage per
+// project, dispatch, exit codes, and run-job with its records.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as assert from 'uvu/assert';
+import { ROOT } from '../helpers.ts';
+import { e2eSuite, PREFIX, TEST_IMAGE } from './support.ts';
+
+const e2e = e2eSuite('e2e: seed 003 zephyr');
+
+e2e('host storage per project, dispatch, exit codes, and run-job with its records', (context) => {
+  const infra = join(context.dir, 'infra');
+  const workspace = join(context.dir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  // The project id names the container (zephyr-${PROJECT_ID}), so it carries the run id.
+  const env = { ZEPHYR_IMAGE: TEST_IMAGE, ZEPHYR_INFRA: infra, ZEPHYR_WORKSPACE: workspace, PROJECT_ID: PREFIX, SYGALDRY_GPU: 'off' };
+  const zephyr = (...args: string[]) => spawnSync('sh', [join(ROOT, 'generated/zephyr/launch.sh'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: context.home, ...env } });
+  const shell = zephyr('--', 'sh', '-c', 'echo "$PROJECT_ID $SPACK_ROOT"; exit 4');
+  assert.is(shell.status, 4, shell.stderr);
+  assert.is(shell.stdout, `${PREFIX} /opt/spack_src\n`);
+  for (const dir of ['monorepo_home', 'spack_store', 'bazel_cache']) assert.ok(readdirSync(join(infra, PREFIX)).includes(dir), `${dir} created on the host`);
+
+  const job = zephyr('run-job', '--', 'build', '--', 'sh', '-c', 'echo "built \\"q\\""; printf "tab\\there\\n" >&2');
+  assert.is(job.status, 0, job.stderr);
+  const records = join(infra, PREFIX, 'bazel_cache/zephyr_jobs');
+  assert.match(readFileSync(join(records, 'build.status'), 'utf8'), /^state=succeeded\nexit=0\n/);
+  const log = readdirSync(records).find((f) => f.endsWith('.jsonl'))!;
+  const lines = readFileSync(join(records, log), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { stream: string; text: string });
+  assert.equal(lines.map((l) => [l.stream, l.text]).sort(), [['stderr', 'tab\there'], ['stdout', 'built "q"']]);
+});
+
+e2e.run();
