@@ -1,9 +1,8 @@
 #!/usr/bin/env zx
 // Entry point: `npx zx scripts/generate.mjs [--check] [--only NAME] ...`. The library is
-// TypeScript loaded through tsx, so there is no build step that could go stale.
-import { register } from 'tsx/esm/api';
+// TypeScript, loaded by scripts/load-library.mjs without a build step that could go stale.
+import { loadLibrary } from './load-library.mjs';
 
-register();
-const { main } = await import('./lib/cli.ts');
+const { main } = await loadLibrary('cli.ts');
 const self = process.argv.findIndex((arg) => arg.endsWith('generate.mjs'));
 process.exitCode = await main(process.argv.slice(self + 1));

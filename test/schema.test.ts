@@ -1,10 +1,11 @@
 // The schemas document themselves: editors show these descriptions while typing.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { compiledCode, compiledIsCurrent, compiledPath } from '../scripts/lib/schema-code.ts';
 import { compileSchema } from '../scripts/lib/validate.ts';
-import { ROOT } from './helpers.ts';
+import { remove, ROOT, tempDir } from './helpers.ts';
 
 const SCHEMAS = join(ROOT, 'schemas');
 
@@ -21,7 +22,7 @@ function undocumented(node: unknown, path: string): string[] {
   return missing;
 }
 
-for (const file of readdirSync(SCHEMAS)) {
+for (const file of readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json'))) {
   test(`${file} compiles under JSON Schema 2020-12 in strict mode`, () => {
     assert.ok(compileSchema(join(SCHEMAS, file)).validate);
   });
@@ -39,6 +40,28 @@ for (const file of readdirSync(SCHEMAS)) {
     walk(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')), '');
     assert.equal(objects, []);
   });
+  test(`${file} has a current compiled validator (npm run schemas)`, () => {
+    const path = join(SCHEMAS, file);
+    assert.ok(compiledIsCurrent(path, readFileSync(path, 'utf8')), `schemas/compiled/ is out of date with schemas/${file}`);
+  });
 }
+
+test('a compiled validator whose schema changed is never used: the schema is compiled instead', () => {
+  const dir = tempDir();
+  try {
+    const schema = join(dir, 'box.schema.json');
+    const text = (type: string) => JSON.stringify({ $id: `https://boxwright.invalid/test/${type}`, type: 'object', properties: { a: { type } } });
+    writeFileSync(schema, text('string'));
+    mkdirSync(join(dir, 'compiled'));
+    writeFileSync(compiledPath(schema), compiledCode(schema, text('string')));
+    assert.ok(compileSchema(schema).validate({ a: 'x' }), 'the current compiled validator accepts a string');
+    writeFileSync(schema, text('number'));
+    const validate = compileSchema(schema).validate;
+    assert.not.ok(validate({ a: 'x' }), 'the stale one would accept it; the schema as it is now does not');
+    assert.ok(validate({ a: 1 }));
+  } finally {
+    remove(dir);
+  }
+});
 
 test.run();

@@ -1,11 +1,15 @@
 // The generator's command line: parses arguments, runs the pipeline, reports, and returns
 // the exit code. scripts/generate.mjs is only the zx entry around it.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
 import { REGENERATE } from './header.ts';
 import { compileConfigs, UsageError } from './generate.ts';
+import { KINDS } from './kinds.ts';
 import { apply, plan, type PlannedFile } from './output.ts';
+import { BOXWRIGHT_ROOT, SCHEMAS_DIR } from './paths.ts';
 import { describe, sortProblems } from './problems.ts';
+import { COMPILE_COMMAND, compiledIsCurrent, compiledPath } from './schema-code.ts';
 
 export const EXIT = { ok: 0, outOfDate: 1, invalid: 2, refused: 3, usage: 64 } as const;
 
@@ -85,6 +89,11 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   const shown = (p: PlannedFile) => `${options.out.replace(/\/$/, '')}/${p.path}`;
 
   if (options.check) {
+    const staleValidators = staleCompiledValidators();
+    if (staleValidators.length > 0) {
+      streams.err(staleValidators.map((path) => `${path}: stale (out of date with its schema)`).join('\n') + `\nrun \`${COMPILE_COMMAND}\` to update.\n`);
+      if (changes.length === 0) return EXIT.outOfDate;
+    }
     if (changes.length === 0) {
       if (!options.quiet) streams.out(`${planned.length} generated files are up to date.\n`);
       return EXIT.ok;
@@ -110,6 +119,13 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
     streams.out(`${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`);
   }
   return EXIT.ok;
+}
+
+/** boxwright's own compiled validators that no longer match their schemas. */
+function staleCompiledValidators(): string[] {
+  return KINDS.map((kind) => join(SCHEMAS_DIR, kind.schemaFile))
+    .filter((path) => !compiledIsCurrent(path, readFileSync(path, 'utf8')))
+    .map((path) => relative(BOXWRIGHT_ROOT, compiledPath(path)));
 }
 
 function defaultStreams(): Streams {

@@ -3,8 +3,9 @@
 // problem in every file; produces files only when there are none.
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { KINDS, SCHEMAS_DIR, type Kind } from './kinds.ts';
+import { KINDS, type Kind } from './kinds.ts';
 import { loadConfig } from './load.ts';
+import { SCHEMAS_DIR } from './paths.ts';
 import { locate, toPlain, type Located } from './located.ts';
 import type { ConfigLookup } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';

@@ -1,6 +1,5 @@
 // The config kinds boxwright knows: for each, its schema, how a validated config becomes a
 // model, and the targets that render that model into files.
-import { fileURLToPath } from 'node:url';
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildFleet, type FleetConfig } from './model/distrobox.ts';
 import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
@@ -17,8 +16,6 @@ import { catalogReadme, environmentReadme, fleetReadme, stackReadme } from './ta
 import { renderStack } from './targets/stack.ts';
 import { renderSupervisord } from './targets/supervisord.ts';
 import { renderWorkspace } from './targets/workspace.ts';
-
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 export interface ConfigContext {
   id: string; // file name without extension

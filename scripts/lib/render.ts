@@ -2,10 +2,8 @@
 // or plain text for comments, so mustache's HTML escaping is switched off: it must never
 // touch shell. Templates are parsed once per run.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
-
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+import { TEMPLATES_DIR } from './paths.ts';
 
 const cache = new Map<string, string>();
 

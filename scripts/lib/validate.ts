@@ -1,8 +1,9 @@
 // Schema validation with ajv, turning its errors into located problems with hints.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { locate, pointerSegments, type Located, type MergeRule, toPlain } from './located.ts';
 import { suggestion, type ProblemList } from './problems.ts';
+import { loadCompiled, newAjv } from './schema-code.ts';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -13,12 +14,14 @@ export interface CompiledSchema {
   ruleAt(path: readonly string[]): MergeRule;
 }
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addKeyword({ keyword: 'x-merge', schemaType: 'string' });
+let ajv: ReturnType<typeof newAjv> | undefined;
 
+/** The schema's validator: the committed standalone one when current, else compiled now. */
 export function compileSchema(path: string): CompiledSchema {
-  const schema = JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
-  const validate = ajv.getSchema(String(schema['$id'])) ?? ajv.compile(schema);
+  const text = readFileSync(path, 'utf8');
+  const schema = JSON.parse(text) as JsonSchema;
+  ajv ??= newAjv({ source: false });
+  const validate = loadCompiled(path, text) ?? ajv.getSchema(String(schema['$id'])) ?? ajv.compile(schema);
   return { schema, validate, ruleAt: (p) => (subschema(schema, p)?.['x-merge'] === 'append' ? 'append' : 'replace') };
 }
 

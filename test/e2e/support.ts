@@ -103,7 +103,7 @@ export function removeRunObjects(): void {
       .stdout.split('\n')
       .filter((name) => name.includes(PREFIX));
   const containers = ours(['ps', '--all'], '{{.Names}}');
-  if (containers.length) podman('rm', '--force', '--ignore', '-t', '0', ...containers);
+  if (containers.length) podman('rm', '--force', '--volumes', '--ignore', '-t', '0', ...containers);
   const networks = ours(['network', 'ls'], '{{.Name}}');
   if (networks.length) podman('network', 'rm', '--force', ...networks);
   const volumes = ours(['volume', 'ls'], '{{.Name}}');
