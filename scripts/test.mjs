@@ -5,13 +5,15 @@
 //
 //   node scripts/test.mjs [--fast] [--jobs N] [PATTERN...]
 //
-// --fast leaves out test/e2e/ (everything that needs podman or distrobox). A PATTERN keeps
-// the files whose path contains it. BOXWRIGHT_TEST_RUN names this run in everything the
+// The project's checks run as jobs beside the files: the type check and the check that
+// generated/ is up to date (each counts as one test). --fast leaves out test/e2e/
+// (everything that needs podman or distrobox). A PATTERN keeps the files whose path
+// contains it, and no checks. BOXWRIGHT_TEST_RUN names this run in everything the
 // end-to-end suites create, so two runs on one host never touch each other's objects.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -30,11 +32,20 @@ function testFiles(dir) {
 }
 
 const isEndToEnd = (file) => file.startsWith('test/e2e/');
+const timesFile = join(root, '.cache/test-times.json');
+const lastTimes = existsSync(timesFile) ? JSON.parse(readFileSync(timesFile, 'utf8')) : {};
 const files = testFiles(join(root, 'test'))
   .filter((file) => !(values.fast && isEndToEnd(file)))
   .filter((file) => positionals.length === 0 || positionals.some((pattern) => file.includes(pattern)))
-  // The slow ones first, so that the run ends with short files filling the gaps.
-  .sort((a, b) => Number(isEndToEnd(b)) - Number(isEndToEnd(a)) || statSync(join(root, b)).size - statSync(join(root, a)).size);
+  // The slow ones first (by the last run's times, else e2e and then size), so that the
+  // run ends with short files filling the gaps.
+  .sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || Number(isEndToEnd(b)) - Number(isEndToEnd(a)) || statSync(join(root, b)).size - statSync(join(root, a)).size);
+
+const CHECKS = [
+  { name: 'typecheck (tsc --noEmit, strict)', argv: [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.', '--incremental', '--tsBuildInfoFile', '.cache/tsconfig.tsbuildinfo'] },
+  { name: 'generated files are up to date (generate --check)', argv: [process.execPath, 'scripts/generate.mjs', '--check', '--quiet'] },
+];
+const checks = positionals.length === 0 ? CHECKS : [];
 
 if (files.length === 0) {
   console.error(`test: no test file matches ${positionals.join(' ')}`);
@@ -50,6 +61,27 @@ const failures = [];
 // uvu's summary, printed once per process.
 const count = (text, label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
 const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function runCheck({ name, argv: [command, ...args] }) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code, signal) => {
+      const seconds = (Date.now() - started) / 1000;
+      if (code === 0) totals.passed++;
+      else {
+        totals.failed++;
+        failures.push(`${name} (exit ${code ?? signal})`);
+      }
+      timings.push([name, seconds]);
+      process.stdout.write(`\n── ${name} (${seconds.toFixed(1)} s): ${code === 0 ? 'ok' : 'FAILED'}\n${output.trimEnd()}${output.trim() ? '\n' : ''}`);
+      resolve();
+    });
+  });
+}
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -78,13 +110,16 @@ function runFile(file) {
 }
 
 const started = Date.now();
-console.log(`test: ${files.length} files, ${jobs} at a time, run ${run}`);
-const queue = [...files];
+console.log(`test: ${files.length} files and ${checks.length} checks, ${jobs} at a time, run ${run}`);
+const queue = [...files.map((file) => () => runFile(file)), ...checks.map((check) => () => runCheck(check))];
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length) await runFile(queue.shift());
+    while (queue.length) await queue.shift()();
   }),
 );
+
+mkdirSync(join(root, '.cache'), { recursive: true });
+writeFileSync(timesFile, JSON.stringify({ ...lastTimes, ...Object.fromEntries(timings) }, null, 1));
 
 console.log('\nslowest files:');
 for (const [file, seconds] of timings.sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${file}`);

@@ -1,7 +1,7 @@
 // Shared test helpers: temporary folders, the shells of the portability matrix, a stub
 // container runtime that records its argv, and running the generator in-process.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
   mkdirSync(bin, { recursive: true });
   for (const name of names) {
     const path = join(bin, name);
-    writeFileSync(path, `#!/bin/sh\nprintf '%s\\0' "$(basename "$0")" "$@" >"$BW_ARGV_FILE"\nexit "\${BW_STUB_EXIT:-0}"\n`);
+    writeFileSync(path, `#!/bin/sh\nprintf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"\nexit "\${BW_STUB_EXIT:-0}"\n`);
     chmodSync(path, 0o755);
   }
   return bin;
@@ -73,13 +73,13 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
 
 /** PATH with only the basics, so that no real podman, docker or nvidia-smi is found. */
 export function isolatedPath(...first: string[]): string {
-  const basics = join(tmpdir(), 'boxwright-basics');
+  const basics = join(tmpdir(), 'boxwright-basics-links');
   mkdirSync(basics, { recursive: true });
   for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env', 'date', 'sed']) {
     if (existsSync(join(basics, tool))) continue;
-    // Written aside and renamed: another test process may be running these right now.
+    // Made aside and renamed: another test process may be running these right now.
     const temporary = join(basics, `.${tool}.${process.pid}`);
-    writeFileSync(temporary, `#!/bin/sh\nexec ${which(tool)} "$@"\n`, { mode: 0o755 });
+    symlinkSync(which(tool), temporary);
     renameSync(temporary, join(basics, tool));
   }
   return [...first, basics].join(':');
