@@ -1,6 +1,7 @@
-// Golden cases: test/cases/<case>.jsonc is a config whose leading comments say what its
-// dry-run command line must and must not contain; test/cases/<case>/ holds the exact files
-// it generates. UPDATE_GOLDEN=1 rewrites those files, to be reviewed in the diff.
+// Golden cases, in the shape of Quadlet's tests: test/cases/<case>.jsonc is one small config
+// per feature, and comments beside its fields say what its dry-run command line must and
+// must not contain; test/cases/<case>/ holds the exact files it generates. Adding a case is
+// adding a file. UPDATE_GOLDEN=1 rewrites the files, to be reviewed in the diff.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,11 +20,14 @@ interface Directives {
   absent: string[][];
 }
 
-/** Reads `// env NAME=value`, `// args ...`, `// assert-args ...`, `// !assert-args ...`. */
+/**
+ * Reads `// env NAME=value`, `// args ...`, `// assert-args ...` and `// !assert-args ...`
+ * comments anywhere in the file, each a list of JSON strings.
+ */
 function directives(text: string): Directives {
   const found: Directives = { env: {}, args: [], present: [], absent: [] };
   for (const line of text.split('\n')) {
-    const match = /^\/\/ (!?assert-args|env|args) (.*)$/.exec(line);
+    const match = /^\s*\/\/ (!?assert-args|env|args) (.*)$/.exec(line);
     if (!match) continue;
     const words = JSON.parse(`[${match[2]}]`) as string[];
     if (match[1] === 'env') Object.assign(found.env, Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])));
@@ -75,8 +79,10 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
       if (update) writeFileSync(dryRun, printed);
       assert.fixture(printed, readFileSync(dryRun, 'utf8'), `${id} dry-run`);
       const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${outputs[0]!.stdout}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
-      for (const needle of wanted.present) assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
-      for (const needle of wanted.absent) assert.not.ok(containsRun(argv, needle), `${id}: did not expect ${JSON.stringify(needle)}`);
+      // <dir> in a directive stands for the case's temporary folder, as in dry-run.txt.
+      const inDir = (needle: string[]) => needle.map((word) => word.replaceAll('<dir>', dir));
+      for (const needle of wanted.present.map(inDir)) assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
+      for (const needle of wanted.absent.map(inDir)) assert.not.ok(containsRun(argv, needle), `${id}: did not expect ${JSON.stringify(needle)}`);
     } finally {
       remove(dir);
     }
