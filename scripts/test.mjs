@@ -102,7 +102,8 @@ function runFile(file) {
       totals.failed += failed;
       totals.skipped += skipped;
       timings.push([file, seconds]);
-      if (code !== 0) failures.push(`${file} (exit ${code ?? signal})`);
+      // uvu exits 0 when a before-hook throws, having run none of the tests: that fails too.
+      if (code !== 0 || failed > 0) failures.push(`${file} (${code !== 0 ? `exit ${code ?? signal}` : `${failed} of ${total} did not pass`})`);
       process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
       resolve();
     });

@@ -67,6 +67,16 @@ function configFor(s: Sample, mountRoot: string): object {
   };
 }
 
+/** The config digest differs per sample; every shell must compute the same one. */
+const DIGEST = 'io.boxwright.digest=<digest>';
+function withoutDigest(argv: string[], digests: Set<string>): string[] {
+  return argv.map((arg) => {
+    if (!/^io\.boxwright\.digest=\d+$/.test(arg)) return arg;
+    digests.add(arg);
+    return DIGEST;
+  });
+}
+
 function expectedArgv(s: Sample, mountRoot: string): string[] {
   return [
     'podman', 'run', '--rm', '--interactive',
@@ -76,6 +86,7 @@ function expectedArgv(s: Sample, mountRoot: string): string[] {
     '--network', s.network, '--network-alias', s.alias,
     '--health-cmd', s.health,
     '--label', `${s.labelName}=${s.labelValue}`,
+    '--label', 'io.boxwright.config=box', '--label', DIGEST,
     ...s.extraArgs, s.image, ...s.command, ...s.userArgs,
   ];
 }
@@ -93,19 +104,21 @@ test('every string field reaches the runtime intact in every shell, and --dry-ru
         const argvFile = join(dir, 'argv');
         const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: argvFile };
         const expected = expectedArgv(s, mountRoot);
+        const digests = new Set<string>();
         for (const shell of SHELLS) {
           const run = runScript(shell, script, ['--', ...s.userArgs], { env });
           assert.is(run.status, 0, `${shell.name}: ${run.stderr}`);
-          assert.equal(readArgv(argvFile), expected, shell.name);
+          assert.equal(withoutDigest(readArgv(argvFile), digests), expected, shell.name);
 
           const dry = runScript(shell, script, ['--dry-run', '--', ...s.userArgs], { env });
           assert.is(dry.status, 0, `${shell.name}: ${dry.stderr}`);
           const pasted = spawnSync('sh', ['-c', `printf '%s\\0' ${dry.stdout}`], { encoding: 'utf8' });
-          assert.equal(pasted.stdout.split('\0').slice(0, -1), expected, `${shell.name} dry-run`);
+          assert.equal(withoutDigest(pasted.stdout.split('\0').slice(0, -1), digests), expected, `${shell.name} dry-run`);
 
           const help = runScript(shell, script, ['--help'], { env });
           assert.ok(help.stdout.includes(s.description.trim()), `${shell.name} --help shows the description`);
         }
+        assert.is(digests.size, 1, `every shell computes the same config digest: ${[...digests].join(' ')}`);
       } finally {
         remove(dir);
       }

@@ -75,7 +75,7 @@ for (const shell of SHELLS) {
     assert.equal(tags, ['codeopen-base:0.0.2', 'codeopen-python:0.0.2', 'codeopen-python-db:0.0.2', 'codeopen-python-db-gui:0.0.2']);
     assert.match(result.stdout, '--build-arg BASE_IMAGE=codeopen-python-db:0.0.2');
     const refused = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui,gui'], { env, cwd: dir });
-    const existing = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui'], { env: { ...env, BW_STUB_EXIT: '0' }, cwd: dir });
+    const existing = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui'], { env: { ...env, BW_STUB_EXIT: '0', BW_STUB_IMAGE: '' }, cwd: dir });
     assert.is(existing.stdout, '', 'every image exists: nothing to build');
     assert.is(refused.stderr, 'build.sh: add-on "gui" is listed twice\n');
   });

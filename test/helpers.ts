@@ -58,14 +58,28 @@ export async function generate(args: string[], cwd: string): Promise<{ code: num
 
 /**
  * A folder for PATH holding stub `podman` and `docker` that write their argv, NUL-separated,
- * to $BW_ARGV_FILE and exit with $BW_STUB_EXIT (default 0).
+ * to $BW_ARGV_FILE and exit with $BW_STUB_EXIT (default 0). Queries are answered instead:
+ * `container inspect` prints $BW_STUB_CONTAINER and `image inspect` $BW_STUB_IMAGE, and each
+ * fails (no such object) where its variable is unset.
  */
 export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 'docker']): string {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   for (const name of names) {
     const path = join(bin, name);
-    writeFileSync(path, `#!/bin/sh\nprintf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"\nexit "\${BW_STUB_EXIT:-0}"\n`);
+    writeFileSync(
+      path,
+      [
+        '#!/bin/sh',
+        'case "$1 $2" in',
+        `  'container inspect') [ -n "\${BW_STUB_CONTAINER+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_CONTAINER"; exit 0 ;;`,
+        `  'image inspect') [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
+        'esac',
+        `printf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"`,
+        'exit "${BW_STUB_EXIT:-0}"',
+        '',
+      ].join('\n'),
+    );
     chmodSync(path, 0o755);
   }
   return bin;
@@ -75,7 +89,7 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
 export function isolatedPath(...first: string[]): string {
   const basics = join(tmpdir(), 'boxwright-basics-links');
   mkdirSync(basics, { recursive: true });
-  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env', 'date', 'sed']) {
+  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env', 'date', 'sed', 'cksum']) {
     if (existsSync(join(basics, tool))) continue;
     // Made aside and renamed: another test process may be running these right now.
     const temporary = join(basics, `.${tool}.${process.pid}`);
@@ -103,4 +117,12 @@ export function runScript(
 export function readArgv(file: string): string[] {
   const raw = readFileSync(file, 'utf8');
   return raw.split('\0').slice(0, -1);
+}
+
+/**
+ * Golden text with config digests as <digest>: a digest covers every path on the command
+ * line, so it differs between checkouts. (Each test checks that all shells agree on it.)
+ */
+export function withoutDigests(text: string): string {
+  return text.replace(/io\.boxwright\.digest=\d+/g, 'io.boxwright.digest=<digest>');
 }

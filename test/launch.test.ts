@@ -18,11 +18,11 @@ const CONFIG = {
   envFile: '.env',
   gpu: { mode: 'auto', minCuda: '12.9', variable: 'BOX_GPU' },
   entrypoints: {
-    shell: { command: ['bash', '-l'], args: 'replace' },
+    login: { command: ['bash', '-l'], args: 'replace' },
     build: { command: ['/opt/build.sh', '--fast'] },
   },
   entrypointVariable: 'BOX_ENTRYPOINT',
-  defaultEntrypoint: 'shell',
+  defaultEntrypoint: 'login',
 };
 
 interface Context {
@@ -120,7 +120,7 @@ for (const shell of SHELLS) {
     assert.equal(run(context, shell, [], { BOX_ENTRYPOINT: 'build' }).argv.slice(-2), ['/opt/build.sh', '--fast']);
     const unknown = run(context, shell, ['nope']);
     assert.is(unknown.status, 2);
-    assert.match(unknown.stderr, "unknown entrypoint 'nope' (choose from: shell, build)");
+    assert.match(unknown.stderr, "unknown entrypoint 'nope' (choose from: login, build)");
     assert.match(run(context, shell, ['build', 'extra']).stderr, "unexpected argument 'extra' (arguments for the container go after --)");
   });
 
@@ -178,7 +178,7 @@ for (const shell of SHELLS) {
   launch(`${shell.name}: --help lists entrypoints, variables and secrets without needing them`, (context) => {
     const result = run(context, shell, ['--help'], { PROJECT_ID: '', REGION: '', API_KEY: '' });
     assert.is(result.status, 0);
-    assert.match(result.stdout, 'Usage: launch.sh [OPTIONS] [ENTRYPOINT] [-- ARGS...]');
+    assert.match(result.stdout, 'Usage: launch.sh [OPTIONS] [VERB] [ENTRYPOINT] [-- ARGS...]');
     assert.match(result.stdout, /build +\/opt\/build.sh --fast/);
     assert.match(result.stdout, /STORAGE +\(default: \/srv\/\$\{PROJECT_ID\}\)/);
     assert.match(result.stdout, /API_KEY +\(required\)/);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir } from './helpers.ts';
+import { isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir, withoutDigests } from './helpers.ts';
 
 const SECRETS = {
   ANTHROPIC_API_KEY: 'sk-secret', DEVUSER_PASSWORD: 'pw', MANAGEMENT_API_KEY: 'mk', HF_TOKEN: 'hf',
@@ -38,7 +38,7 @@ for (const [id, script, args, extra] of CASES) {
         assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints what dash prints`);
       }
       const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-      const printed = outputs[0]!.stdout.replaceAll(ROOT.replace(/\/$/, ''), '<repo>').replaceAll(dir, '<cwd>').replaceAll(today, '<YYYYMMDD>');
+      const printed = withoutDigests(outputs[0]!.stdout).replaceAll(ROOT.replace(/\/$/, ''), '<repo>').replaceAll(dir, '<cwd>').replaceAll(today, '<YYYYMMDD>');
       for (const secret of Object.values(SECRETS)) assert.not.ok(printed.includes(secret), 'no secret value on a command line');
       const golden = join(ROOT, 'test/seeds', `${name}.txt`);
       if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, printed);

@@ -18,23 +18,23 @@ stacks.after(({ dir }) => remove(dir));
 
 for (const shell of SHELLS) {
   stacks(`${shell.name}: dry-run up prints the network and each member's command, per mode`, ({ out, bin }) => {
-    // The stub fails `inspect`: no network and no container exists yet.
+    // The stub fails: no network and no container exists yet.
     const env = { PATH: isolatedPath(bin), BW_ARGV_FILE: '/dev/null', BW_STUB_EXIT: '1' };
     const solo = runScript(shell, join(out, 'stack/stack.sh'), ['--dry-run', 'up'], { env });
     assert.is(solo.status, 0, solo.stderr);
     assert.is(
       solo.stdout,
       'podman network create --subnet 10.89.77.0/24 bw-e2e-stack-net\n' +
-        'podman run --detach --name bw-e2e-stack-web --init --env API_URL=http://localhost:9600 --network bw-e2e-stack-net localhost/boxwright-test:bookworm sleep 100000\n',
+        'podman run --detach --name bw-e2e-stack-web --init --env API_URL=http://localhost:9600 --network bw-e2e-stack-net --label io.boxwright.config=stack-web --label io.boxwright.digest=2567630554 localhost/boxwright-test:bookworm sleep 100000\n',
     );
     const duo = runScript(shell, join(out, 'stack/stack.sh'), ['--dry-run', '--mode', 'duo', 'up'], { env });
     assert.is(
       duo.stdout,
       'podman network create --subnet 10.89.77.0/24 bw-e2e-stack-net\n' +
-        'podman run --detach --name bw-e2e-stack-api --init --network bw-e2e-stack-net --network-alias api.stack.local localhost/boxwright-test:bookworm sleep 100000\n' +
-        'podman run --detach --name bw-e2e-stack-web --init --env API_URL=http://bw-e2e-stack-api:9600 --network bw-e2e-stack-net localhost/boxwright-test:bookworm sleep 100000\n',
+        'podman run --detach --name bw-e2e-stack-api --init --network bw-e2e-stack-net --network-alias api.stack.local --label io.boxwright.config=stack-api --label io.boxwright.digest=1442566759 localhost/boxwright-test:bookworm sleep 100000\n' +
+        'podman run --detach --name bw-e2e-stack-web --init --env API_URL=http://bw-e2e-stack-api:9600 --network bw-e2e-stack-net --label io.boxwright.config=stack-web --label io.boxwright.digest=2262875341 localhost/boxwright-test:bookworm sleep 100000\n',
     );
-    assert.is(duo.stderr, 'stack.sh: api: starting\nstack.sh: web: starting\n');
+    assert.is(duo.stderr, 'launch.sh: bw-e2e-stack-api: creating and starting\nlaunch.sh: bw-e2e-stack-web: creating and starting\n', 'each member through its own up');
     const unknown = runScript(shell, join(out, 'stack/stack.sh'), ['--mode', 'trio', 'up'], { env });
     assert.is(unknown.status, 2);
     assert.is(unknown.stderr, 'stack.sh: unknown mode "trio" (choose from: solo, duo)\n');

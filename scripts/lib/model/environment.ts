@@ -23,7 +23,7 @@ export interface EnvironmentConfig {
   init?: boolean;
   variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
   envFile?: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
   secrets?: Record<string, { description?: string; required?: boolean }>;
   ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
   mounts?: { type?: MountType; source?: string; target: string; readOnly?: boolean; create?: boolean; options?: string[]; description?: string }[];
@@ -38,6 +38,7 @@ export interface EnvironmentConfig {
   entrypoints?: Record<string, { description?: string; command: string[]; args?: 'append' | 'replace' }>;
   entrypointVariable?: string;
   defaultEntrypoint?: string;
+  command?: 'image' | string[];
   startup?: StartupConfig;
   services?: Record<string, ServiceConfig>;
   workspace?: WorkspaceConfig;
@@ -53,7 +54,11 @@ export interface Healthcheck { command: string; interval?: string; timeout?: str
 
 export interface Variable { name: string; description?: string; default?: Template; required: boolean; export: boolean }
 export interface Secret { name: string; description?: string; required: boolean }
-export interface EnvVar { name: string; value: Template }
+/**
+ * An environment variable: a value, or text put before or after the image's own value of it
+ * (`extend`), which the launcher reads from the image when it starts the container.
+ */
+export interface EnvVar { name: string; value: Template; extend?: { position: 'prepend' | 'append'; separator: string } }
 export interface Port { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string; description?: string }
 export interface Mount { type: MountType; source?: Template; sourceText?: string; target: Template; targetText: string; readOnly: boolean; create: boolean; options: string[]; description?: string }
 export interface Device { path: string; target?: string; optional: boolean }
@@ -69,7 +74,8 @@ export interface Environment {
   source: string;
   description?: string;
   image: Template;
-  name?: Template;
+  /** The container's name: the config's, else its id. --instance adds "-NAME" at run time. */
+  name: Template;
   hostname?: Template;
   workdir?: Template;
   user?: Template;
@@ -77,6 +83,8 @@ export interface Environment {
   remove: boolean;
   interactive: boolean | 'auto';
   detach: boolean;
+  /** What launch.sh does without a verb: up for long-lived (detached) configs, else run. */
+  defaultVerb: Verb;
   restart?: string;
   init: boolean;
   variables: Variable[];
@@ -97,6 +105,8 @@ export interface Environment {
   entrypoints: Entrypoint[];
   entrypointVariable?: string;
   defaultEntrypoint?: string;
+  /** What runs when nothing is chosen: the image's CMD, or this command. */
+  command: 'image' | string[];
   /** Container-side setup; present when the config has startup, services or a workspace. */
   startup?: Startup;
   services: Service[];
@@ -105,6 +115,10 @@ export interface Environment {
   /** The image that archives the named volumes, when backups are asked for. */
   backupImage?: Template;
 }
+
+/** The launch script's verbs, like compose's and distrobox's: the first word of its arguments. */
+export const VERBS = ['up', 'run', 'shell', 'stop', 'restart', 'down', 'status', 'logs'] as const;
+export type Verb = (typeof VERBS)[number];
 
 /** Where the launch script mounts generated/<name>/ inside the container. */
 export const CONTAINER_DIR = '/opt/boxwright';
@@ -164,7 +178,18 @@ export function buildEnvironment(id: string, source: string, config: Environment
     if (!SHELL_NAME.test(name)) problems.add(at('/env', name), `environment variable "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
     if (secrets.some((s) => s.name === name)) problems.add(at('/env', name), `"${name}" is a secret and cannot also be set in env`, 'a secret is passed by name only');
     if (variables.some((v) => v.name === name && v.export)) problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
-    env.push({ name, value: template(value, `/env/${name}`) });
+    if (typeof value === 'string') {
+      env.push({ name, value: template(value, `/env/${name}`) });
+      continue;
+    }
+    const position = value.prepend !== undefined ? 'prepend' : 'append';
+    if (value.prepend !== undefined && value.append !== undefined) problems.add(at(`/env/${name}`), `"${name}" both prepends and appends`, 'choose one of prepend and append');
+    const text = value[position];
+    if (text === undefined) {
+      problems.add(at(`/env/${name}`), `"${name}" needs prepend or append`, 'the text to put before or after the image\'s value');
+      continue;
+    }
+    env.push({ name, value: template(text, `/env/${name}/${position}`), extend: { position, separator: value.separator ?? ':' } });
   }
 
   const ports: Port[] = [];
@@ -217,6 +242,7 @@ export function buildEnvironment(id: string, source: string, config: Environment
   const entrypoints: Entrypoint[] = [];
   for (const [name, entrypoint] of Object.entries(config.entrypoints ?? {})) {
     if (!ENTRYPOINT_NAME.test(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" must be letters, digits, ".", "_" or "-"`, 'it is typed as an argument');
+    else if ((VERBS as readonly string[]).includes(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" is one of launch.sh's verbs`, `rename it: ${VERBS.join(', ')} are verbs`);
     entrypoints.push({ name, description: entrypoint.description, command: entrypoint.command, args: entrypoint.args ?? 'append' });
   }
   const entrypointNames = entrypoints.map((e) => e.name);
@@ -244,7 +270,7 @@ export function buildEnvironment(id: string, source: string, config: Environment
     source,
     description: config.description,
     image: template(config.image, '/image'),
-    name: optionalTemplate(config.name, '/name'),
+    name: config.name === undefined ? [{ literal: id }] : template(config.name, '/name'),
     hostname: optionalTemplate(config.hostname, '/hostname'),
     workdir: optionalTemplate(config.workdir, '/workdir'),
     user: optionalTemplate(config.user, '/user'),
@@ -252,6 +278,7 @@ export function buildEnvironment(id: string, source: string, config: Environment
     remove: config.remove ?? true,
     interactive: config.interactive ?? 'auto',
     detach: config.detach ?? false,
+    defaultVerb: config.detach ? 'up' : 'run',
     restart: config.restart,
     init: config.init ?? false,
     variables,
@@ -276,6 +303,7 @@ export function buildEnvironment(id: string, source: string, config: Environment
     entrypoints,
     entrypointVariable: config.entrypointVariable,
     defaultEntrypoint: config.defaultEntrypoint,
+    command: config.command ?? 'image',
     services: [],
   };
   if (config.startup || config.services || config.workspace) {

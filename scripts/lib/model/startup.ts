@@ -87,7 +87,8 @@ export interface Startup {
   ssh?: { owner: Account; from: string; hostKeys: boolean };
   permissions: { path: string; owner?: string; mode?: string; recursive: boolean }[];
   hooks: { description?: string; user: string; command: string }[];
-  runAs: Account;
+  /** Who the command runs as; undefined: the user the launcher names (the image's USER). */
+  runAs?: Account;
   supervisord: string;
 }
 
@@ -184,7 +185,7 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
     ssh: config.ssh && { owner: account(config.ssh.user, '/startup/ssh/user'), from: config.ssh.from, hostKeys: config.ssh.hostKeys ?? false },
     permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
     hooks: (config.hooks ?? []).map((hook, i) => ({ description: hook.description, user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name, command: hook.command })),
-    runAs: account(config.runAs ?? 'root', '/startup/runAs'),
+    runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
     supervisord: config.supervisord ?? 'supervisord',
   };
 }

@@ -37,6 +37,15 @@ export function word(parts: readonly WordPart[]): ShellCode {
   return merged.map((part) => ('variable' in part ? `"\${${shellName(part.variable)}}"` : quote(part.literal))).join('') as ShellCode;
 }
 
+/**
+ * A word that is never bare: for the right side of an assignment, where a bare word that
+ * names a command (`env`, `test`) reads like a mistake (shellcheck SC2209).
+ */
+export function assignedWord(parts: readonly WordPart[]): ShellCode {
+  const text = word(parts);
+  return (SAFE_WORD.test(text) ? `"${text}"` : text) as ShellCode;
+}
+
 /** A variable name used as code; names are checked by the generator, this guards the guard. */
 export function shellName(name: string): ShellCode {
   if (!SHELL_NAME.test(name)) throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);

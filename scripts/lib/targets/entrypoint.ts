@@ -24,7 +24,8 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     },
     fix_lines: permissions(startup),
     hook_lines: hooks(startup),
-    run_as: quote(startup.runAs.name),
+    // Without runAs, the launcher names the user: the config's user, else the image's USER.
+    run_as: startup.runAs ? quote(startup.runAs.name) : code('"${BOXWRIGHT_USER:-root}"'),
     supervisord: env.services.length > 0 && { supervisord: quote(startup.supervisord), conf: quote(`${CONTAINER_DIR}/supervisord.conf`) },
   };
   return { path: `${env.id}/entrypoint.sh`, content: renderTemplate('entrypoint.sh.mustache', view), executable: true };

@@ -2,9 +2,9 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
-import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
+import { CONTAINER_DIR, VERBS, type Environment, type Mount, type Verb } from '../model/environment.ts';
 import { renderTemplate } from '../render.ts';
-import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
+import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
 import type { GeneratedFile } from '../output.ts';
 
@@ -15,9 +15,17 @@ export function renderLaunch(env: Environment): GeneratedFile {
     .filter(Boolean)
     .join('\n');
   const prepare = prepareLines(env);
+  const handover = handsOverToImage(env);
   const view = {
     header: headerText,
     usage: indent(heredoc(usage(env))),
+    default_verb: code(env.defaultVerb),
+    name: assignedWord(env.name),
+    has_volumes: namedVolumes(env).length > 0,
+    volumes: namedVolumes(env).map(quote),
+    has_ports: env.ports.length > 0,
+    ports: [...new Set(env.ports.map((p) => code(String(p.host))))],
+    shell_user: shellUser(env),
     env_file: env.envFile && word(env.envFile),
     env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.name)].map(shellName),
     has_settings: env.variables.length > 0 || env.secrets.length > 0,
@@ -32,12 +40,23 @@ export function renderLaunch(env: Environment): GeneratedFile {
       mode: code(env.gpu.mode),
       min_cuda: env.gpu.minCuda && { major: code(String(env.gpu.minCuda.major)), minor: code(String(env.gpu.minCuda.minor)) },
     },
+    image_config: readsImageConfig(env),
+    image_user: env.startup !== undefined,
+    env_extends: env.env.some((e) => e.extend),
+    newline: env.gpu.mode !== 'off' || readsImageConfig(env),
+    image: word(env.image),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
     script_dir: env.startup !== undefined || env.jobs !== undefined,
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
     run_lines: runLines(env),
+    image_entrypoint: handover,
+    entrypoint_lines: entrypoints(env),
+    default_command: (env.command !== 'image' || handover) && {
+      command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
+      image_cmd: env.command === 'image' && handover,
+    },
   };
   return { path: `${env.id}/launch.sh`, content: renderTemplate('launch.sh.mustache', view), executable: true };
 }
@@ -45,6 +64,37 @@ export function renderLaunch(env: Environment): GeneratedFile {
 function indent(text: string): string {
   // The here-document body must stay exactly as written, so only the first line moves.
   return `  ${text}`;
+}
+
+// ---- the container and its image ------------------------------------------------------
+
+/**
+ * With startup phases the generated entrypoint stands in for the image's ENTRYPOINT; unless
+ * supervisord runs services, the launcher then passes the image's own ENTRYPOINT and CMD on
+ * as the command, so that the container still runs what its image runs.
+ */
+function handsOverToImage(env: Environment): boolean {
+  return env.startup !== undefined && env.services.length === 0;
+}
+
+/** Whether the launcher reads the image's USER, ENTRYPOINT, CMD or ENV before it runs. */
+function readsImageConfig(env: Environment): boolean {
+  return handsOverToImage(env) || env.env.some((e) => e.extend) || imageUserNeeded(env);
+}
+
+/** The generated entrypoint drops to the image's USER when nothing else names a user. */
+function imageUserNeeded(env: Environment): boolean {
+  return env.startup !== undefined && env.startup.runAs === undefined && env.user === undefined;
+}
+
+/** Who `shell` runs as when the container does not say (by its io.boxwright.user label). */
+function shellUser(env: Environment): ShellCode {
+  if (env.startup?.runAs) return quote(env.startup.runAs.name);
+  return env.user ? word(env.user) : quote('');
+}
+
+function namedVolumes(env: Environment): string[] {
+  return env.mounts.flatMap((m) => (m.type === 'volume' && m.sourceText !== undefined ? [m.sourceText] : []));
 }
 
 // ---- variables and secrets ------------------------------------------------------------
@@ -55,10 +105,18 @@ function variableLines(env: Environment): ShellCode[] {
     if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
     if (variable.default) lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
   }
-  const required = [...env.variables.filter((v) => v.required), ...env.secrets.filter((s) => s.required)];
-  if (required.length > 0) {
+  const requiredVariables = env.variables.filter((v) => v.required);
+  const requiredSecrets = env.secrets.filter((s) => s.required);
+  if (requiredVariables.length + requiredSecrets.length > 0) {
+    const missing = (name: string, indent = '') => code(`${indent}[ -n "\${${shellName(name)}:-}" ] || bw_missing="$bw_missing ${name}"`);
     lines.push(code('bw_missing='));
-    for (const { name } of required) lines.push(code(`[ -n "\${${shellName(name)}:-}" ] || bw_missing="$bw_missing ${name}"`));
+    for (const { name } of requiredVariables) lines.push(missing(name));
+    // Only what starts a container needs the secrets; stop, logs or status do not.
+    if (requiredSecrets.length > 0) {
+      lines.push(code('case $bw_verb in'), code('  run | up)'));
+      for (const { name } of requiredSecrets) lines.push(missing(name, '    '));
+      lines.push(code('    ;;'), code('esac'));
+    }
     const where = env.envFile ? `the environment or ${literalText(env.envFile) ?? 'the env file'}` : 'the environment';
     lines.push(code(`[ -z "$bw_missing" ] || die "missing required settings:$bw_missing"${quote(` (set them in ${where})`)}`));
   }
@@ -122,10 +180,10 @@ function runLines(env: Environment): ShellCode[] {
     ...remove(env),
     ...interactive(env),
     ...detach(env),
-    ...flag('--name', env.name),
+    code(`${APPEND} --name "$bw_name"`),
     ...flag('--hostname', env.hostname),
     ...flag('--workdir', env.workdir),
-    ...flag('--user', env.user),
+    ...user(env),
     ...init(env),
     ...restart(env),
     ...variablesExported(env),
@@ -140,10 +198,10 @@ function runLines(env: Environment): ShellCode[] {
     ...gpu(env),
     ...healthcheck(env),
     ...labels(env),
+    ...boxwrightLabels(env),
     ...extraArgs(env),
     ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
-    ...entrypoints(env),
   ];
 }
 
@@ -155,23 +213,39 @@ function literalFlag(name: string, value: string | number | undefined): ShellCod
   return value === undefined ? [] : [code(`${APPEND} ${name} ${quote(String(value))}`)];
 }
 
+// run makes a one-shot container; up (and status, which compares with it) a long-lived one.
+
 function remove(env: Environment): ShellCode[] {
-  return env.remove ? [code(`${APPEND} --rm`)] : [];
+  return env.remove ? [code(`[ "$bw_verb" != run ] || ${APPEND} --rm`)] : [];
 }
 
 function interactive(env: Environment): ShellCode[] {
   if (env.interactive === true) return [code(`${APPEND} --interactive --tty`)];
   if (env.interactive === false) return [];
+  // A long-lived container keeps a terminal for shells attached later; a one-shot one has
+  // one when this script is run from one.
   return [
     code(`${APPEND} --interactive`),
-    code('if [ -t 0 ] && [ -t 1 ]; then'),
+    code('if [ "$bw_verb" != run ] || { [ -t 0 ] && [ -t 1 ]; }; then'),
     code(`  ${APPEND} --tty`),
     code('fi'),
   ];
 }
 
 function detach(env: Environment): ShellCode[] {
-  return env.detach ? [code(`${APPEND} --detach`)] : [];
+  return env.detach ? [code(`${APPEND} --detach`)] : [code(`[ "$bw_verb" = run ] || ${APPEND} --detach`)];
+}
+
+function user(env: Environment): ShellCode[] {
+  if (!env.startup) return flag('--user', env.user);
+  // The generated entrypoint needs root, whatever the image's USER; it drops to the user
+  // named here (the config's, else the image's) before it hands over.
+  const lines = [code(`${APPEND} --user 0:0`)];
+  if (env.startup.runAs === undefined) {
+    const who = env.user ? word(env.user) : code('"$bw_image_user"');
+    lines.push(code(`${APPEND} --env BOXWRIGHT_USER=${who}`));
+  }
+  return lines;
 }
 
 function init(env: Environment): ShellCode[] {
@@ -189,7 +263,19 @@ function variablesExported(env: Environment): ShellCode[] {
 }
 
 function environment(env: Environment): ShellCode[] {
-  return env.env.map(({ name, value }) => code(`${APPEND} --env ${word([{ literal: `${name}=` }, ...value])}`));
+  return env.env.flatMap(({ name, value, extend }) => {
+    if (!extend) return [code(`${APPEND} --env ${word([{ literal: `${name}=` }, ...value])}`)];
+    // Joined with the image's own value, read by read_image_config; alone when it has none.
+    const image = extend.position === 'prepend' ? '"${bw_env_value:+$bw_separator$bw_env_value}"' : '"${bw_env_value:+$bw_env_value$bw_separator}"';
+    const text = word([{ literal: `${name}=` }, ...value]);
+    return [
+      code(`image_env ${quote(name)}`),
+      code(`bw_separator=${quote(extend.separator)}`),
+      extend.position === 'prepend'
+        ? code(`${APPEND} --env ${text}${image}`)
+        : code(`${APPEND} --env ${quote(`${name}=`)}${image}${word(value)}`),
+    ];
+  });
 }
 
 function secrets(env: Environment): ShellCode[] {
@@ -287,6 +373,23 @@ function labels(env: Environment): ShellCode[] {
   return env.labels.map(({ name, value }) => code(`${APPEND} --label ${word([{ literal: `${name}=` }, ...value])}`));
 }
 
+/**
+ * What the lifecycle verbs find the container by: its config, its instance, the user a
+ * shell runs as, and the digest of its config, which is filled in once the argv is complete.
+ */
+function boxwrightLabels(env: Environment): ShellCode[] {
+  const lines = [
+    code(`${APPEND} --label ${quote(`io.boxwright.config=${env.id}`)}`),
+    code(`[ -z "$bw_instance" ] || ${APPEND} --label "io.boxwright.instance=$bw_instance"`),
+  ];
+  if (env.startup) {
+    const who = env.startup.runAs ? quote(env.startup.runAs.name) : env.user ? word(env.user) : code('"$bw_image_user"');
+    lines.push(code(`${APPEND} --label io.boxwright.user=${who}`));
+  }
+  lines.push(code(`${APPEND} --label io.boxwright.digest=`), code('bw_label_at=$#'));
+  return lines;
+}
+
 function startup(env: Environment): ShellCode[] {
   // The generated entrypoint, job runner and the rest come from beside this script, mounted
   // read-only; the entrypoint takes over only when the config has container-side setup.
@@ -306,14 +409,33 @@ function extraArgs(env: Environment): ShellCode[] {
 function usage(env: Environment): string {
   const out: string[] = [];
   const dispatch = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
-  out.push(`Usage: launch.sh [OPTIONS]${dispatch} [-- ARGS...]`, '');
+  out.push(`Usage: launch.sh [OPTIONS] [VERB]${dispatch} [-- ARGS...]`, '');
   if (env.description) out.push(env.description.trim(), '');
-  out.push(`Runs ${showTemplate(env.image)} with podman or docker.`, '');
+  out.push(`Runs ${showTemplate(env.image)} with podman or docker, as the container ${showTemplate(env.name)}.`, '');
+  out.push(`Verbs (default: ${env.defaultVerb}):`);
+  const verbs: Record<Verb, string> = {
+    up: 'create the container in the background, start it if stopped, recreate it if its config changed',
+    run: 'run a one-shot container (a second one beside a running one gets its own name)',
+    shell: 'a login shell (or the command after --) in the running container, starting it first',
+    stop: 'stop the container',
+    restart: 'restart the container',
+    down: 'stop and remove the container; named volumes stay unless --volumes',
+    status: 'state, image, start time, ports, and whether it matches the current config',
+    logs: 'the container\'s output, also after it stopped (-f follows, --tail N)',
+  };
+  out.push(...table(VERBS.map((verb) => [verb, verbs[verb]])), '');
   out.push('Options:');
   const options: [string, string][] = [
     ['-h, --help', 'show this help and exit'],
-    ['-n, --dry-run', 'print the runtime command instead of running it'],
+    ['-n, --dry-run', 'print the runtime commands instead of running them'],
     ['    --runtime NAME', env.runtime ? `podman or docker (default: ${env.runtime})` : 'podman or docker (default: $BOXWRIGHT_RUNTIME, else podman, else docker)'],
+    ['    --instance NAME', 'another container of this config, named with -NAME'],
+    ['    --force-recreate', 'up: recreate the container even when its config is unchanged'],
+    ['    --no-recreate', 'up: keep a container made from an older config'],
+    ['    --user NAME', 'shell: run as NAME'],
+    ['    --volumes', 'down: remove the named volumes too'],
+    ['-f, --follow', 'logs: keep printing new output'],
+    ['    --tail N', 'logs: only the last N lines'],
   ];
   if (env.envFile) options.push(['    --env-file FILE', `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`]);
   out.push(...table(options));

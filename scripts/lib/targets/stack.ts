@@ -14,9 +14,12 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
     member_cases: stack.members.map((m) => code(`${quote(m.id)}) bw_container=${quote(m.container)} bw_config=${quote(m.config)} bw_image=${quote(m.image)} ;;`)),
     mode_cases: stack.modes.map(modeCase),
     unknown_mode: word([{ literal: 'unknown mode "' }, { variable: '1' }, { literal: `" (choose from: ${stack.modes.map((m) => m.id).join(', ')})` }]),
-    build_lines: stack.members.flatMap((m) =>
-      m.build ? [code(`run "$bw_runtime" build --tag ${quote(m.image)} --file "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)}`)] : [],
+    build_cases: stack.members.flatMap((m) =>
+      m.build
+        ? [code(`${quote(m.id)}) build_image ${quote(m.image)} "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)} ;;`)]
+        : [],
     ),
+    build_members: stack.members.filter((m) => m.build).map((m) => quote(m.id)).join(' '),
     network: quote(stack.network.name),
     subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
     member_order: stack.members.map((m) => quote(m.id)).join(' '),
@@ -41,13 +44,14 @@ function modeCase(mode: Stack['modes'][number]): ShellCode {
 
 function usage(stack: Stack): string {
   const lines = [
-    'Usage: stack.sh [--mode NAME] [--dry-run] [--runtime podman|docker] COMMAND',
+    'Usage: stack.sh [--mode NAME] [--dry-run] [--runtime podman|docker] COMMAND [ARGS]',
     '',
     ...(stack.description ? [stack.description.trim(), ''] : []),
     'Commands:',
-    '  build         build the members that have a build',
-    `  up            create network ${stack.network.name} if missing, start the mode's members in order`,
-    '  down          stop and remove every member, in reverse order (the network stays)',
+    '  build [--no-cache] [MEMBER]  build the members that have a build (or one of them)',
+    `  up            create network ${stack.network.name} if missing; bring the mode's members up in order`,
+    '                (each is recreated only when its config changed); stop the other members',
+    '  down          stop and remove every member, in reverse order (the network and volumes stay)',
     '  status        each member\'s container, state and image',
     '  logs [MEMBER] recent logs (--tail N, default 100)',
     '',
