@@ -59,8 +59,9 @@ export async function generate(args: string[], cwd: string): Promise<{ code: num
 /**
  * A folder for PATH holding stub `podman` and `docker` that write their argv, NUL-separated,
  * to $BW_ARGV_FILE and exit with $BW_STUB_EXIT (default 0). Queries are answered instead:
- * `container inspect` prints $BW_STUB_CONTAINER and `image inspect` $BW_STUB_IMAGE, and each
- * fails (no such object) where its variable is unset.
+ * `container inspect` prints $BW_STUB_CONTAINER ("STATE DIGEST") when asked for the state,
+ * else $BW_STUB_DETAILS; `image inspect` prints $BW_STUB_IMAGE; and each fails (no such
+ * object) where its variable is unset.
  */
 export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 'docker']): string {
   const bin = join(dir, 'bin');
@@ -72,7 +73,10 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
       [
         '#!/bin/sh',
         'case "$1 $2" in',
-        `  'container inspect') [ -n "\${BW_STUB_CONTAINER+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_CONTAINER"; exit 0 ;;`,
+        `  'container inspect')`,
+        `    [ -n "\${BW_STUB_CONTAINER+set}" ] || exit 1`,
+        `    case $* in *State.Status*) printf '%s\\n' "$BW_STUB_CONTAINER" ;; *) printf '%s\\n' "\${BW_STUB_DETAILS:-}" ;; esac`,
+        `    exit 0 ;;`,
         `  'image inspect') [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
         'esac',
         `printf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"`,

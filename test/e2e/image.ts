@@ -63,6 +63,33 @@ function locked(name: string, work: () => void): void {
   }
 }
 
+const SERVICE_CONTEXT = join(ROOT, 'test/e2e/service-image');
+const SERVICE_RECIPE = createHash('sha256')
+  .update(RECIPE)
+  .update(readFileSync(join(SERVICE_CONTEXT, 'Containerfile')))
+  .update(readFileSync(join(SERVICE_CONTEXT, 'serve')))
+  .digest('hex')
+  .slice(0, 12);
+/** The debootstrap image with a USER, an ENTRYPOINT and a CMD of its own (service-image/). */
+export const SERVICE_IMAGE = `localhost/boxwright-test-service:${SERVICE_RECIPE}`;
+
+export function ensureServiceImage(): string {
+  ensureTestImage();
+  if (exists(SERVICE_IMAGE)) return SERVICE_IMAGE;
+  locked('service-image', () => {
+    if (exists(SERVICE_IMAGE)) return;
+    run('podman', ['build', '--quiet', '--build-arg', `BASE_IMAGE=${TEST_IMAGE}`, '--tag', SERVICE_IMAGE, SERVICE_CONTEXT]);
+    removeOlder('localhost/boxwright-test-service', SERVICE_IMAGE);
+  });
+  return SERVICE_IMAGE;
+}
+
+function removeOlder(repository: string, current: string): void {
+  const tags = spawnSync('podman', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n');
+  const older = tags.filter((tag) => tag.startsWith(`${repository}:`) && tag !== current);
+  if (older.length) spawnSync('podman', ['rmi', '--ignore', ...older]);
+}
+
 export function ensureTestImage(): string {
   if (exists(TEST_IMAGE)) return TEST_IMAGE;
   locked('test-image', () => {
@@ -77,9 +104,7 @@ export function ensureTestImage(): string {
       rmSync(rootfs, { recursive: true, force: true });
     }
     run('podman', ['import', tarball, TEST_IMAGE]);
-    const tags = spawnSync('podman', ['images', REPOSITORY, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n');
-    const older = tags.filter((tag) => tag.startsWith(`${REPOSITORY}:`) && tag !== TEST_IMAGE);
-    if (older.length) spawnSync('podman', ['rmi', '--ignore', ...older]);
+    removeOlder(REPOSITORY, TEST_IMAGE);
   });
   return TEST_IMAGE;
 }

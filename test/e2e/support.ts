@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generate, remove, ROOT, tempDir } from '../helpers.ts';
-import { ensureTestImage, podmanAvailable, TEST_IMAGE } from './image.ts';
+import { ensureServiceImage, podmanAvailable, SERVICE_IMAGE, TEST_IMAGE } from './image.ts';
 
-export { TEST_IMAGE };
+export { SERVICE_IMAGE, TEST_IMAGE };
 
 /**
  * This run's id: set once by scripts/test.mjs for all its processes, else made here. Short
@@ -77,6 +77,7 @@ export async function writeRunTree(dir: string): Promise<void> {
   const renamed = (text: string) =>
     text
       .replaceAll('localhost/boxwright-test:bookworm', TEST_IMAGE)
+      .replaceAll('localhost/boxwright-test-service', SERVICE_IMAGE)
       .replaceAll('bw-e2e', PREFIX)
       .replaceAll('turbo-flow-unified', `${PREFIX}-turbo-flow-unified`)
       .replaceAll('"prefix": "codeopen"', `"prefix": "${PREFIX}-codeopen"`)
@@ -121,11 +122,13 @@ export interface E2eContext {
   seeds: string;
   /** A home folder with an SSH key pair, as a user's would be. */
   home: string;
+  /** The per-run copy of the configs (see writeRunTree), which tests may change and recompile. */
+  tree: string;
   setupError?: Error;
 }
 
 async function setUp(context: E2eContext): Promise<void> {
-  ensureTestImage();
+  ensureServiceImage();
   context.dir = tempDir(`${PREFIX}-`);
   context.out = join(context.dir, 'generated');
   context.seeds = join(context.dir, 'generated-seeds');
@@ -133,7 +136,7 @@ async function setUp(context: E2eContext): Promise<void> {
   mkdirSync(join(context.home, '.ssh'), { recursive: true });
   writeFileSync(join(context.home, '.ssh/id_ed25519'), 'PRIVATE KEY\n', { mode: 0o644 });
   writeFileSync(join(context.home, '.ssh/id_ed25519.pub'), 'PUBLIC KEY\n', { mode: 0o644 });
-  const tree = join(context.dir, 'tree');
+  const tree = (context.tree = join(context.dir, 'tree'));
   await writeRunTree(tree);
   for (const [configs, out] of [['test/e2e/configs', context.out], ['configs', context.seeds]] as const) {
     const result = await generate(['--configs', configs, '--out', out, '--quiet'], tree);

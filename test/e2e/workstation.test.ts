@@ -87,7 +87,14 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     const text = readFileSync(join(context.out, 'workstation', file), 'utf8');
     assert.not.ok(text.includes(SECRET) || text.includes(PASSWORD), file);
   }
-  podman('rm', '--force', '-t', '0', name);
+  // down removes the container and keeps its named volumes; --volumes removes them too.
+  const volume = `${PREFIX}-turbo-flow-unified_workspace`;
+  const down = runGenerated(context, 'workstation', 'launch.sh', ['down']);
+  assert.is(down.status, 0, down.stderr);
+  assert.is.not(podman('container', 'exists', name).status, 0);
+  assert.is(podman('volume', 'exists', volume).status, 0, 'named volumes are kept');
+  assert.is(runGenerated(context, 'workstation', 'launch.sh', ['down', '--volumes']).status, 0);
+  assert.is.not(podman('volume', 'exists', volume).status, 0, 'down --volumes removes them');
 });
 
 e2e.run();

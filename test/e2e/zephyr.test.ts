@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../helpers.ts';
-import { e2eSuite, PREFIX, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podman, PREFIX, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: seed 003 zephyr');
 
@@ -28,6 +28,19 @@ e2e('host storage per project, dispatch, exit codes, and run-job with its record
   const log = readdirSync(records).find((f) => f.endsWith('.jsonl'))!;
   const lines = readFileSync(join(records, log), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { stream: string; text: string });
   assert.equal(lines.map((l) => [l.stream, l.text]).sort(), [['stderr', 'tab\there'], ['stdout', 'built "q"']]);
+
+  // Two instances of one project side by side, each its own container.
+  for (const instance of ['a', 'b']) {
+    const up = zephyr('--instance', instance, 'up');
+    assert.is(up.status, 0, up.stderr);
+  }
+  for (const instance of ['a', 'b']) {
+    const inside = zephyr('--instance', instance, 'shell', '--', 'sh', '-c', 'echo "$PROJECT_ID $(hostname)"');
+    assert.is(inside.stdout, `${PREFIX} zephyr\n`, inside.stderr);
+    assert.is(podman('container', 'inspect', '--format', '{{.State.Status}} {{index .Config.Labels "io.boxwright.instance"}}', `zephyr-${PREFIX}-${instance}`).stdout, `running ${instance}\n`);
+  }
+  const beside = zephyr('--instance', 'b', 'run', 'run-job', '--', 'second', '--', 'true');
+  assert.is(beside.status, 0, `a job beside the running instances: ${beside.stderr}`);
 });
 
 e2e.run();

@@ -52,7 +52,7 @@ function usage(stack: Stack): string {
     `  up            create network ${stack.network.name} if missing; bring the mode's members up in order`,
     '                (each is recreated only when its config changed); stop the other members',
     '  down          stop and remove every member, in reverse order (the network and volumes stay)',
-    '  status        each member\'s container, state and image',
+    '  status        each member\'s container, state, whether it matches its config, and image',
     '  logs [MEMBER] recent logs (--tail N, default 100)',
     '',
     'Members (in start order):',

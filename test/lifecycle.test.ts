@@ -1,0 +1,101 @@
+// The launch script's verbs, as dry runs against a stub runtime that reports the
+// container's state: every verb, in each state that changes what it does, for podman and
+// for docker. Every shell of the matrix must print the same; the output is compared with
+// test/lifecycle/<case>.<runtime>.txt (UPDATE_GOLDEN=1 rewrites them, to be reviewed).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, isolatedPath, remove, runScript, SHELLS, stubRuntimes, tempDir, withoutDigests, writeFiles } from './helpers.ts';
+
+const GOLDEN = join(import.meta.dirname, 'lifecycle');
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+interface Context {
+  dir: string;
+  script: string;
+  bin: string;
+  /** The digest `up` gives a container of this config, so that a state can be "current". */
+  digest: string;
+}
+
+type State = 'missing' | 'running-current' | 'running-stale' | 'exited-current' | 'exited-stale';
+
+/** [case name, arguments, container state]. */
+const CASES: [string, string[], State][] = [
+  ['up-missing', ['up'], 'missing'],
+  ['up-running', ['up'], 'running-current'],
+  ['up-stopped', ['up'], 'exited-current'],
+  ['up-stale', ['up'], 'running-stale'],
+  ['up-stale-no-recreate', ['up', '--no-recreate'], 'exited-stale'],
+  ['up-force-recreate', ['up', '--force-recreate'], 'running-current'],
+  ['up-instance', ['--instance', 'second', 'up'], 'missing'],
+  ['run', ['run', '--', 'echo', 'one shot'], 'missing'],
+  ['shell-running', ['shell', '--', 'id', '-un'], 'running-current'],
+  ['shell-missing', ['shell'], 'missing'],
+  ['shell-as', ['shell', '--user', 'root', '--', 'id', '-un'], 'running-current'],
+  ['stop-running', ['stop'], 'running-current'],
+  ['stop-stopped', ['stop'], 'exited-current'],
+  ['stop-missing', ['stop'], 'missing'],
+  ['restart', ['restart'], 'running-current'],
+  ['down', ['down'], 'running-current'],
+  ['down-volumes', ['down', '--volumes'], 'exited-current'],
+  ['status-current', ['status'], 'running-current'],
+  ['status-stale', ['status'], 'exited-stale'],
+  ['status-missing', ['status'], 'missing'],
+  ['logs', ['logs', '--follow', '--tail', '20'], 'exited-current'],
+  ['logs-missing', ['logs'], 'missing'],
+  ['unknown-verb', ['rebuild'], 'missing'],
+  ['option-of-another-verb', ['up', '--volumes'], 'missing'],
+  ['arguments-for-stop', ['stop', '--', 'x'], 'missing'],
+];
+
+const lifecycle = suite<Context>('lifecycle');
+
+lifecycle.before(async (context) => {
+  context.dir = tempDir();
+  writeFiles(context.dir, { 'configs/box.jsonc': readFileSync(join(GOLDEN, 'box.jsonc'), 'utf8') });
+  const result = await generate(['--quiet'], context.dir);
+  assert.is(result.code, 0, result.err);
+  context.script = join(context.dir, 'generated/box/launch.sh');
+  context.bin = stubRuntimes(context.dir);
+  const up = runScript(SHELLS[0]!, context.script, ['--dry-run', 'up'], { env: environment(context, 'podman', 'missing') });
+  context.digest = /io\.boxwright\.digest=(\d+)/.exec(up.stdout)?.[1] ?? '';
+  assert.ok(context.digest, up.stdout + up.stderr);
+});
+lifecycle.after(({ dir }) => remove(dir));
+
+function environment(context: Context, runtime: string, state: State): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: isolatedPath(context.bin),
+    BW_ARGV_FILE: '/dev/null',
+    BOXWRIGHT_RUNTIME: runtime,
+    TOKEN: 'secret-value',
+    // The image: USER dev, no ENTRYPOINT, CMD ["serve"], and a PATH of its own.
+    BW_STUB_IMAGE: 'dev\n0 1 1\nserve\nPATH=/usr/bin:/bin',
+  };
+  if (state === 'missing') return env;
+  const [status, config] = state.split('-') as [string, string];
+  env['BW_STUB_CONTAINER'] = `${status} ${config === 'current' ? context.digest : '12345'}`;
+  env['BW_STUB_DETAILS'] = 'registry.example/box:1 2026-11-28T10:00:00Z';
+  return env;
+}
+
+for (const [name, args, state] of CASES) {
+  for (const runtime of ['podman', 'docker']) {
+    lifecycle(`${name} (${runtime}): ${args.join(' ')} with the container ${state}`, (context) => {
+      const runs = SHELLS.map((shell) => runScript(shell, context.script, ['--dry-run', ...args], { env: environment(context, runtime, state), cwd: context.dir }));
+      for (const [i, run] of runs.entries()) {
+        assert.equal([run.status, run.stdout, run.stderr], [runs[0]!.status, runs[0]!.stdout, runs[0]!.stderr], `${SHELLS[i]!.name} agrees with dash`);
+      }
+      const printed = withoutDigests(`exit ${runs[0]!.status}\n--- stdout\n${runs[0]!.stdout}--- stderr\n${runs[0]!.stderr}`).replaceAll(context.dir, '<dir>');
+      assert.not.match(printed, 'secret-value', 'no secret value is printed');
+      const golden = join(GOLDEN, `${name}.${runtime}.txt`);
+      if (update) writeFileSync(golden, printed);
+      assert.ok(existsSync(golden), `${golden} is missing (run with UPDATE_GOLDEN=1)`);
+      assert.fixture(printed, readFileSync(golden, 'utf8'));
+    });
+  }
+}
+
+lifecycle.run();
