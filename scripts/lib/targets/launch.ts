@@ -53,10 +53,8 @@ export function renderLaunch(env: Environment): GeneratedFile {
     run_lines: runLines(env),
     image_entrypoint: handover,
     entrypoint_lines: entrypoints(env),
-    default_command: (env.command !== 'image' || handover) && {
-      command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
-      image_cmd: env.command === 'image' && handover,
-    },
+    image_cmd: env.command === 'image',
+    command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
   };
   return { path: `${env.id}/launch.sh`, content: renderTemplate('launch.sh.mustache', view), executable: true };
 }
