@@ -60,8 +60,8 @@ export async function generate(args: string[], cwd: string): Promise<{ code: num
  * A folder for PATH holding stub `podman` and `docker` that write their argv, NUL-separated,
  * to $BW_ARGV_FILE and exit with $BW_STUB_EXIT (default 0). Queries are answered instead:
  * `container inspect` prints $BW_STUB_CONTAINER ("STATE DIGEST") when asked for the state,
- * else $BW_STUB_DETAILS; `image inspect` prints $BW_STUB_IMAGE; and each fails (no such
- * object) where its variable is unset.
+ * else $BW_STUB_DETAILS; `image inspect` prints $BW_STUB_IMAGE (each fails, no such object,
+ * where its variable is unset); `ps` prints $BW_STUB_PS ("NAME PORTS" lines).
  */
 export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 'docker']): string {
   const bin = join(dir, 'bin');
@@ -78,6 +78,7 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
         `    case $* in *State.Status*) printf '%s\\n' "$BW_STUB_CONTAINER" ;; *) printf '%s\\n' "\${BW_STUB_DETAILS:-}" ;; esac`,
         `    exit 0 ;;`,
         `  'image inspect') [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
+        `  'ps --format') printf '%s\\n' "\${BW_STUB_PS:-}"; exit 0 ;;`,
         'esac',
         `printf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"`,
         'exit "${BW_STUB_EXIT:-0}"',

@@ -21,8 +21,11 @@ interface Context {
 
 type State = 'missing' | 'running-current' | 'running-stale' | 'exited-current' | 'exited-stale';
 
-/** [case name, arguments, container state]. */
-const CASES: [string, string[], State][] = [
+/** What `ps` shows for the case that finds the host port taken: another container has it. */
+const PORT_TAKEN = { BW_STUB_PS: 'other-app 0.0.0.0:8080->80/tcp, 0.0.0.0:8443->443/tcp\nbox 0.0.0.0:9999->80/tcp' };
+
+/** [case name, arguments, container state, more environment]. */
+const CASES: [string, string[], State, Record<string, string>?][] = [
   ['up-missing', ['up'], 'missing'],
   ['up-running', ['up'], 'running-current'],
   ['up-stopped', ['up'], 'exited-current'],
@@ -30,6 +33,9 @@ const CASES: [string, string[], State][] = [
   ['up-stale-no-recreate', ['up', '--no-recreate'], 'exited-stale'],
   ['up-force-recreate', ['up', '--force-recreate'], 'running-current'],
   ['up-instance', ['--instance', 'second', 'up'], 'missing'],
+  ['up-port-taken', ['--instance', 'second', 'up'], 'missing', PORT_TAKEN],
+  ['run-port-taken', ['run'], 'missing', PORT_TAKEN],
+  ['run-port-free', ['run'], 'missing', { BW_STUB_PS: 'other-app 0.0.0.0:18080->80/tcp' }],
   ['run', ['run', '--', 'echo', 'one shot'], 'missing'],
   ['shell-running', ['shell', '--', 'id', '-un'], 'running-current'],
   ['shell-missing', ['shell'], 'missing'],
@@ -81,10 +87,11 @@ function environment(context: Context, runtime: string, state: State): Record<st
   return env;
 }
 
-for (const [name, args, state] of CASES) {
+for (const [name, args, state, more] of CASES) {
   for (const runtime of ['podman', 'docker']) {
     lifecycle(`${name} (${runtime}): ${args.join(' ')} with the container ${state}`, (context) => {
-      const runs = SHELLS.map((shell) => runScript(shell, context.script, ['--dry-run', ...args], { env: environment(context, runtime, state), cwd: context.dir }));
+      const env = { ...environment(context, runtime, state), ...more };
+      const runs = SHELLS.map((shell) => runScript(shell, context.script, ['--dry-run', ...args], { env, cwd: context.dir }));
       for (const [i, run] of runs.entries()) {
         assert.equal([run.status, run.stdout, run.stderr], [runs[0]!.status, runs[0]!.stdout, runs[0]!.stderr], `${SHELLS[i]!.name} agrees with dash`);
       }
@@ -97,5 +104,23 @@ for (const [name, args, state] of CASES) {
     });
   }
 }
+
+lifecycle("env values join the image's own: prepend, append and a separator of their own, in every shell", async (context) => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, { 'configs/command.jsonc': readFileSync(join(import.meta.dirname, 'cases/command.jsonc'), 'utf8') });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 0, result.err);
+    // The image: no USER, ENTRYPOINT or CMD, and its own PYTHONPATH and FLAGS.
+    const env = { PATH: isolatedPath(context.bin), BW_ARGV_FILE: '/dev/null', BW_STUB_IMAGE: '\n0 0 2\nPYTHONPATH=/usr/lib/py\nFLAGS=-v' };
+    for (const shell of SHELLS) {
+      const run = runScript(shell, join(dir, 'generated/command/launch.sh'), ['--dry-run'], { env });
+      assert.is(run.status, 0, run.stderr);
+      assert.match(run.stdout, " --env PYTHONPATH=/usr/lib/py:/opt/extra --env 'FLAGS=--fast -v' ", shell.name);
+    }
+  } finally {
+    remove(dir);
+  }
+});
 
 lifecycle.run();

@@ -19,6 +19,8 @@ const CASES: [string, string, string[], Record<string, string>?][] = [
   ['cachyos-workstation', 'launch.sh', []],
   ['cachyos', 'stack.sh', ['up']],
   ['cachyos', 'stack.sh', ['--mode', 'microservices', 'up']],
+  ['cachyos', 'stack.sh', ['build']],
+  ['cachyos', 'stack.sh', ['build', '--no-cache', 'agentic-workstation']],
   ['codeopen', 'launch.sh', ['--tier', 'builder', '--flavor', 'python', '--addons', 'gui']],
   ['codeopen', 'launch.sh', ['--preset', 'desktop']],
   ['codeopen', 'build.sh', ['combo', 'polyglot', 'gui,databases']],
