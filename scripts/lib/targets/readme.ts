@@ -38,9 +38,14 @@ function page(source: string, id: string, title: string, description: string | u
 }
 
 export function environmentReadme(env: Environment): GeneratedFile {
-  const run = ['## Run it', '', '```sh', `generated/${env.id}/launch.sh --help`, `generated/${env.id}/launch.sh --dry-run${env.entrypoints.length ? ' [ENTRYPOINT]' : ''}`];
+  const script = `generated/${env.id}/launch.sh`;
+  const entrypoint = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
   const required = [...env.variables.filter((v) => v.required), ...env.secrets.filter((s) => s.required)].map((v) => `${v.name}=...`);
-  run.push(`${required.length ? `${required.join(' ')} ` : ''}generated/${env.id}/launch.sh${env.entrypoints.length ? ' [ENTRYPOINT]' : ''} [-- ARGS...]`);
+  const run = ['## Run it', '', '```sh', `${script} --help`, `${script} --dry-run${entrypoint}`];
+  const lifetime = env.defaultVerb === 'up' ? 'the default: a long-lived container' : 'a long-lived container';
+  run.push(`${required.length ? `${required.join(' ')} ` : ''}${script} up${entrypoint}   # ${lifetime}`);
+  run.push(`${script} shell | logs -f | status | stop | down`);
+  run.push(`${script} run${entrypoint} [-- ARGS...]   # ${env.defaultVerb === 'run' ? 'the default: ' : ''}a one-shot container`);
   if (env.jobs) run.push(`generated/${env.id}/job.sh NAME -- COMMAND...   # or ${env.entrypoints.some((e) => e.command[0]?.endsWith('job.sh')) ? 'the run-job entrypoint' : '/opt/boxwright/job.sh in the container'}`);
   run.push('```', '', `Image: \`${show(env.image)}\`${env.name ? `, container \`${show(env.name)}\`` : ''}${env.detach ? ', detached' : ''}.`, '');
   const gpu = env.gpu.mode === 'off' ? [] : ['## GPU', '', `${env.gpu.mode}${env.gpu.minCuda ? `, CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : ''}; override with \`${env.gpu.variable}=off|auto|required\`.`, ''];
