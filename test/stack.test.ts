@@ -1,9 +1,10 @@
 // stack.sh in every shell, against a stub runtime: both modes' dry runs, and the
 // validation that spans configs.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir } from './helpers.ts';
+import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
 
 const stacks = suite<{ dir: string; out: string; bin: string }>('stack');
 
@@ -40,5 +41,25 @@ for (const shell of SHELLS) {
     assert.is(unknown.stderr, 'stack.sh: unknown mode "trio" (choose from: solo, duo)\n');
   });
 }
+
+stacks('a member named with a literal $ ($$ in the config) has a fixed name and is accepted', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/web.json': JSON.stringify({ kind: 'environment', image: 'web:1', name: 'web$$1', detach: true, network: { name: 'net' } }),
+      'configs/site.json': JSON.stringify({ kind: 'stack', network: { name: 'net' }, members: { web: { config: 'web' } } }),
+    });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 0, result.err);
+    assert.match(readFileSync(join(dir, 'generated/site/stack.sh'), 'utf8'), 'web) bw_container="web\\$1" bw_config=web bw_image=web:1 ;;');
+    const templated = { kind: 'environment', image: 'web:1', name: 'web-${ID}', variables: { ID: { default: '1' } }, detach: true, network: { name: 'net' } };
+    writeFiles(dir, { 'configs/web.json': JSON.stringify(templated) });
+    const refused = await generate(['--quiet'], dir);
+    assert.is(refused.code, 2);
+    assert.match(refused.err, '"web" needs a fixed container name (name without variables) to be managed by the stack');
+  } finally {
+    remove(dir);
+  }
+});
 
 stacks.run();

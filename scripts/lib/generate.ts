@@ -7,6 +7,7 @@ import { KINDS, type Kind } from './kinds.ts';
 import { loadConfig } from './load.ts';
 import { SCHEMAS_DIR } from './paths.ts';
 import { locate, toPlain, type Located } from './located.ts';
+import { buildEnvironment, type EnvironmentConfig } from './model/environment.ts';
 import type { ConfigLookup } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
 import { ProblemList, suggestion, type Problem } from './problems.ts';
@@ -80,11 +81,15 @@ function lookupIn(all: Map<string, string>, cwd: string, parsed: Map<string, Loc
     const quiet = new ProblemList();
     const probe = loadConfig(path, cwd, () => 'replace', quiet, parsed);
     const kind = probe && kindOf(probe.merged, quiet);
-    if (!probe || !kind) return { kind: 'invalid', config: undefined, valid: false };
+    if (!probe || !kind) return { kind: 'invalid', valid: false, abstract: false };
     const schema = schemaOf(kind);
     const loaded = loadConfig(path, cwd, schema.ruleAt, quiet, parsed)!;
     const valid = validateLocated(schema, loaded.merged, quiet) && quiet.empty;
-    return { kind: kind.name, config: toPlain(loaded.merged), valid };
+    if (!valid || kind.name !== 'environment') return { kind: kind.name, valid, abstract: isAbstract(loaded.own) };
+    // The member as its own compilation sees it: templates parsed, defaults applied.
+    const source = relative(cwd, path).split(sep).join('/');
+    const environment = buildEnvironment(name, source, toPlain(loaded.merged) as unknown as EnvironmentConfig, (pointer, key) => locate(loaded.merged, pointer, key), quiet);
+    return { kind: kind.name, valid: environment !== undefined, abstract: isAbstract(loaded.own), environment };
   };
 }
 

@@ -2,7 +2,8 @@
 // model, and the targets that render that model into files.
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildFleet, type FleetConfig } from './model/distrobox.ts';
-import { buildEnvironment, type EnvironmentConfig, type Locator } from './model/environment.ts';
+import { buildEnvironment, type EnvironmentConfig } from './model/environment.ts';
+import type { Locator } from './model/kernel.ts';
 import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';

@@ -3,7 +3,7 @@
 // scripts print word for word (see targets/catalog.ts).
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
-import type { Locator } from './environment.ts';
+import type { Locator } from './kernel.ts';
 
 export interface Build { context: string; containerfile: string }
 

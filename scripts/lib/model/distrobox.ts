@@ -3,7 +3,7 @@
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
-import type { Locator } from './environment.ts';
+import type { Locator } from './kernel.ts';
 
 export const BOOLEAN_KEYS = ['init', 'nvidia', 'pull', 'root', 'replace', 'start_now', 'entry', 'unshare_ipc', 'unshare_netns', 'unshare_process', 'unshare_devsys', 'unshare_all'] as const;
 export const STRING_KEYS = ['image', 'clone', 'home', 'hostname', 'exported_bins_path'] as const;

@@ -1,8 +1,9 @@
 // The Environment model: a validated environment config, normalised (templates parsed,
 // defaults applied) and checked for what the schema cannot express.
-import type { Location, ProblemList } from '../problems.ts';
+import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
-import { parseTemplate, variablesIn, type Template } from '../template-string.ts';
+import type { Template } from '../template-string.ts';
+import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
 import { buildServices, buildStartup, type Service, type ServiceConfig, type Startup, type StartupConfig, type Workspace, type WorkspaceConfig } from './startup.ts';
 
 /** The config as the schema guarantees it (see schemas/environment.schema.json). */
@@ -60,6 +61,12 @@ export interface Secret { name: string; description?: string; required: boolean 
  */
 export interface EnvVar { name: string; value: Template; extend?: { position: 'prepend' | 'append'; separator: string } }
 export interface Port { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string; description?: string }
+
+/** How a port reads everywhere: `--publish`, --help and the README ([IP:]HOST:CONTAINER/PROTO). */
+export function publishSpec(port: Port): string {
+  const hostIp = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+  return `${hostIp}${port.host}:${port.container}/${port.protocol}`;
+}
 export interface Mount { type: MountType; source?: Template; sourceText?: string; target: Template; targetText: string; readOnly: boolean; create: boolean; options: string[]; description?: string }
 export interface Device { path: string; target?: string; optional: boolean }
 export interface Network { name: Template; aliases: Template[]; create: boolean }
@@ -123,91 +130,126 @@ export type Verb = (typeof VERBS)[number];
 /** Where the launch script mounts generated/<name>/ inside the container. */
 export const CONTAINER_DIR = '/opt/boxwright';
 
-/** Locates a JSON pointer of the merged config (optionally the key itself) in its source. */
-export type Locator = (pointer: string, key?: string) => Location;
-
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Names the launch script itself relies on; a config variable may not shadow them. */
-const RESERVED_NAMES = new Set(['HOME', 'IFS', 'PATH', 'PWD', 'OLDPWD', 'OPTIND', 'OPTARG', 'PS1', 'PS2', 'PS4', 'ENV', 'CDPATH', 'LINENO', 'PPID', 'BOXWRIGHT_RUNTIME']);
 const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function buildEnvironment(id: string, source: string, config: EnvironmentConfig, at: Locator, problems: ProblemList): Environment | undefined {
   const before = problems.items.length;
-  const declared = new Set<string>(['HOME']);
-
-  const template = (text: string, pointer: string, options: { tilde?: boolean } = {}): Template => {
-    const parsed = parseTemplate(text, options);
-    if (!parsed.ok) {
-      problems.add(at(pointer), parsed.error, parsed.hint);
-      return [];
-    }
-    for (const name of variablesIn(parsed.parts)) {
-      if (!declared.has(name)) {
-        problems.add(at(pointer), `\${${name}} is not a declared variable`, suggestion(name, [...declared]).replace('expected one of', 'declared'));
-      }
-    }
-    return parsed.parts;
-  };
-  const optionalTemplate = (text: string | undefined, pointer: string): Template | undefined => (text === undefined ? undefined : template(text, pointer));
-
-  const checkName = (name: string, pointer: string, what: string): void => {
-    if (!SHELL_NAME.test(name)) problems.add(at(pointer, name), `${what} "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
-    else if (RESERVED_NAMES.has(name) || /^bw_/i.test(name)) problems.add(at(pointer, name), `${what} "${name}" is reserved by the launch script`, 'choose another name');
-  };
-
+  const names = scope(at, problems);
   // Variables first: every other string may refer to them, a default only to earlier ones.
-  const variables: Variable[] = [];
-  for (const [name, variable] of Object.entries(config.variables ?? {})) {
-    checkName(name, '/variables', 'variable');
+  const variables = buildVariables(config, names);
+  const secrets = buildSecrets(config, names);
+  const environment: Environment = {
+    id,
+    source,
+    description: config.description,
+    image: names.template(config.image, '/image'),
+    name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
+    hostname: names.optionalTemplate(config.hostname, '/hostname'),
+    workdir: buildWorkdir(config, names),
+    user: names.optionalTemplate(config.user, '/user'),
+    runtime: config.runtime,
+    remove: config.remove ?? true,
+    interactive: config.interactive ?? 'auto',
+    detach: config.detach ?? false,
+    defaultVerb: config.detach ? 'up' : 'run',
+    restart: config.restart,
+    init: config.init ?? false,
+    variables,
+    envFile: config.envFile === undefined ? undefined : names.template(config.envFile, '/envFile', { tilde: true }),
+    envFileText: config.envFile,
+    env: buildEnv(config, variables, secrets, names),
+    secrets,
+    ports: buildPorts(config, names),
+    mounts: buildMounts(config, names),
+    devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
+    capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
+    network: config.network && {
+      name: names.template(config.network.name, '/network/name'),
+      aliases: (config.network.aliases ?? []).map((alias, i) => names.template(alias, `/network/aliases/${i}`)),
+      create: config.network.create ?? false,
+    },
+    resources: config.resources ?? {},
+    gpu: buildGpu(config, names),
+    healthcheck: config.healthcheck,
+    labels: buildLabels(config, names),
+    extraArgs: (config.extraArgs ?? []).map((arg, i) => names.template(arg, `/extraArgs/${i}`)),
+    ...buildEntrypoints(config, names),
+    command: config.command ?? 'image',
+    services: buildServices(config.services ?? {}, at, problems),
+    workspace: config.workspace,
+    jobs: config.jobs,
+  };
+  if (config.startup || config.services || config.workspace) {
+    environment.startup = buildStartup(config.startup ?? {}, secrets.map((s) => s.name), at, problems);
+  }
+  if (config.backup) {
+    environment.backupImage = config.backup.image === undefined ? environment.image : names.template(config.backup.image, '/backup/image');
+    if (!environment.mounts.some((m) => m.type === 'volume')) problems.add(at('/backup'), 'backup is set but the config has no named volumes');
+  }
+  if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
+  return problems.items.length === before ? environment : undefined;
+}
+
+function buildVariables(config: EnvironmentConfig, names: Scope): Variable[] {
+  return Object.entries(config.variables ?? {}).map(([name, variable]) => {
+    names.checkName(name, '/variables', 'variable');
     const pointer = `/variables/${name}`;
-    const defaultValue = variable.default === undefined ? undefined : template(variable.default, `${pointer}/default`, { tilde: true });
-    if (variable.required && variable.default !== undefined) problems.add(at(`${pointer}/required`), `variable "${name}" is required but has a default`, 'drop one of them');
-    variables.push({ name, description: variable.description, default: defaultValue, required: variable.required ?? false, export: variable.export ?? false });
-    declared.add(name);
-  }
+    const defaultValue = variable.default === undefined ? undefined : names.template(variable.default, `${pointer}/default`, { tilde: true });
+    if (variable.required && variable.default !== undefined) names.problems.add(names.at(`${pointer}/required`), `variable "${name}" is required but has a default`, 'drop one of them');
+    names.declare(name);
+    return { name, description: variable.description, default: defaultValue, required: variable.required ?? false, export: variable.export ?? false };
+  });
+}
 
-  const secrets: Secret[] = [];
-  for (const [name, secret] of Object.entries(config.secrets ?? {})) {
-    checkName(name, '/secrets', 'secret');
-    if (declared.has(name)) problems.add(at('/secrets', name), `"${name}" is declared both as a variable and as a secret`, 'a value is one or the other');
-    secrets.push({ name, description: secret.description, required: secret.required ?? false });
-  }
+function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
+  return Object.entries(config.secrets ?? {}).map(([name, secret]) => {
+    names.checkName(name, '/secrets', 'secret');
+    if (names.isDeclared(name)) names.problems.add(names.at('/secrets', name), `"${name}" is declared both as a variable and as a secret`, 'a value is one or the other');
+    return { name, description: secret.description, required: secret.required ?? false };
+  });
+}
 
+function buildEnv(config: EnvironmentConfig, variables: Variable[], secrets: Secret[], names: Scope): EnvVar[] {
+  const { at, problems } = names;
   const env: EnvVar[] = [];
   for (const [name, value] of Object.entries(config.env ?? {})) {
     if (!SHELL_NAME.test(name)) problems.add(at('/env', name), `environment variable "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
     if (secrets.some((s) => s.name === name)) problems.add(at('/env', name), `"${name}" is a secret and cannot also be set in env`, 'a secret is passed by name only');
     if (variables.some((v) => v.name === name && v.export)) problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
     if (typeof value === 'string') {
-      env.push({ name, value: template(value, `/env/${name}`) });
+      env.push({ name, value: names.template(value, `/env/${name}`) });
       continue;
     }
     const position = value.prepend !== undefined ? 'prepend' : 'append';
     if (value.prepend !== undefined && value.append !== undefined) problems.add(at(`/env/${name}`), `"${name}" both prepends and appends`, 'choose one of prepend and append');
     const text = value[position];
     if (text === undefined) {
-      problems.add(at(`/env/${name}`), `"${name}" needs prepend or append`, 'the text to put before or after the image\'s value');
+      problems.add(at(`/env/${name}`), `"${name}" needs prepend or append`, "the text to put before or after the image's value");
       continue;
     }
-    env.push({ name, value: template(text, `/env/${name}/${position}`), extend: { position, separator: value.separator ?? ':' } });
+    env.push({ name, value: names.template(text, `/env/${name}/${position}`), extend: { position, separator: value.separator ?? ':' } });
   }
+  return env;
+}
 
-  const ports: Port[] = [];
-  const seenPorts = new Map<string, string>();
-  (config.ports ?? []).forEach((port, i) => {
+function buildPorts(config: EnvironmentConfig, { at, problems }: Scope): Port[] {
+  const seen = new Map<string, string>();
+  return (config.ports ?? []).map((port, i) => {
     const normalised: Port = { host: port.host ?? port.container, container: port.container, protocol: port.protocol ?? 'tcp', hostIp: port.hostIp, description: port.description };
     const key = `${normalised.hostIp ?? '*'}:${normalised.host}/${normalised.protocol}`;
-    const first = seenPorts.get(key);
+    const first = seen.get(key);
     if (first !== undefined) {
       const firstAt = at(first);
       problems.add(at(`/ports/${i}`), `host port ${normalised.host}/${normalised.protocol} is published twice`, `first at ${firstAt.file}:${firstAt.line}:${firstAt.column}`);
-    } else seenPorts.set(key, `/ports/${i}`);
-    ports.push(normalised);
+    } else seen.set(key, `/ports/${i}`);
+    return normalised;
   });
+}
 
-  const mounts: Mount[] = [];
+function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
+  const { at, problems } = names;
   const seenTargets = new Map<string, string>();
-  (config.mounts ?? []).forEach((mount, i) => {
+  return (config.mounts ?? []).map((mount, i) => {
     const pointer = `/mounts/${i}`;
     const type = mount.type ?? 'bind';
     if (!mount.target.startsWith('/') && !mount.target.startsWith('${')) {
@@ -226,96 +268,53 @@ export function buildEnvironment(id: string, source: string, config: Environment
       problems.add(at(`${pointer}/source`), `volume name "${mount.source}" must start with a letter or digit`, 'for a host path use type "bind"');
     }
     if (mount.create && type !== 'bind') problems.add(at(`${pointer}/create`), 'only bind mounts can create their host directory');
-    mounts.push({
+    return {
       type,
-      source: mount.source === undefined ? undefined : template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
+      source: mount.source === undefined ? undefined : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
       sourceText: mount.source,
-      target: template(mount.target, `${pointer}/target`),
+      target: names.template(mount.target, `${pointer}/target`),
       targetText: mount.target,
       readOnly: mount.readOnly ?? false,
       create: mount.create ?? false,
       options: mount.options ?? [],
       description: mount.description,
-    });
+    };
   });
+}
 
-  const entrypoints: Entrypoint[] = [];
-  for (const [name, entrypoint] of Object.entries(config.entrypoints ?? {})) {
+function buildEntrypoints(config: EnvironmentConfig, names: Scope): Pick<Environment, 'entrypoints' | 'entrypointVariable' | 'defaultEntrypoint'> {
+  const { at, problems } = names;
+  const entrypoints: Entrypoint[] = Object.entries(config.entrypoints ?? {}).map(([name, entrypoint]) => {
     if (!ENTRYPOINT_NAME.test(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" must be letters, digits, ".", "_" or "-"`, 'it is typed as an argument');
     else if ((VERBS as readonly string[]).includes(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" is one of launch.sh's verbs`, `rename it: ${VERBS.join(', ')} are verbs`);
-    entrypoints.push({ name, description: entrypoint.description, command: entrypoint.command, args: entrypoint.args ?? 'append' });
-  }
+    return { name, description: entrypoint.description, command: entrypoint.command, args: entrypoint.args ?? 'append' };
+  });
   const entrypointNames = entrypoints.map((e) => e.name);
   if (config.defaultEntrypoint !== undefined && !entrypointNames.includes(config.defaultEntrypoint)) {
     problems.add(at('/defaultEntrypoint'), `no entrypoint named "${config.defaultEntrypoint}"`, entrypointNames.length ? suggestion(config.defaultEntrypoint, entrypointNames) : 'declare it under entrypoints');
   }
   if (config.entrypointVariable !== undefined) {
-    checkName(config.entrypointVariable, '/entrypointVariable', 'entrypointVariable');
+    names.checkName(config.entrypointVariable, '/entrypointVariable', 'entrypointVariable');
     if (entrypoints.length === 0) problems.add(at('/entrypointVariable'), 'entrypointVariable is set but there are no entrypoints');
   }
+  return { entrypoints, entrypointVariable: config.entrypointVariable, defaultEntrypoint: config.defaultEntrypoint };
+}
 
-  const gpuVariable = config.gpu?.variable ?? 'BOXWRIGHT_GPU';
-  if (config.gpu?.variable !== undefined) checkName(gpuVariable, '/gpu/variable', 'gpu variable');
+function buildGpu(config: EnvironmentConfig, names: Scope): Gpu {
+  const variable = config.gpu?.variable ?? 'BOXWRIGHT_GPU';
+  if (config.gpu?.variable !== undefined) names.checkName(variable, '/gpu/variable', 'gpu variable');
   const [major, minor] = (config.gpu?.minCuda ?? '').split('.').map(Number);
+  return { mode: config.gpu?.mode ?? 'off', minCuda: config.gpu?.minCuda === undefined ? undefined : { major: major!, minor: minor! }, variable };
+}
 
-  if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir)) problems.add(at('/workdir'), `workdir "${config.workdir}" is not an absolute path`, 'paths inside the container start with /');
+function buildWorkdir(config: EnvironmentConfig, names: Scope): Template | undefined {
+  if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir)) names.problems.add(names.at('/workdir'), `workdir "${config.workdir}" is not an absolute path`, 'paths inside the container start with /');
+  return names.optionalTemplate(config.workdir, '/workdir');
+}
 
-  const labels = Object.entries(config.labels ?? {}).map(([name, value]) => {
-    if (name === '' || name.includes('=')) problems.add(at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
-    return { name, value: template(value, `/labels/${name}`) };
+function buildLabels(config: EnvironmentConfig, names: Scope): Label[] {
+  return Object.entries(config.labels ?? {}).map(([name, value]) => {
+    if (name === '' || name.includes('=')) names.problems.add(names.at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
+    return { name, value: names.template(value, `/labels/${name}`) };
   });
-
-  const environment: Environment = {
-    id,
-    source,
-    description: config.description,
-    image: template(config.image, '/image'),
-    name: config.name === undefined ? [{ literal: id }] : template(config.name, '/name'),
-    hostname: optionalTemplate(config.hostname, '/hostname'),
-    workdir: optionalTemplate(config.workdir, '/workdir'),
-    user: optionalTemplate(config.user, '/user'),
-    runtime: config.runtime,
-    remove: config.remove ?? true,
-    interactive: config.interactive ?? 'auto',
-    detach: config.detach ?? false,
-    defaultVerb: config.detach ? 'up' : 'run',
-    restart: config.restart,
-    init: config.init ?? false,
-    variables,
-    envFile: config.envFile === undefined ? undefined : template(config.envFile, '/envFile', { tilde: true }),
-    envFileText: config.envFile,
-    env,
-    secrets,
-    ports,
-    mounts,
-    devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
-    capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
-    network: config.network && {
-      name: template(config.network.name, '/network/name'),
-      aliases: (config.network.aliases ?? []).map((alias, i) => template(alias, `/network/aliases/${i}`)),
-      create: config.network.create ?? false,
-    },
-    resources: config.resources ?? {},
-    gpu: { mode: config.gpu?.mode ?? 'off', minCuda: config.gpu?.minCuda === undefined ? undefined : { major: major!, minor: minor! }, variable: gpuVariable },
-    healthcheck: config.healthcheck,
-    labels,
-    extraArgs: (config.extraArgs ?? []).map((arg, i) => template(arg, `/extraArgs/${i}`)),
-    entrypoints,
-    entrypointVariable: config.entrypointVariable,
-    defaultEntrypoint: config.defaultEntrypoint,
-    command: config.command ?? 'image',
-    services: [],
-  };
-  if (config.startup || config.services || config.workspace) {
-    environment.startup = buildStartup(config.startup ?? {}, secrets.map((s) => s.name), at, problems);
-  }
-  environment.services = buildServices(config.services ?? {}, at, problems);
-  environment.workspace = config.workspace;
-  environment.jobs = config.jobs;
-  if (config.backup) {
-    environment.backupImage = config.backup.image === undefined ? environment.image : template(config.backup.image, '/backup/image');
-    if (!environment.mounts.some((m) => m.type === 'volume')) problems.add(at('/backup'), 'backup is set but the config has no named volumes');
-  }
-  if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
-  return problems.items.length === before ? environment : undefined;
 }

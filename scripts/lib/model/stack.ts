@@ -2,7 +2,10 @@
 // other environment configs; the checks here are the ones that span configs.
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
-import type { EnvironmentConfig, Locator } from './environment.ts';
+import { literalText } from '../template-string.ts';
+import { showTemplate } from '../text.ts';
+import type { Environment } from './environment.ts';
+import type { Locator } from './kernel.ts';
 
 export interface StackConfig {
   description?: string;
@@ -39,10 +42,11 @@ export interface Stack {
   modes: Mode[];
 }
 
-/** Another config of the repository, as validated plain data; undefined when there is none. */
-export type ConfigLookup = (name: string) => { kind: string; config: unknown; valid: boolean } | undefined;
-
-const LITERAL = /^[^$]*$/;
+/**
+ * Another config of the repository: its kind, whether it is valid and abstract, and for an
+ * environment its built model; undefined when there is none.
+ */
+export type ConfigLookup = (name: string) => { kind: string; valid: boolean; abstract: boolean; environment?: Environment } | undefined;
 
 export function buildStack(id: string, source: string, config: StackConfig, at: Locator, problems: ProblemList, lookup: ConfigLookup, configNames: readonly string[]): Stack | undefined {
   const before = problems.items.length;
@@ -63,21 +67,24 @@ export function buildStack(id: string, source: string, config: StackConfig, at: 
       problems.add(at(pointer), `"${member.config}" is invalid (see its own problems)`);
       continue;
     }
-    const env = found.config as EnvironmentConfig;
-    if (env.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
-    if (env.name === undefined || !LITERAL.test(env.name)) problems.add(at(pointer), `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`);
+    if (found.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
+    const env = found.environment!;
+    const container = literalText(env.name);
+    const network = env.network && showTemplate(env.network.name);
+    if (container === undefined) problems.add(at(pointer), `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`);
     if (!env.detach) problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
-    if (env.network?.name !== config.network.name) {
-      problems.add(at(pointer), `"${member.config}" joins ${env.network ? `network "${env.network.name}"` : 'no network'}, not the stack's "${config.network.name}"`, `set network.name to "${config.network.name}" there`);
+    if (network !== config.network.name) {
+      problems.add(at(pointer), `"${member.config}" joins ${network !== undefined ? `network "${network}"` : 'no network'}, not the stack's "${config.network.name}"`, `set network.name to "${config.network.name}" there`);
     }
-    if (member.build && !LITERAL.test(env.image)) problems.add(at(`/members/${memberId}/build`), `"${member.config}" has an image with variables, so stack.sh build cannot tag it`);
-    declared.set(memberId, new Set(Object.keys(env.variables ?? {})));
+    const image = literalText(env.image);
+    if (member.build && image === undefined) problems.add(at(`/members/${memberId}/build`), `"${member.config}" has an image with variables, so stack.sh build cannot tag it`);
+    declared.set(memberId, new Set(env.variables.map((v) => v.name)));
     members.push({
       id: memberId,
       config: member.config,
       description: member.description,
-      container: env.name ?? '',
-      image: env.image,
+      container: container ?? '',
+      image: image ?? showTemplate(env.image),
       build: member.build && { context: member.build.context, containerfile: member.build.containerfile ?? 'Containerfile' },
     });
   }

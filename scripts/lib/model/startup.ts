@@ -3,7 +3,7 @@
 // cross-references the schema cannot check (users, secrets) resolved here.
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
-import type { Locator } from './environment.ts';
+import { SHELL_NAME, type Locator } from './kernel.ts';
 
 export interface StartupConfig {
   directories?: { path: string; owner?: string; mode?: string }[];
@@ -112,7 +112,6 @@ export interface Workspace {
 }
 
 const ROOT: Account = { name: 'root', group: 'root', home: '/root' };
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function buildStartup(config: StartupConfig, secrets: readonly string[], at: Locator, problems: ProblemList): Startup {
   const users: User[] = Object.entries(config.users ?? {}).map(([name, user]) => ({

@@ -6,6 +6,7 @@ import { baseImage, MESSAGES, showCpu, showMemory, type Catalog } from '../model
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, heredoc, quote, word, type ShellCode, type WordPart } from '../shell/quote.ts';
+import { columns, price } from '../text.ts';
 
 export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
   const rules = rulesView(catalog);
@@ -93,26 +94,15 @@ function rulesView(catalog: Catalog) {
   };
 }
 
-function price(cents: number | undefined): string {
-  if (cents === undefined) return '';
-  if (cents === 0) return 'Free';
-  return `$${cents % 100 === 0 ? cents / 100 : (cents / 100).toFixed(2)}/month`;
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd());
-}
-
 function catalogTables(catalog: Catalog): string[] {
   const out = ['Tiers (ascending):'];
-  out.push(...table([['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''], ...catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? '(default)' : ''])]));
+  out.push(...columns([['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''], ...catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? '(default)' : ''])]));
   out.push('', 'Flavors:');
-  out.push(...table([['ID', 'NAME', 'LANGUAGES', 'SIZE', ''], ...catalog.flavors.map((f) => [f.id, f.name, f.languages.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? '(default)' : ''])]));
+  out.push(...columns([['ID', 'NAME', 'LANGUAGES', 'SIZE', ''], ...catalog.flavors.map((f) => [f.id, f.name, f.languages.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? '(default)' : ''])]));
   if (catalog.addons.length) {
     out.push('', 'Add-ons:');
     out.push(
-      ...table([
+      ...columns([
         ['ID', 'SUFFIX', '+CPU', '+MEMORY', 'PORTS', 'NEEDS TIER', 'NOT WITH', 'PRICE'],
         ...catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier ?? '', a.incompatibleWith.join(', '), price(a.priceCents)]),
       ]),
@@ -158,7 +148,7 @@ function launchUsage(catalog: Catalog): string {
   ];
   if (catalog.presets.length) {
     lines.push('', 'Presets:');
-    lines.push(...table(catalog.presets.map((p) => [p.id, `${p.tier} + ${p.flavor}${p.addons.length ? ` + ${p.addons.join(', ')}` : ''}`, p.description ?? ''])));
+    lines.push(...columns(catalog.presets.map((p) => [p.id, `${p.tier} + ${p.flavor}${p.addons.length ? ` + ${p.addons.join(', ')}` : ''}`, p.description ?? ''])));
   }
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS, type Box, type Fleet, type Value 
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
+import { columns } from '../text.ts';
 
 export function renderFleet(fleet: Fleet): GeneratedFile[] {
   const active = fleet.boxes.filter((b) => !b.template);
@@ -128,7 +129,7 @@ function createUsage(fleet: Fleet): string {
     'container manager instead when distrobox lacks it.',
     '',
     'Containers:',
-    ...fleet.boxes.map((b) => `  ${b.name.padEnd(22)} ${b.template ? '(template) ' : ''}${b.description ?? ''}`.trimEnd()),
+    ...columns(fleet.boxes.map((b) => [b.name, `${b.template ? '(template) ' : ''}${b.description ?? ''}`])),
   ].join('\n');
 }
 

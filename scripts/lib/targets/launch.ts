@@ -2,10 +2,11 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
-import { CONTAINER_DIR, VERBS, type Environment, type Mount, type Verb } from '../model/environment.ts';
+import { CONTAINER_DIR, publishSpec, VERBS, type Environment, type Mount, type Verb } from '../model/environment.ts';
 import { renderTemplate } from '../render.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
+import { columns, showTemplate } from '../text.ts';
 import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
@@ -286,10 +287,7 @@ function secrets(env: Environment): ShellCode[] {
 }
 
 function ports(env: Environment): ShellCode[] {
-  return env.ports.map((port) => {
-    const hostIp = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
-    return code(`${APPEND} --publish ${quote(`${hostIp}${port.host}:${port.container}/${port.protocol}`)}`);
-  });
+  return env.ports.map((port) => code(`${APPEND} --publish ${quote(publishSpec(port))}`));
 }
 
 function mounts(env: Environment): ShellCode[] {
@@ -421,7 +419,7 @@ function usage(env: Environment): string {
     status: 'state, image, start time, ports, and whether it matches the current config',
     logs: 'the container\'s output, also after it stopped (-f follows, --tail N)',
   };
-  out.push(...table(VERBS.map((verb) => [verb, verbs[verb]])), '');
+  out.push(...columnsOf(VERBS.map((verb) => [verb, verbs[verb]])), '');
   out.push('Options:');
   const options: [string, string][] = [
     ['-h, --help', 'show this help and exit'],
@@ -436,17 +434,17 @@ function usage(env: Environment): string {
     ['    --tail N', 'logs: only the last N lines'],
   ];
   if (env.envFile) options.push(['    --env-file FILE', `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`]);
-  out.push(...table(options));
+  out.push(...columnsOf(options));
   if (env.entrypoints.length) {
     const chooser = env.entrypointVariable ? `the first argument or $${env.entrypointVariable}` : 'the first argument';
     const fallback = env.defaultEntrypoint ? `; default: ${env.defaultEntrypoint}` : '';
     out.push('', `Entrypoints (${chooser}${fallback}):`);
-    out.push(...table(env.entrypoints.map((e) => [e.name, `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`])));
+    out.push(...columnsOf(env.entrypoints.map((e) => [e.name, `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`])));
   }
   if (env.variables.length) {
     out.push('', 'Variables (from the environment' + (env.envFile ? ' or the env file' : '') + '):');
     out.push(
-      ...table(
+      ...columnsOf(
         env.variables.map((v) => [
           v.name,
           [v.description, v.required ? '(required)' : v.default ? `(default: ${showTemplate(v.default)})` : '', v.export ? '[passed to the container]' : '']
@@ -458,20 +456,20 @@ function usage(env: Environment): string {
   }
   if (env.secrets.length) {
     out.push('', 'Secrets (passed to the container by name, never on a command line):');
-    out.push(...table(env.secrets.map((s) => [s.name, [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' ')])));
+    out.push(...columnsOf(env.secrets.map((s) => [s.name, [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' ')])));
   }
   if (env.gpu.mode !== 'off') {
     const floor = env.gpu.minCuda ? ` with CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : '';
     out.push('', `GPU: ${env.gpu.mode}${floor}; override with ${env.gpu.variable}=off|auto|required.`);
   }
   if (env.ports.length) {
-    out.push('', 'Ports (host -> container):');
-    out.push(...table(env.ports.map((p) => [`${p.hostIp ? `${p.hostIp}:` : ''}${p.host} -> ${p.container}/${p.protocol}`, p.description ?? ''])));
+    out.push('', 'Ports (host:container/protocol):');
+    out.push(...columnsOf(env.ports.map((p) => [publishSpec(p), p.description ?? ''])));
   }
   if (env.mounts.length) {
     out.push('', 'Mounts (host -> container):');
     out.push(
-      ...table(
+      ...columnsOf(
         env.mounts.map((m) => [
           `${m.type === 'tmpfs' ? 'tmpfs' : m.sourceText ?? ''} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
           m.description ?? '',
@@ -482,11 +480,7 @@ function usage(env: Environment): string {
   return out.join('\n');
 }
 
-function showTemplate(template: Template): string {
-  return template.map((p) => ('variable' in p ? `\${${p.variable}}` : p.literal.replaceAll('$', '$$'))).join('');
-}
-
-function table(rows: [string, string][]): string[] {
-  const width = Math.min(28, Math.max(...rows.map(([left]) => left.length)));
-  return rows.map(([left, right]) => (right ? `  ${left.padEnd(width)}  ${right}` : `  ${left}`).replace(/\s+$/, ''));
+/** The two columns of --help: what, and what it does. */
+function columnsOf(rows: [string, string][]): string[] {
+  return columns(rows, 28);
 }

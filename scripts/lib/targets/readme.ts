@@ -3,26 +3,13 @@
 import { header } from '../header.ts';
 import { baseImage, imageName, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { Fleet, Value } from '../model/distrobox.ts';
-import type { Environment } from '../model/environment.ts';
+import { publishSpec, type Environment } from '../model/environment.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
-import type { Template } from '../template-string.ts';
-
-function cell(text: string | number | undefined): string {
-  return String(text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') || ' ';
-}
-
-function table(headings: string[], rows: (string | number | undefined)[][]): string[] {
-  if (rows.length === 0) return [];
-  return [`| ${headings.join(' | ')} |`, `|${headings.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`), ''];
-}
+import { markdownTable, price, showTemplate } from '../text.ts';
 
 function code(text: string): string {
   return text === '' ? ' ' : `\`${text.replace(/`/g, "'")}\``;
-}
-
-function show(template: Template | undefined): string {
-  return (template ?? []).map((p) => ('variable' in p ? `\${${p.variable}}` : p.literal)).join('');
 }
 
 function showValue(value: Value): string {
@@ -47,44 +34,43 @@ export function environmentReadme(env: Environment): GeneratedFile {
   run.push(`${script} shell | logs -f | status | stop | down`);
   run.push(`${script} run${entrypoint} [-- ARGS...]   # ${env.defaultVerb === 'run' ? 'the default: ' : ''}a one-shot container`);
   if (env.jobs) run.push(`generated/${env.id}/job.sh NAME -- COMMAND...   # or ${env.entrypoints.some((e) => e.command[0]?.endsWith('job.sh')) ? 'the run-job entrypoint' : '/opt/boxwright/job.sh in the container'}`);
-  run.push('```', '', `Image: \`${show(env.image)}\`${env.name ? `, container \`${show(env.name)}\`` : ''}${env.detach ? ', detached' : ''}.`, '');
+  run.push('```', '', `Image: \`${showTemplate(env.image)}\`${env.name ? `, container \`${showTemplate(env.name)}\`` : ''}${env.detach ? ', detached' : ''}.`, '');
   const gpu = env.gpu.mode === 'off' ? [] : ['## GPU', '', `${env.gpu.mode}${env.gpu.minCuda ? `, CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : ''}; override with \`${env.gpu.variable}=off|auto|required\`.`, ''];
   const startup = env.startup;
   return page(env.source, env.id, env.id, env.description, [
     run,
-    env.entrypoints.length ? ['## Entrypoints', '', ...table(['Name', 'Command', 'Arguments after --', 'Description'], env.entrypoints.map((e) => [`${e.name}${e.name === env.defaultEntrypoint ? ' (default)' : ''}`, code(e.command.join(' ')), e.args, e.description])), ...(env.entrypointVariable ? [`Chosen by the first argument or \`${env.entrypointVariable}\`.`, ''] : [])] : [],
-    env.variables.length ? ['## Variables', '', ...table(['Name', 'Default', 'Required', 'In the container', 'Description'], env.variables.map((v) => [code(v.name), v.default ? code(show(v.default)) : '', v.required ? 'yes' : '', v.export ? 'yes' : '', v.description])), ...(env.envFile ? [`Also read from \`${show(env.envFile)}\` (never executed).`, ''] : [])] : [],
-    env.secrets.length ? ['## Secrets', '', 'Passed by name only: never written to a file here, never on a command line.', '', ...table(['Name', 'Required', 'Description'], env.secrets.map((s) => [code(s.name), s.required ? 'yes' : '', s.description]))] : [],
-    env.env.length ? ['## Environment', '', ...table(['Name', 'Value'], env.env.map((e) => [code(e.name), code(show(e.value))]))] : [],
-    env.ports.length ? ['## Ports', '', ...table(['Host', 'Container', 'Service'], env.ports.map((p) => [`${p.hostIp ? `${p.hostIp}:` : ''}${p.host}`, `${p.container}/${p.protocol}`, p.description]))] : [],
-    env.mounts.length ? ['## Mounts', '', ...table(['Source', 'Target', 'Mode', 'Description'], env.mounts.map((m) => [m.type === 'tmpfs' ? 'tmpfs' : code(m.sourceText ?? ''), code(m.targetText), `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`, m.description]))] : [],
-    env.devices.length ? ['## Devices', '', ...table(['Device', 'When missing'], env.devices.map((d) => [code(d.path), d.optional ? 'skipped' : 'error']))] : [],
+    env.entrypoints.length ? ['## Entrypoints', '', ...markdownTable(['Name', 'Command', 'Arguments after --', 'Description'], env.entrypoints.map((e) => [`${e.name}${e.name === env.defaultEntrypoint ? ' (default)' : ''}`, code(e.command.join(' ')), e.args, e.description])), ...(env.entrypointVariable ? [`Chosen by the first argument or \`${env.entrypointVariable}\`.`, ''] : [])] : [],
+    env.variables.length ? ['## Variables', '', ...markdownTable(['Name', 'Default', 'Required', 'In the container', 'Description'], env.variables.map((v) => [code(v.name), v.default ? code(showTemplate(v.default)) : '', v.required ? 'yes' : '', v.export ? 'yes' : '', v.description])), ...(env.envFile ? [`Also read from \`${showTemplate(env.envFile)}\` (never executed).`, ''] : [])] : [],
+    env.secrets.length ? ['## Secrets', '', 'Passed by name only: never written to a file here, never on a command line.', '', ...markdownTable(['Name', 'Required', 'Description'], env.secrets.map((s) => [code(s.name), s.required ? 'yes' : '', s.description]))] : [],
+    env.env.length ? ['## Environment', '', ...markdownTable(['Name', 'Value'], env.env.map((e) => [code(e.name), code(showTemplate(e.value))]))] : [],
+    env.ports.length ? ['## Ports', '', ...markdownTable(['Published (host:container/protocol)', 'Service'], env.ports.map((p) => [code(publishSpec(p)), p.description]))] : [],
+    env.mounts.length ? ['## Mounts', '', ...markdownTable(['Source', 'Target', 'Mode', 'Description'], env.mounts.map((m) => [m.type === 'tmpfs' ? 'tmpfs' : code(m.sourceText ?? ''), code(m.targetText), `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`, m.description]))] : [],
+    env.devices.length ? ['## Devices', '', ...markdownTable(['Device', 'When missing'], env.devices.map((d) => [code(d.path), d.optional ? 'skipped' : 'error']))] : [],
     gpu,
-    startup?.users.length ? ['## Users', '', ...table(['User', 'UID:GID', 'Home (mode)', 'Shell', 'Groups', 'sudo', 'May switch to'], startup.users.map((u) => [u.name, `${u.uid}:${u.gid}`, `${u.home} (${u.homeMode})`, u.shell, u.groups.join(', '), u.sudo, u.canSwitchTo.join(', ')]))] : [],
-    startup?.credentials.length ? ['## Credentials', '', ...table(['File', 'Owner', 'Format', 'From secrets'], startup.credentials.map((c) => [code(c.path), c.owner.name, c.format, c.entries.map((e) => e.secret).join(', ')]))] : [],
-    env.services.length ? ['## Services', '', 'Run by supervisord, lowest priority first.', '', ...table(['Priority', 'Service', 'User', 'Command', 'Description'], [...env.services].sort((a, b) => a.priority - b.priority).map((s) => [s.priority, s.name, s.user, code(s.command), `${s.description ?? ''}${s.startDelay ? ` (starts after ${s.startDelay} s)` : ''}`]))] : [],
-    env.workspace ? ['## Workspace', '', `tmux session \`${env.workspace.session}\`${env.workspace.user ? ` of ${env.workspace.user}` : ''}:`, '', ...table(['Window', 'Name', 'Command'], env.workspace.windows.map((w, i) => [i, w.name, w.command ? code(w.command) : '']))] : [],
-    env.healthcheck ? ['## Health check', '', `${code(env.healthcheck.command)}${env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : ''}; by hand: \`podman healthcheck run ${env.name ? show(env.name) : 'NAME'}\`.`, ''] : [],
+    startup?.users.length ? ['## Users', '', ...markdownTable(['User', 'UID:GID', 'Home (mode)', 'Shell', 'Groups', 'sudo', 'May switch to'], startup.users.map((u) => [u.name, `${u.uid}:${u.gid}`, `${u.home} (${u.homeMode})`, u.shell, u.groups.join(', '), u.sudo, u.canSwitchTo.join(', ')]))] : [],
+    startup?.credentials.length ? ['## Credentials', '', ...markdownTable(['File', 'Owner', 'Format', 'From secrets'], startup.credentials.map((c) => [code(c.path), c.owner.name, c.format, c.entries.map((e) => e.secret).join(', ')]))] : [],
+    env.services.length ? ['## Services', '', 'Run by supervisord, lowest priority first.', '', ...markdownTable(['Priority', 'Service', 'User', 'Command', 'Description'], [...env.services].sort((a, b) => a.priority - b.priority).map((s) => [s.priority, s.name, s.user, code(s.command), `${s.description ?? ''}${s.startDelay ? ` (starts after ${s.startDelay} s)` : ''}`]))] : [],
+    env.workspace ? ['## Workspace', '', `tmux session \`${env.workspace.session}\`${env.workspace.user ? ` of ${env.workspace.user}` : ''}:`, '', ...markdownTable(['Window', 'Name', 'Command'], env.workspace.windows.map((w, i) => [i, w.name, w.command ? code(w.command) : '']))] : [],
+    env.healthcheck ? ['## Health check', '', `${code(env.healthcheck.command)}${env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : ''}; by hand: \`podman healthcheck run ${env.name ? showTemplate(env.name) : 'NAME'}\`.`, ''] : [],
     env.jobs ? ['## Jobs', '', `\`job.sh NAME -- COMMAND...\` records \`NAME.status\` and \`NAME-<timestamp>.jsonl\` in \`${env.jobs.directory}\`; \`job.sh status [NAME]\`, \`job.sh tail NAME [-f]\`.`, ''] : [],
   ]);
 }
 
 export function catalogReadme(catalog: Catalog): GeneratedFile {
-  const price = (cents: number | undefined) => (cents === undefined ? '' : cents === 0 ? 'Free' : `$${(cents / 100).toFixed(cents % 100 ? 2 : 0)}/month`);
   return page(catalog.source, catalog.id, catalog.id, catalog.description, [
     ['## Use it', '', '```sh', `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`, `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`, `generated/${catalog.id}/launch.sh --help`, '```', '', `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on (alphabetical); base \`${baseImage(catalog)}\`.`, ''],
-    ['## Tiers', '', ...table(['Tier', 'Name', 'CPU', 'Memory', 'Storage', 'Price', 'Default'], catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? 'yes' : '']))],
-    ['## Flavors', '', ...table(['Flavor', 'Image', 'Languages', 'Tools', 'Size', 'Default'], catalog.flavors.map((f) => [f.id, code(imageName(catalog, f.id)), f.languages.join(', '), f.tools.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? 'yes' : '']))],
-    catalog.addons.length ? ['## Add-ons', '', ...table(['Add-on', 'Suffix', '+CPU', '+Memory', 'Ports', 'Needs tier', 'Not with', 'Price'], catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier, a.incompatibleWith.join(', '), price(a.priceCents)]))] : [],
-    catalog.presets.length ? ['## Presets', '', ...table(['Preset', 'Tier', 'Flavor', 'Add-ons', 'Image', 'Description'], catalog.presets.map((p) => [p.id, p.tier, p.flavor, p.addons.join(', '), code(imageName(catalog, p.flavor, p.addons)), p.description]))] : [],
+    ['## Tiers', '', ...markdownTable(['Tier', 'Name', 'CPU', 'Memory', 'Storage', 'Price', 'Default'], catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? 'yes' : '']))],
+    ['## Flavors', '', ...markdownTable(['Flavor', 'Image', 'Languages', 'Tools', 'Size', 'Default'], catalog.flavors.map((f) => [f.id, code(imageName(catalog, f.id)), f.languages.join(', '), f.tools.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? 'yes' : '']))],
+    catalog.addons.length ? ['## Add-ons', '', ...markdownTable(['Add-on', 'Suffix', '+CPU', '+Memory', 'Ports', 'Needs tier', 'Not with', 'Price'], catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier, a.incompatibleWith.join(', '), price(a.priceCents)]))] : [],
+    catalog.presets.length ? ['## Presets', '', ...markdownTable(['Preset', 'Tier', 'Flavor', 'Add-ons', 'Image', 'Description'], catalog.presets.map((p) => [p.id, p.tier, p.flavor, p.addons.join(', '), code(imageName(catalog, p.flavor, p.addons)), p.description]))] : [],
   ]);
 }
 
 export function stackReadme(stack: Stack): GeneratedFile {
   return page(stack.source, stack.id, stack.id, stack.description, [
     ['## Use it', '', '```sh', `generated/${stack.id}/stack.sh [--mode MODE] up`, `generated/${stack.id}/stack.sh status`, `generated/${stack.id}/stack.sh logs [MEMBER]`, `generated/${stack.id}/stack.sh down`, '```', '', `Network \`${stack.network.name}\`${stack.network.subnet ? ` (${stack.network.subnet})` : ''}.`, ''],
-    ['## Members', '', 'Started in this order, stopped in reverse.', '', ...table(['Member', 'Config', 'Container', 'Image', 'Description'], stack.members.map((m) => [m.id, `[${m.config}](../${m.config}/README.md)`, m.container, code(m.image), m.description]))],
-    ['## Modes', '', ...table(['Mode', 'Members', 'Variables', 'Description'], stack.modes.map((m) => [`${m.id}${m.default ? ' (default)' : ''}`, m.members.join(', '), m.variables.map((v) => `${v.name}=${v.value}`).join(', '), m.description]))],
+    ['## Members', '', 'Started in this order, stopped in reverse.', '', ...markdownTable(['Member', 'Config', 'Container', 'Image', 'Description'], stack.members.map((m) => [m.id, `[${m.config}](../${m.config}/README.md)`, m.container, code(m.image), m.description]))],
+    ['## Modes', '', ...markdownTable(['Mode', 'Members', 'Variables', 'Description'], stack.modes.map((m) => [`${m.id}${m.default ? ' (default)' : ''}`, m.members.join(', '), m.variables.map((v) => `${v.name}=${v.value}`).join(', '), m.description]))],
   ]);
 }
 
@@ -92,6 +78,6 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
   const list = (values: Value[] | undefined) => (values ?? []).map(showValue).join(', ');
   return page(fleet.source, fleet.id, fleet.id, fleet.description, [
     ['## Use it', '', '```sh', `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`, `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`, `generated/${fleet.id}/update.sh`, `generated/${fleet.id}/status.sh`, '```', ''],
-    ['## Containers', '', ...table(['Container', 'Image', 'Root', 'Packages', 'Init hooks', 'Ports', 'Description'], fleet.boxes.map((b) => [`${b.name}${b.template ? ' (template)' : ''}`, code(showValue(b.strings.image ?? b.strings.clone ?? [])), b.booleans.root ? 'yes' : '', list(b.lists.additional_packages), list(b.lists.init_hooks), b.ports.map((p) => `${p.port}${p.description ? ` (${p.description})` : ''}`).join(', '), b.description]))],
+    ['## Containers', '', ...markdownTable(['Container', 'Image', 'Root', 'Packages', 'Init hooks', 'Ports', 'Description'], fleet.boxes.map((b) => [`${b.name}${b.template ? ' (template)' : ''}`, code(showValue(b.strings.image ?? b.strings.clone ?? [])), b.booleans.root ? 'yes' : '', list(b.lists.additional_packages), list(b.lists.init_hooks), b.ports.map((p) => `${p.port}${p.description ? ` (${p.description})` : ''}`).join(', '), b.description]))],
   ]);
 }

@@ -5,6 +5,7 @@ import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
+import { columns } from '../text.ts';
 
 export function renderStack(stack: Stack, root: string): GeneratedFile {
   const view = {
@@ -56,7 +57,7 @@ function usage(stack: Stack): string {
     '  logs [MEMBER] recent logs (--tail N, default 100)',
     '',
     'Members (in start order):',
-    ...stack.members.map((m) => `  ${m.id.padEnd(24)} ${m.container.padEnd(24)} ${m.description ?? ''}`.trimEnd()),
+    ...columns(stack.members.map((m) => [m.id, m.container, m.description ?? ''])),
     '',
     'Modes (--mode, or $BOXWRIGHT_STACK_MODE):',
   ];
