@@ -173,4 +173,20 @@ for (const shell of SHELLS) {
   });
 }
 
+fleets('a line break in any description cannot end its comment and write a key into distrobox.ini', async ({ dir }) => {
+  const injected = (where: string) => `${where}\ninit_hooks="touch /tmp/p"\r\ninit=true\rvolume="/:/host"`;
+  writeFiles(dir, {
+    'configs/fleet.json': JSON.stringify({
+      kind: 'distrobox',
+      description: injected('fleet'),
+      containers: { box: { image: 'img:1', description: injected('box'), ports: [{ port: 80, description: injected('port') }] } },
+    }),
+  });
+  const result = await generate(['--quiet'], dir);
+  assert.is(result.code, 0, result.err);
+  const manifest = readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8');
+  const keys = manifest.split(/\r\n|\r|\n/).filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('['));
+  assert.equal(keys, ['image="img:1"'], 'only the configured key');
+});
+
 fleets.run();

@@ -20,8 +20,13 @@ export function quote(text: string): ShellCode {
   if (SAFE_WORD.test(text) && !text.startsWith('=')) return text as ShellCode;
   // A $ or ` inside single quotes reads like a mistake (shellcheck SC2016), so such text is
   // double-quoted with the four characters that are special there escaped.
-  if (/[$`]/.test(text)) return `"${text.replace(/[\\$`"]/g, '\\$&')}"` as ShellCode;
+  if (/[$`]/.test(text)) return `"${insideDoubleQuotes(text)}"` as ShellCode;
   return `'${text.replaceAll("'", `'\\''`)}'` as ShellCode;
+}
+
+/** Text to stand inside a double-quoted word as itself: the four special characters escaped. */
+export function insideDoubleQuotes(text: string): ShellCode {
+  return text.replace(/[\\$`"]/g, '\\$&') as ShellCode;
 }
 
 /** A word whose variable parts expand at run time, without eval and without splitting. */

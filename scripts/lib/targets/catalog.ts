@@ -86,7 +86,7 @@ function rulesView(catalog: Catalog) {
     ],
     unknown_addon: message(MESSAGES.unknownAddon, { addon: 'bw_addon', choices: addonIds || '(none)' }),
     incompatibility_checks: pairs.map(([a, b]) =>
-      code(`case $bw_seen in *' ${a.id} '*) case $bw_seen in *' ${b.id} '*) fail ${message(MESSAGES.incompatible, { addon: a.id, other: b.id })} ;; *) ;; esac ;; *) ;; esac`),
+      code(`case $bw_seen in *${quote(` ${a.id} `)}*) case $bw_seen in *${quote(` ${b.id} `)}*) fail ${message(MESSAGES.incompatible, { addon: a.id, other: b.id })} ;; *) ;; esac ;; *) ;; esac`),
     ),
     addon_order: catalog.addons.length ? catalog.addons.map((a) => quote(a.id)).join(' ') : "''",
     image_stem: quote(`${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${catalog.prefix}-`),

@@ -4,7 +4,7 @@ import { header } from '../header.ts';
 import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS, type Box, type Fleet, type Value } from '../model/distrobox.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
-import { code, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
+import { code, comment, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
 import { columns } from '../text.ts';
 
 export function renderFleet(fleet: Fleet): GeneratedFile[] {
@@ -41,11 +41,13 @@ function iniValue(value: Value): string {
 
 function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
   const lines = [header(fleet.source, 'hash', 'distrobox assemble manifest'), `# Use: ${usage}`];
-  if (fleet.description) lines.push(`# ${fleet.description.replace(/\n/g, '\n# ')}`);
+  // Comments are written by comment(): no line break in a description can end one and
+  // start a key of its own.
+  if (fleet.description) lines.push(comment(fleet.description));
   for (const box of boxes) {
     lines.push('', `[${box.name}]`);
-    if (box.description) lines.push(...box.description.split(/\r?\n/).map((l) => `# ${l}`.trimEnd()));
-    for (const port of box.ports) lines.push(`# port ${port.port}${port.description ? `: ${port.description}` : ''}`);
+    if (box.description) lines.push(comment(box.description));
+    for (const port of box.ports) lines.push(comment(`port ${port.port}${port.description ? `: ${port.description}` : ''}`));
     for (const key of STRING_KEYS) if (box.strings[key]) lines.push(`${key}=${iniValue(box.strings[key]!)}`);
     for (const key of BOOLEAN_KEYS) if (box.booleans[key] !== undefined) lines.push(`${key}=${box.booleans[key]}`);
     for (const key of LIST_KEYS) for (const item of box.lists[key] ?? []) lines.push(`${key}=${iniValue(item)}`);

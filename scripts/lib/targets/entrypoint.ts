@@ -5,7 +5,7 @@ import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
 import type { Credential, Startup, User } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
-import { code, comment, quote, shellName, type ShellCode } from '../shell/quote.ts';
+import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
 
 export function renderEntrypoint(env: Environment, startup: Startup): GeneratedFile {
   const view = {
@@ -110,9 +110,8 @@ function content(credential: Credential): ShellCode {
 }
 
 /** A JSON object key, written inside a double-quoted shell word. */
-function jsonKey(key: string): string {
-  const json = JSON.stringify(key);
-  return json.replace(/[\\$`"]/g, '\\$&');
+function jsonKey(key: string): ShellCode {
+  return insideDoubleQuotes(JSON.stringify(key));
 }
 
 function permissions(startup: Startup): ShellCode[] {
