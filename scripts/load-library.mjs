@@ -6,7 +6,7 @@
 // generator run. Where the cache cannot be written, tsx loads the sources directly.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
@@ -40,6 +40,7 @@ export async function loadLibrary(name) {
       return import(pathToFileURL(entry).href);
     }
   }
+  globalThis[Symbol.for('boxwright.root')] = pathToFileURL(`${root}/`).href;
   return import(pathToFileURL(bundle).href);
 }
 
@@ -57,7 +58,6 @@ async function writeBundle(entry, bundle) {
     external: ['ajv', 'ajv/*'],
     // jsonc-parser's "main" is a UMD build that requires its parts at run time.
     mainFields: ['module', 'main'],
-    // A module that finds files from its own URL must still find them from its source folder.
     plugins: [sourceUrls],
     logLevel: 'silent',
   });
@@ -65,25 +65,29 @@ async function writeBundle(entry, bundle) {
   const temporary = `${bundle}.${process.pid}.tmp`;
   writeFileSync(temporary, result.outputFiles[0].text);
   renameSync(temporary, bundle);
-  // Bundles of older sources are of no further use.
-  const prefix = `${name(entry)}-`;
+  // Bundles of older sources go after a week unused. Not at once: another checkout of other
+  // sources may share this node_modules, and another run may be about to import one.
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
   for (const old of readdirSync(cache)) {
-    if (old.startsWith(prefix) && old.endsWith('.mjs') && join(cache, old) !== bundle) rmSync(join(cache, old), { force: true });
+    const path = join(cache, old);
+    if (path !== bundle && old.endsWith('.mjs') && statSync(path).atimeMs < weekAgo && statSync(path).mtimeMs < weekAgo) rmSync(path, { force: true });
   }
 }
 
+// A module that finds files from its own URL must still find them from its source: its path
+// relative to the root, resolved against the root the bundle is loaded for. The bundle holds
+// no absolute path, so one checkout can share it with a copy of itself (the pre-commit hook
+// runs the generator in an exported copy of the staged tree).
 const sourceUrls = {
   name: 'source-urls',
   setup(build) {
     build.onLoad({ filter: /\.(ts|mjs|js|cjs)$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      const contents = text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+      const source = JSON.stringify(relative(root, args.path).split(sep).join('/'));
+      const contents = text.replaceAll('import.meta.url', `new URL(${source}, globalThis[Symbol.for('boxwright.root')]).href`);
       return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
 
-function name(entry) {
-  return entry.slice(lib.length + 1).replace(/\.ts$/, '');
-}

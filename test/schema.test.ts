@@ -4,20 +4,30 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compiledCode, compiledIsCurrent, compiledPath } from '../scripts/lib/schema-code.ts';
+import { DISTROBOX_OPTIONS } from '../scripts/lib/model/distrobox-options.ts';
+import { distroboxOptionsTable } from '../scripts/lib/targets/distrobox.ts';
 import { compileSchema } from '../scripts/lib/validate.ts';
 import { remove, ROOT, tempDir } from './helpers.ts';
 
 const SCHEMAS = join(ROOT, 'schemas');
 
-function undocumented(node: unknown, path: string): string[] {
+/** A property's own schema, or the one its local $ref names (#/$defs/NAME). */
+function resolved(root: Record<string, unknown>, property: Record<string, unknown>): Record<string, unknown> {
+  const ref = property['$ref'];
+  if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return property;
+  return ((root['$defs'] as Record<string, Record<string, unknown>>)[ref.slice('#/$defs/'.length)] ?? {}) as Record<string, unknown>;
+}
+
+function undocumented(root: Record<string, unknown>, node: unknown, path: string): string[] {
   if (typeof node !== 'object' || node === null) return [];
   const record = node as Record<string, unknown>;
   const missing: string[] = [];
   for (const [name, property] of Object.entries((record['properties'] as Record<string, Record<string, unknown>>) ?? {})) {
-    if (typeof property['description'] !== 'string' || property['description'].length < 8) missing.push(`${path}/properties/${name}`);
+    const description = property['description'] ?? resolved(root, property)['description'];
+    if (typeof description !== 'string' || description.length < 8) missing.push(`${path}/properties/${name}`);
   }
   for (const [key, value] of Object.entries(record)) {
-    if (typeof value === 'object') missing.push(...undocumented(value, `${path}/${key}`));
+    if (typeof value === 'object') missing.push(...undocumented(root, value, `${path}/${key}`));
   }
   return missing;
 }
@@ -27,7 +37,8 @@ for (const file of readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')
     assert.ok(compileSchema(join(SCHEMAS, file)).validate);
   });
   test(`${file} describes every property`, () => {
-    assert.equal(undocumented(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')), ''), []);
+    const schema = JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as Record<string, unknown>;
+    assert.equal(undocumented(schema, schema, ''), []);
   });
   test(`${file} forbids unknown keys in every object`, () => {
     const objects: string[] = [];
@@ -45,6 +56,19 @@ for (const file of readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')
     assert.ok(compiledIsCurrent(path, readFileSync(path, 'utf8')), `schemas/compiled/ is out of date with schemas/${file}`);
   });
 }
+
+test('the distrobox schema defines each manifest key once, and exactly the keys of the option table', () => {
+  const schema = JSON.parse(readFileSync(join(SCHEMAS, 'distrobox.schema.json'), 'utf8')) as { $defs: object; properties: Record<string, { properties?: object; additionalProperties?: { properties: object } }> };
+  const table = DISTROBOX_OPTIONS.map((o) => o.key).sort();
+  assert.equal(Object.keys(schema.$defs).sort(), table);
+  const refs = (properties: object) => Object.entries(properties).filter(([, p]) => '$ref' in (p as object)).map(([k]) => k).sort();
+  assert.equal(refs(schema.properties['defaults']!.properties!), table, 'defaults refer to each key');
+  assert.equal(refs(schema.properties['containers']!.additionalProperties!.properties), table, 'containers refer to each key');
+});
+
+test('the README shows the distrobox option table as the code has it', () => {
+  assert.match(readFileSync(join(ROOT, 'README.md'), 'utf8'), distroboxOptionsTable().join('\n'));
+});
 
 test('a compiled validator whose schema changed is never used: the schema is compiled instead', () => {
   const dir = tempDir();

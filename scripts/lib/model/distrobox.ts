@@ -3,17 +3,10 @@
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
+import { BOOLEAN_KEYS, LIST_KEYS, PATH_KEYS, STRING_KEYS, type BooleanKey, type ListKey, type StringKey } from './distrobox-options.ts';
 import type { Locator } from './kernel.ts';
 
-export const BOOLEAN_KEYS = ['init', 'nvidia', 'pull', 'root', 'replace', 'start_now', 'entry', 'unshare_ipc', 'unshare_netns', 'unshare_process', 'unshare_devsys', 'unshare_all'] as const;
-export const STRING_KEYS = ['image', 'clone', 'home', 'hostname', 'exported_bins_path'] as const;
-export const LIST_KEYS = ['additional_packages', 'additional_flags', 'init_hooks', 'pre_init_hooks', 'volume', 'exported_apps', 'exported_bins'] as const;
-/** Keys whose values are host paths, where a leading ~ means the host user's home. */
-const PATH_KEYS = new Set(['home', 'exported_bins_path', 'volume']);
-
-type BooleanKey = (typeof BOOLEAN_KEYS)[number];
-type StringKey = (typeof STRING_KEYS)[number];
-type ListKey = (typeof LIST_KEYS)[number];
+export { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS };
 
 export type BoxConfig = Partial<Record<BooleanKey, boolean>> & Partial<Record<StringKey, string>> & Partial<Record<ListKey, string[]>>;
 

@@ -2,10 +2,11 @@
 // assemble`, and create.sh, update.sh and status.sh, which need only distrobox itself.
 import { header } from '../header.ts';
 import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS, type Box, type Fleet, type Value } from '../model/distrobox.ts';
+import { DISTROBOX_OPTIONS, NEWER_FLAGS, optionRows } from '../model/distrobox-options.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
-import { columns } from '../text.ts';
+import { columns, markdownTable } from '../text.ts';
 
 export function renderFleet(fleet: Fleet): GeneratedFile[] {
   const active = fleet.boxes.filter((b) => !b.template);
@@ -69,37 +70,35 @@ export function joinHooks(hooks: Value[]): Value {
   return parts;
 }
 
-const FLAGS: Record<string, string> = {
-  init: '--init', nvidia: '--nvidia', pull: '--pull', unshare_ipc: '--unshare-ipc', unshare_netns: '--unshare-netns',
-  unshare_process: '--unshare-process', unshare_devsys: '--unshare-devsys', unshare_all: '--unshare-all',
-};
-/** Flags distrobox 1.4 (Debian 12) does not have; create.sh checks for them at run time. */
-const NEWER = new Set(['--nvidia', '--unshare-ipc', '--unshare-netns', '--unshare-process', '--unshare-devsys', '--unshare-all', '--additional-packages']);
-
 function createCase(box: Box): ShellCode {
   const lines: string[] = [`    ${quote(box.name)})`, `      bw_replace=${box.booleans.replace ?? false}`, `      set -- create --yes --name ${quote(box.name)}`];
   const add = (flag: string, value?: ShellCode) => {
-    if (NEWER.has(flag)) lines.push(`      need ${quote(box.name)} ${flag}`);
+    if (NEWER_FLAGS.has(flag)) lines.push(`      need ${quote(box.name)} ${flag}`);
     lines.push(`      set -- "$@" ${flag}${value === undefined ? '' : ` ${value}`}`);
   };
-  if (box.strings.image) add('--image', word(box.strings.image));
-  if (box.strings.clone) add('--clone', word(box.strings.clone));
-  if (box.booleans.root) add('--root');
-  if (box.strings.home) add('--home', word(box.strings.home));
-  if (box.strings.hostname) {
-    // distrobox 1.4 has no --hostname; the container manager's own flag does the same.
-    const hostname = word(box.strings.hostname);
-    lines.push(`      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`);
+  for (const option of DISTROBOX_OPTIONS) {
+    if (!('create' in option)) continue;
+    const { flag, form } = option.create;
+    if (option.key === 'hostname' && box.strings.hostname) {
+      // distrobox 1.4 has no --hostname; the container manager's own flag does the same.
+      const hostname = word(box.strings.hostname);
+      lines.push(`      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`);
+      continue;
+    }
+    if (option.type === 'boolean') {
+      const value = box.booleans[option.key];
+      if (form === 'switch' ? value === true : value === false) add(flag);
+    } else if (option.type === 'string') {
+      const value = box.strings[option.key];
+      if (value) add(flag, word(value));
+    } else {
+      const items = box.lists[option.key];
+      if (!items?.length) continue;
+      if (form === 'each') for (const item of items) add(flag, word(item));
+      else if (form === 'joined') add(flag, word(items.flatMap((item, i) => [...(i ? [{ literal: ' ' }] : []), ...item])));
+      else add(flag, word(joinHooks(items)));
+    }
   }
-  for (const key of ['init', 'nvidia', 'pull', 'unshare_ipc', 'unshare_netns', 'unshare_process', 'unshare_devsys', 'unshare_all'] as const) {
-    if (box.booleans[key]) add(FLAGS[key]!);
-  }
-  if (box.booleans.entry === false) add('--no-entry');
-  if (box.lists.additional_packages) add('--additional-packages', word(box.lists.additional_packages.flatMap((p, i) => [...(i ? [{ literal: ' ' }] : []), ...p])));
-  for (const volume of box.lists.volume ?? []) add('--volume', word(volume));
-  for (const flag of box.lists.additional_flags ?? []) add('--additional-flags', word(flag));
-  if (box.lists.init_hooks) add('--init-hooks', word(joinHooks(box.lists.init_hooks)));
-  if (box.lists.pre_init_hooks) add('--pre-init-hooks', word(joinHooks(box.lists.pre_init_hooks)));
   lines.push('      ;;');
   return code(lines.join('\n'));
 }
@@ -145,4 +144,9 @@ function updateUsage(fleet: Fleet): string {
     '',
     `Containers: ${fleet.boxes.filter((b) => !b.template).map((b) => b.name).join(', ')}`,
   ].join('\n');
+}
+
+/** The option table for people (README), made from the table create.sh and the model use. */
+export function distroboxOptionsTable(): string[] {
+  return markdownTable(['Key', 'distrobox create', 'Since', 'On distrobox 1.4'], optionRows());
 }
