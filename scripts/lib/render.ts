@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Mustache from 'mustache';
 import { TEMPLATES_DIR } from './paths.ts';
+import type { ShellCode } from './shell/quote.ts';
 
 const cache = new Map<string, string>();
 
@@ -25,4 +26,13 @@ export function renderTemplate(name: string, view: object): string {
   const text = Mustache.render(template, view, partial, { escape: (value: string) => value });
   // Only the end is normalised: anything inside could be part of a quoted config value.
   return text.endsWith('\n') ? text : text + '\n';
+}
+
+/**
+ * A block of shell with control flow of its own (if, case, loops), from
+ * templates/snippets/<name>.sh.mustache, for a target to place among its lines. The view
+ * holds only ShellCode made in scripts/lib/shell/.
+ */
+export function renderSnippet(name: string, view: object = {}): ShellCode {
+  return renderTemplate(`snippets/${name}.sh.mustache`, view).replace(/\n$/, '') as ShellCode;
 }

@@ -4,7 +4,7 @@ import { header } from '../header.ts';
 import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
 import type { Credential, Startup, User } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
-import { renderTemplate } from '../render.ts';
+import { renderSnippet, renderTemplate } from '../render.ts';
 import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
 
 export function renderEntrypoint(env: Environment, startup: Startup): GeneratedFile {
@@ -12,6 +12,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
     has_users: startup.users.length > 0,
     has_credentials: startup.credentials.length > 0,
+    needs_newline: startup.credentials.length > 0 || startup.users.some((u) => u.passwordSecret),
     secret_checks: secretChecks(startup),
     directories: directories(startup),
     user_lines: users(startup),
@@ -57,10 +58,20 @@ function users(startup: Startup): ShellCode[] {
   }
   for (const user of startup.users) {
     for (const group of user.groups) lines.push(code(`ensure_group ${quote(group)}`), code(`ensure_member ${quote(user.name)} ${quote(group)}`));
-    if (user.passwordSecret) lines.push(code(`printf '%s:%s\n' ${quote(user.name)} "$${shellName(user.passwordSecret)}" | chpasswd`));
+    if (user.passwordSecret) {
+      // chpasswd reads user:password lines: a line break in the secret would set the password
+      // of whatever account the next line names.
+      lines.push(oneLineSecret(user.passwordSecret, `${user.passwordSecret} contains a line break, which chpasswd would read as another account's password`));
+      lines.push(code(`printf '%s:%s\n' ${quote(user.name)} "$${shellName(user.passwordSecret)}" | chpasswd`));
+    }
     lines.push(code(`set_sudo_rules ${[user.name, ...sudoRules(user)].map(quote).join(' ')}`));
   }
   return lines;
+}
+
+/** Stops the entrypoint when a secret that must be one line holds a line break. */
+function oneLineSecret(secret: string, reason: string): ShellCode {
+  return renderSnippet('one-line-secret', { secret: shellName(secret), reason: quote(reason) });
 }
 
 function sudoRules(user: User): string[] {
@@ -77,19 +88,9 @@ function credentials(startup: Startup): ShellCode[] {
     const present = secrets.map((name) => `[ -n "\${${shellName(name)}+set}" ]`).join(' && ');
     const write = `write_credential ${[credential.owner.name, credential.owner.group, credential.owner.home, credential.path].map(quote).join(' ')} ${content(credential)}`;
     // A newline inside a value would start a new line of an env file, so it is refused.
-    const newlineChecks =
-      credential.format === 'env'
-        ? credential.entries.map((e) => code(`case \${${shellName(e.secret)}-} in *"$bw_newline"*) die ${quote(`${e.secret} contains a newline, which ${credential.path} cannot hold`)} ;; esac`))
-        : [];
+    const newlineChecks = credential.format === 'env' ? credential.entries.map((e) => oneLineSecret(e.secret, `${e.secret} contains a newline, which ${credential.path} cannot hold`)) : [];
     if (credential.required) return [...newlineChecks, code(write)];
-    return [
-      ...newlineChecks,
-      code(`if ${present}; then`),
-      code(`  ${write}`),
-      code('else'),
-      code(`  log ${quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`)}`),
-      code('fi'),
-    ];
+    return [...newlineChecks, renderSnippet('optional-credential', { present: code(present), write: code(write), skipping: quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`) })];
   });
 }
 

@@ -3,7 +3,7 @@
 // fixed logic around those lines.
 import { header } from '../header.ts';
 import { CONTAINER_DIR, publishSpec, VERBS, type Environment, type Mount, type Verb } from '../model/environment.ts';
-import { renderTemplate } from '../render.ts';
+import { renderSnippet, renderTemplate } from '../render.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
 import { columns, showTemplate } from '../text.ts';
@@ -104,20 +104,11 @@ function variableLines(env: Environment): ShellCode[] {
     if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
     if (variable.default) lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
   }
-  const requiredVariables = env.variables.filter((v) => v.required);
-  const requiredSecrets = env.secrets.filter((s) => s.required);
+  const requiredVariables = env.variables.filter((v) => v.required).map((v) => shellName(v.name));
+  const requiredSecrets = env.secrets.filter((s) => s.required).map((s) => shellName(s.name));
   if (requiredVariables.length + requiredSecrets.length > 0) {
-    const missing = (name: string, indent = '') => code(`${indent}[ -n "\${${shellName(name)}:-}" ] || bw_missing="$bw_missing ${name}"`);
-    lines.push(code('bw_missing='));
-    for (const { name } of requiredVariables) lines.push(missing(name));
-    // Only what starts a container needs the secrets; stop, logs or status do not.
-    if (requiredSecrets.length > 0) {
-      lines.push(code('case $bw_verb in'), code('  run | up)'));
-      for (const { name } of requiredSecrets) lines.push(missing(name, '    '));
-      lines.push(code('    ;;'), code('esac'));
-    }
     const where = env.envFile ? `the environment or ${literalText(env.envFile) ?? 'the env file'}` : 'the environment';
-    lines.push(code(`[ -z "$bw_missing" ] || die "missing required settings:$bw_missing"${quote(` (set them in ${where})`)}`));
+    lines.push(renderSnippet('required-settings', { variables: requiredVariables, secrets: requiredSecrets, has_secrets: requiredSecrets.length > 0, where: quote(` (set them in ${where})`) }));
   }
   if (env.envFile) {
     // Secrets read from the env file must be exported to reach the runtime by name.
@@ -136,17 +127,16 @@ function entrypointDefault(env: Environment): ShellCode {
 
 function entrypoints(env: Environment): ShellCode[] {
   if (env.entrypoints.length === 0) return [];
-  const lines = ['case $bw_entrypoint in'];
-  for (const entrypoint of env.entrypoints) {
-    const command = entrypoint.command.map(quote).join(' ');
-    lines.push(`  ${quote(entrypoint.name)})`);
-    if (entrypoint.description) lines.push(comment(entrypoint.description, '    '));
-    if (command === '') lines.push('    ;;');
-    else if (entrypoint.args === 'replace') lines.push(`    [ "$bw_argc" -gt 0 ] || ${APPEND} ${command}`, '    ;;');
-    else lines.push(`    ${APPEND} ${command}`, '    ;;');
-  }
-  lines.push('esac');
-  return lines.map(code);
+  const view = env.entrypoints.map((entrypoint) => {
+    const command = entrypoint.command.length ? code(entrypoint.command.map(quote).join(' ')) : undefined;
+    return {
+      name: quote(entrypoint.name),
+      description: entrypoint.description && comment(entrypoint.description, '    '),
+      replace: command && entrypoint.args === 'replace' && { command },
+      append: command && entrypoint.args === 'append' && { command },
+    };
+  });
+  return [renderSnippet('entrypoint-commands', { entrypoints: view })];
 }
 
 // ---- host preparation -----------------------------------------------------------------
@@ -157,18 +147,7 @@ function prepareLines(env: Environment): ShellCode[] {
     if (mount.type !== 'bind' || !mount.source) continue;
     lines.push(code(`${mount.create ? 'ensure_directory' : 'require_path'} ${word(mount.source)}`));
   }
-  if (env.network?.create) {
-    lines.push(
-      ...[
-        `bw_network=${word(env.network.name)}`,
-        'if [ "$bw_dry_run" = true ]; then',
-        '  note "would create network $bw_network if it does not exist"',
-        'elif ! "$bw_runtime" network inspect "$bw_network" >/dev/null 2>&1; then',
-        '  "$bw_runtime" network create "$bw_network" >/dev/null',
-        'fi',
-      ].map(code),
-    );
-  }
+  if (env.network?.create) lines.push(renderSnippet('create-network', { network: word(env.network.name) }));
   return lines;
 }
 
@@ -221,14 +200,7 @@ function remove(env: Environment): ShellCode[] {
 function interactive(env: Environment): ShellCode[] {
   if (env.interactive === true) return [code(`${APPEND} --interactive --tty`)];
   if (env.interactive === false) return [];
-  // A long-lived container keeps a terminal for shells attached later; a one-shot one has
-  // one when this script is run from one.
-  return [
-    code(`${APPEND} --interactive`),
-    code('if [ "$bw_verb" != run ] || { [ -t 0 ] && [ -t 1 ]; }; then'),
-    code(`  ${APPEND} --tty`),
-    code('fi'),
-  ];
+  return [renderSnippet('interactive-auto')];
 }
 
 function detach(env: Environment): ShellCode[] {
@@ -306,15 +278,9 @@ function mountArgument(mount: Mount): ShellCode {
 
 function devices(env: Environment): ShellCode[] {
   return env.devices.flatMap((device) => {
-    const argument = `${APPEND} --device ${quote(device.target ? `${device.path}:${device.target}` : device.path)}`;
-    if (!device.optional) return [code(argument)];
-    return [
-      code(`if [ -e ${quote(device.path)} ]; then`),
-      code(`  ${argument}`),
-      code('else'),
-      code(`  note ${quote(`skipping ${device.path}: not present on this host`)}`),
-      code('fi'),
-    ];
+    const spec = quote(device.target ? `${device.path}:${device.target}` : device.path);
+    if (!device.optional) return [code(`${APPEND} --device ${spec}`)];
+    return [renderSnippet('optional-device', { path: quote(device.path), device: spec, skipping: quote(`skipping ${device.path}: not present on this host`) })];
   });
 }
 
@@ -342,15 +308,7 @@ function resources(env: Environment): ShellCode[] {
 }
 
 function gpu(env: Environment): ShellCode[] {
-  if (env.gpu.mode === 'off') return [];
-  return [
-    'if [ "$bw_gpu" != off ]; then',
-    '  case $bw_runtime in',
-    `    podman) ${APPEND} --device nvidia.com/gpu=all ;;`,
-    `    docker) ${APPEND} --gpus all ;;`,
-    '  esac',
-    'fi',
-  ].map(code);
+  return env.gpu.mode === 'off' ? [] : [renderSnippet('gpu-arguments')];
 }
 
 function healthcheck(env: Environment): ShellCode[] {
