@@ -21,7 +21,9 @@ async function timed(label, fn, repeat = 5) {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  console.log(`${label.padEnd(52)} median ${median.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, ${repeat} runs)`);
+  console.log(
+    `${label.padEnd(52)} median ${median.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, ${repeat} runs)`,
+  );
   return median;
 }
 
@@ -38,7 +40,10 @@ function syntheticConfigs(dir, count) {
         secrets: { TOKEN: { required: i % 2 === 0 } },
         env: { A: 'x', B: "it's ${PROJECT}" },
         ports: [{ host: 10000 + i, container: 22 }],
-        mounts: [{ source: '${ROOT}/${PROJECT}/data', target: '/data', create: true }, { source: '~/.ssh', target: '/ssh', readOnly: true }],
+        mounts: [
+          { source: '${ROOT}/${PROJECT}/data', target: '/data', create: true },
+          { source: '~/.ssh', target: '/ssh', readOnly: true },
+        ],
         gpu: { mode: 'auto', minCuda: '12.9' },
         entrypoints: { default: { command: ['bash', '-l'], args: 'replace' }, job: { command: ['/job.sh'] } },
         defaultEntrypoint: 'default',
@@ -56,25 +61,37 @@ const perSize = [];
 for (const count of [1000, 10000]) {
   const dir = mkdtempSync(join(tmpdir(), 'boxwright-bench-'));
   syntheticConfigs(dir, count);
-  const first = await timed(`generate ${count} synthetic environments (cold out dir)`, async () => {
-    rmSync(join(dir, 'generated'), { recursive: true, force: true });
-    await main(['--quiet'], dir, silent);
-  }, count > 1000 ? 1 : 3);
-  await timed(`--check ${count} synthetic environments`, () => main(['--check', '--quiet'], dir, silent), count > 1000 ? 1 : 3);
+  const first = await timed(
+    `generate ${count} synthetic environments (cold out dir)`,
+    async () => {
+      rmSync(join(dir, 'generated'), { recursive: true, force: true });
+      await main(['--quiet'], dir, silent);
+    },
+    count > 1000 ? 1 : 3,
+  );
+  await timed(
+    `--check ${count} synthetic environments`,
+    () => main(['--check', '--quiet'], dir, silent),
+    count > 1000 ? 1 : 3,
+  );
   perSize.push([count, first]);
   rmSync(dir, { recursive: true, force: true });
 }
 const [small, large] = [perSize[0], perSize[perSize.length - 1]];
-console.log(`growth 1000 → 10000 configs: ×${(large[1] / small[1]).toFixed(2)} time for ×10 configs (linear ≈ 10; target ≤ 3000 ms for 1000)\n`);
+console.log(
+  `growth 1000 → 10000 configs: ×${(large[1] / small[1]).toFixed(2)} time for ×10 configs (linear ≈ 10; target ≤ 3000 ms for 1000)\n`,
+);
 
 // The generator's start-up, as a user meets it: `npx zx scripts/generate.mjs --check` against
 // `npx zx` running an empty script, alternated in one run so that both see the same load.
 const empty = join(mkdtempSync(join(tmpdir(), 'boxwright-bench-')), 'empty.mjs');
 writeFileSync(empty, '#!/usr/bin/env zx\n');
-const npxZx = (...args) => () => {
-  const result = spawnSync('npx', ['zx', ...args], { cwd: root });
-  if (result.status !== 0) throw new Error(`npx zx ${args.join(' ')} failed: ${result.stderr}`);
-};
+const npxZx =
+  (...args) =>
+  () => {
+    const result = spawnSync('npx', ['zx', ...args], { cwd: root });
+    if (result.status !== 0) throw new Error(`npx zx ${args.join(' ')} failed: ${result.stderr}`);
+  };
 const pairs = [];
 for (let i = 0; i < 7; i++) {
   const t0 = process.hrtime.bigint();
@@ -94,11 +111,20 @@ rmSync(dirname(empty), { recursive: true, force: true });
 // minus dash starting and exec'ing `true` itself.
 const dir = mkdtempSync(join(tmpdir(), 'boxwright-bench-'));
 mkdirSync(join(dir, 'bin'));
-symlinkSync(['/usr/bin/true', '/bin/true'].find((path) => existsSync(path)), join(dir, 'bin', 'podman'));
+symlinkSync(
+  ['/usr/bin/true', '/bin/true'].find((path) => existsSync(path)),
+  join(dir, 'bin', 'podman'),
+);
 mkdirSync(join(dir, 'infra/default/monorepo_home'), { recursive: true });
 mkdirSync(join(dir, 'infra/default/spack_store'), { recursive: true });
 mkdirSync(join(dir, 'infra/default/bazel_cache'), { recursive: true });
-const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir, ZEPHYR_INFRA: join(dir, 'infra'), ZEPHYR_WORKSPACE: dir, SYGALDRY_GPU: 'off' };
+const env = {
+  PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+  HOME: dir,
+  ZEPHYR_INFRA: join(dir, 'infra'),
+  ZEPHYR_WORKSPACE: dir,
+  SYGALDRY_GPU: 'off',
+};
 const loops = 300;
 function loop(command) {
   const script = `i=0; while [ $i -lt ${loops} ]; do ${command} || exit 1; i=$((i + 1)); done`;
@@ -117,35 +143,52 @@ samples.sort((a, b) => a[0] - a[1] - (b[0] - b[1]));
 const [launcher, baseline] = samples[2];
 console.log(`launch.sh under dash until exec (zephyr, GPU off)        ${launcher.toFixed(2)} ms per run`);
 console.log(`sh -c 'exec true' under dash (baseline)                  ${baseline.toFixed(2)} ms per run`);
-console.log(`launch script's own time before exec                     ${(launcher - baseline).toFixed(2)} ms (target ≤ 5 ms)`);
+console.log(
+  `launch script's own time before exec                     ${(launcher - baseline).toFixed(2)} ms (target ≤ 5 ms)`,
+);
 rmSync(dir, { recursive: true, force: true });
 
 // The pre-commit hook in a scratch repository holding a copy of this project.
 const repo = mkdtempSync(join(tmpdir(), 'boxwright-bench-repo-'));
-for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'configs', 'generated', 'package.json']) cpSync(join(root, part), join(repo, part), { recursive: true });
+for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'configs', 'generated', 'package.json'])
+  cpSync(join(root, part), join(repo, part), { recursive: true });
 symlinkSync(join(root, 'node_modules'), join(repo, 'node_modules'));
 writeFileSync(join(repo, 'README.md'), 'bench\n');
 writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@b',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@b',
+};
 const git = (...args) => spawnSync('git', args, { cwd: repo, env: gitEnv });
 git('init', '-q');
 git('add', '-A');
 git('commit', '-q', '--no-verify', '-m', 'bench');
 const hook = (label, repeat) =>
-  timed(label, () => {
-    const result = spawnSync('sh', ['hooks/pre-commit'], { cwd: repo, env: gitEnv });
-    if (result.status !== 0) throw new Error(`hook failed: ${result.stderr}`);
-  }, repeat);
+  timed(
+    label,
+    () => {
+      const result = spawnSync('sh', ['hooks/pre-commit'], { cwd: repo, env: gitEnv });
+      if (result.status !== 0) throw new Error(`hook failed: ${result.stderr}`);
+    },
+    repeat,
+  );
 writeFileSync(join(repo, 'README.md'), 'bench, changed\n');
 git('add', 'README.md');
 console.log('');
 await hook('pre-commit, nothing relevant staged (fast path)', 21);
-writeFileSync(join(repo, 'configs/zephyr.json'), readFileSync(join(repo, 'configs/zephyr.json'), 'utf8') + '\n');
+writeFileSync(join(repo, 'configs/zephyr.json'), `${readFileSync(join(repo, 'configs/zephyr.json'), 'utf8')}\n`);
 git('add', 'configs');
 const slow = await hook('pre-commit, a config staged', 7);
-const check = await timed('npx zx scripts/generate.mjs --check', () => {
-  const result = spawnSync('npx', ['zx', 'scripts/generate.mjs', '--check', '--quiet'], { cwd: repo, env: gitEnv });
-  if (result.status !== 0) throw new Error(`check failed: ${result.stderr}`);
-}, 7);
+const check = await timed(
+  'npx zx scripts/generate.mjs --check',
+  () => {
+    const result = spawnSync('npx', ['zx', 'scripts/generate.mjs', '--check', '--quiet'], { cwd: repo, env: gitEnv });
+    if (result.status !== 0) throw new Error(`check failed: ${result.stderr}`);
+  },
+  7,
+);
 console.log(`hook / --check: ×${(slow / check).toFixed(2)} (targets: fast path ≤ 20 ms, full check ≤ ×1.2)`);
 rmSync(repo, { recursive: true, force: true });

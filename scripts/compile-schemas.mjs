@@ -9,7 +9,9 @@ import { loadLibrary } from './load-library.mjs';
 const { compiledCode, compiledIsCurrent, compiledPath } = await loadLibrary('schema-code.ts');
 const root = join(import.meta.dirname, '..');
 const schemas = join(root, 'schemas');
-for (const name of readdirSync(schemas).filter((f) => f.endsWith('.schema.json')).sort()) {
+for (const name of readdirSync(schemas)
+  .filter((f) => f.endsWith('.schema.json'))
+  .sort()) {
   const path = join(schemas, name);
   const text = readFileSync(path, 'utf8');
   if (compiledIsCurrent(path, text)) continue;

@@ -26,7 +26,9 @@ export async function loadLibrary(name) {
   const entry = join(lib, name);
   const { version } = JSON.parse(readFileSync(join(root, 'node_modules/esbuild/package.json'), 'utf8'));
   // The bundle depends on the sources, esbuild and the options below: all go into its name.
-  const hash = createHash('sha256').update(`esbuild ${version}\n${name}\n`).update(readFileSync(import.meta.filename));
+  const hash = createHash('sha256')
+    .update(`esbuild ${version}\n${name}\n`)
+    .update(readFileSync(import.meta.filename));
   for (const path of sources(lib).sort()) hash.update(`${relative(lib, path)}\n`).update(readFileSync(path));
   const bundle = join(cache, `${name.replace(/\.ts$/, '')}-${hash.digest('hex').slice(0, 16)}.mjs`);
   try {
@@ -70,7 +72,8 @@ async function writeBundle(entry, bundle) {
   const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
   for (const old of readdirSync(cache)) {
     const path = join(cache, old);
-    if (path !== bundle && old.endsWith('.mjs') && statSync(path).atimeMs < weekAgo && statSync(path).mtimeMs < weekAgo) rmSync(path, { force: true });
+    if (path !== bundle && old.endsWith('.mjs') && statSync(path).atimeMs < weekAgo && statSync(path).mtimeMs < weekAgo)
+      rmSync(path, { force: true });
   }
 }
 
@@ -85,9 +88,11 @@ const sourceUrls = {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const source = JSON.stringify(relative(root, args.path).split(sep).join('/'));
-      const contents = text.replaceAll('import.meta.url', `new URL(${source}, globalThis[Symbol.for('boxwright.root')]).href`);
+      const contents = text.replaceAll(
+        'import.meta.url',
+        `new URL(${source}, globalThis[Symbol.for('boxwright.root')]).href`,
+      );
       return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
     });
   },
 };
-

@@ -5,11 +5,12 @@
 //
 //   node scripts/test.mjs [--fast] [--jobs N] [PATTERN...]
 //
-// The project's checks run as jobs beside the files: the type check and the check that
-// generated/ is up to date (each counts as one test). --fast leaves out test/e2e/
-// (everything that needs podman or distrobox). A PATTERN keeps the files whose path
-// contains it, and no checks. BOXWRIGHT_TEST_RUN names this run in everything the
-// end-to-end suites create, so two runs on one host never touch each other's objects.
+// The project's checks run as jobs beside the files: the type check, the check that
+// generated/ is up to date, and Biome's format and lint check (each counts as one test).
+// --fast leaves out test/e2e/ (everything that needs podman or distrobox). A PATTERN keeps
+// the files whose path contains it, and no checks. BOXWRIGHT_TEST_RUN names this run in
+// everything the end-to-end suites create, so two runs on one host never touch each
+// other's objects.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -39,11 +40,35 @@ const files = testFiles(join(root, 'test'))
   .filter((file) => positionals.length === 0 || positionals.some((pattern) => file.includes(pattern)))
   // The slow ones first (by the last run's times, else e2e and then size), so that the
   // run ends with short files filling the gaps.
-  .sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) || Number(isEndToEnd(b)) - Number(isEndToEnd(a)) || statSync(join(root, b)).size - statSync(join(root, a)).size);
+  .sort(
+    (a, b) =>
+      (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0) ||
+      Number(isEndToEnd(b)) - Number(isEndToEnd(a)) ||
+      statSync(join(root, b)).size - statSync(join(root, a)).size,
+  );
 
 const CHECKS = [
-  { name: 'typecheck (tsc --noEmit, strict)', argv: [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.', '--incremental', '--tsBuildInfoFile', '.cache/tsconfig.tsbuildinfo'] },
-  { name: 'generated files are up to date (generate --check)', argv: [process.execPath, 'scripts/generate.mjs', '--check', '--quiet'] },
+  {
+    name: 'typecheck (tsc --noEmit, strict)',
+    argv: [
+      process.execPath,
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '--noEmit',
+      '-p',
+      '.',
+      '--incremental',
+      '--tsBuildInfoFile',
+      '.cache/tsconfig.tsbuildinfo',
+    ],
+  },
+  {
+    name: 'generated files are up to date (generate --check)',
+    argv: [process.execPath, 'scripts/generate.mjs', '--check', '--quiet'],
+  },
+  {
+    name: 'formatted and lint-free (biome check)',
+    argv: [process.execPath, join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check', '.'],
+  },
 ];
 const checks = positionals.length === 0 ? CHECKS : [];
 
@@ -54,13 +79,15 @@ if (files.length === 0) {
 
 // Waiting on podman costs no CPU, so one more process than cores keeps both busy.
 const jobs = Number(values.jobs ?? availableParallelism() + 1);
-const run = (process.env.BOXWRIGHT_TEST_RUN ??= randomBytes(3).toString('hex'));
+process.env.BOXWRIGHT_TEST_RUN ??= randomBytes(3).toString('hex');
+const run = process.env.BOXWRIGHT_TEST_RUN;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 const failures = [];
 // uvu's summary, printed once per process.
 const count = (text, label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
-const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const ESCAPE = String.fromCharCode(27);
+const plain = (text) => text.replaceAll(new RegExp(`${ESCAPE}\\[[0-9;]*m`, 'g'), '');
 
 function runCheck({ name, argv: [command, ...args] }) {
   return new Promise((resolve) => {
@@ -77,7 +104,9 @@ function runCheck({ name, argv: [command, ...args] }) {
         failures.push(`${name} (exit ${code ?? signal})`);
       }
       timings.push([name, seconds]);
-      process.stdout.write(`\n── ${name} (${seconds.toFixed(1)} s): ${code === 0 ? 'ok' : 'FAILED'}\n${output.trimEnd()}${output.trim() ? '\n' : ''}`);
+      process.stdout.write(
+        `\n── ${name} (${seconds.toFixed(1)} s): ${code === 0 ? 'ok' : 'FAILED'}\n${output.trimEnd()}${output.trim() ? '\n' : ''}`,
+      );
       resolve();
     });
   });
@@ -86,7 +115,10 @@ function runCheck({ name, argv: [command, ...args] }) {
 function runFile(file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -103,7 +135,8 @@ function runFile(file) {
       totals.skipped += skipped;
       timings.push([file, seconds]);
       // uvu exits 0 when a before-hook throws, having run none of the tests: that fails too.
-      if (code !== 0 || failed > 0) failures.push(`${file} (${code !== 0 ? `exit ${code ?? signal}` : `${failed} of ${total} did not pass`})`);
+      if (code !== 0 || failed > 0)
+        failures.push(`${file} (${code !== 0 ? `exit ${code ?? signal}` : `${failed} of ${total} did not pass`})`);
       process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
       resolve();
     });
@@ -123,7 +156,8 @@ mkdirSync(join(root, '.cache'), { recursive: true });
 writeFileSync(timesFile, JSON.stringify({ ...lastTimes, ...Object.fromEntries(timings) }, null, 1));
 
 console.log('\nslowest files:');
-for (const [file, seconds] of timings.sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${file}`);
+for (const [file, seconds] of timings.sort((a, b) => b[1] - a[1]).slice(0, 8))
+  console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${file}`);
 if (failures.length) console.log(`\nfailed: ${failures.join(', ')}`);
 console.log(`\ntest: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

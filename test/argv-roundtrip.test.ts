@@ -6,17 +6,30 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, readArgv, remove, runScript, SHELLS, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  readArgv,
+  remove,
+  runScript,
+  SHELLS,
+  stubRuntimes,
+  tempDir,
+  writeFiles,
+} from './helpers.ts';
 
 const text = fc
   .oneof(
-    fc.string({ unit: fc.constantFrom(...[...`'"\`$\\!*?[]{}()<>|&;~#=%- \t\n\u00e9\ud83d\ude00abcZ09,./@+`]), maxLength: 16 }),
+    fc.string({
+      unit: fc.constantFrom(...[...`'"\`$\\!*?[]{}()<>|&;~#=%- \t\n\u00e9\ud83d\ude00abcZ09,./@+`]),
+      maxLength: 16,
+    }),
     fc.constantFrom("'", '$(id)', '`id`', '${HOME}', '-n', '--', '=x', '*', '\n', 'END_OF_TEXT'),
   )
   .filter((s) => !s.includes('\0'));
 const pathText = text.filter((s) => !s.includes(':'));
 /** Strings that expand (${NAME}) need $ written as $$ to stay literal. */
-const escape = (s: string) => s.replaceAll('$', '$$$$');
+const literal = (s: string) => s.replaceAll('$', '$$$$');
 
 const sample = fc.record({
   description: text,
@@ -46,21 +59,26 @@ function configFor(s: Sample, mountRoot: string): object {
   return {
     kind: 'environment',
     description: s.description,
-    image: escape(s.image),
-    name: escape(s.name),
-    hostname: escape(s.hostname),
-    workdir: '/' + escape(s.workdir),
-    user: escape(s.user),
+    image: literal(s.image),
+    name: literal(s.name),
+    hostname: literal(s.hostname),
+    workdir: `/${literal(s.workdir)}`,
+    user: literal(s.user),
     interactive: 'auto',
-    variables: { FIELD: { description: s.description, default: 'x' + escape(s.defaultValue), export: true } },
-    env: { E1: escape(s.envValue) },
-    labels: { [s.labelName]: escape(s.labelValue) },
+    variables: { FIELD: { description: s.description, default: `x${literal(s.defaultValue)}`, export: true } },
+    env: { E1: literal(s.envValue) },
+    labels: { [s.labelName]: literal(s.labelValue) },
     mounts: [
-      { source: escape(`${mountRoot}/${s.mountSource}`), target: '/' + escape(s.mountTarget), readOnly: true, create: true },
-      { type: 'volume', source: 'vol', target: '/v/' + escape(s.volumeTarget) },
+      {
+        source: literal(`${mountRoot}/${s.mountSource}`),
+        target: `/${literal(s.mountTarget)}`,
+        readOnly: true,
+        create: true,
+      },
+      { type: 'volume', source: 'vol', target: `/v/${literal(s.volumeTarget)}` },
     ],
-    network: { name: escape(s.network), aliases: [escape(s.alias)] },
-    extraArgs: s.extraArgs.map(escape),
+    network: { name: literal(s.network), aliases: [literal(s.alias)] },
+    extraArgs: s.extraArgs.map(literal),
     healthcheck: { command: s.health },
     entrypoints: { main: { description: s.description, command: s.command } },
     defaultEntrypoint: 'main',
@@ -79,15 +97,42 @@ function withoutDigest(argv: string[], digests: Set<string>): string[] {
 
 function expectedArgv(s: Sample, mountRoot: string): string[] {
   return [
-    'podman', 'run', '--rm', '--interactive',
-    '--name', s.name, '--hostname', s.hostname, '--workdir', '/' + s.workdir, '--user', s.user,
-    '--env', `FIELD=x${s.defaultValue}`, '--env', `E1=${s.envValue}`,
-    '--volume', `${mountRoot}/${s.mountSource}:/${s.mountTarget}:ro`, '--volume', `vol:/v/${s.volumeTarget}`,
-    '--network', s.network, '--network-alias', s.alias,
-    '--health-cmd', s.health,
-    '--label', `${s.labelName}=${s.labelValue}`,
-    '--label', 'io.boxwright.config=box', '--label', DIGEST,
-    ...s.extraArgs, s.image, ...s.command, ...s.userArgs,
+    'podman',
+    'run',
+    '--rm',
+    '--interactive',
+    '--name',
+    s.name,
+    '--hostname',
+    s.hostname,
+    '--workdir',
+    `/${s.workdir}`,
+    '--user',
+    s.user,
+    '--env',
+    `FIELD=x${s.defaultValue}`,
+    '--env',
+    `E1=${s.envValue}`,
+    '--volume',
+    `${mountRoot}/${s.mountSource}:/${s.mountTarget}:ro`,
+    '--volume',
+    `vol:/v/${s.volumeTarget}`,
+    '--network',
+    s.network,
+    '--network-alias',
+    s.alias,
+    '--health-cmd',
+    s.health,
+    '--label',
+    `${s.labelName}=${s.labelValue}`,
+    '--label',
+    'io.boxwright.config=box',
+    '--label',
+    DIGEST,
+    ...s.extraArgs,
+    s.image,
+    ...s.command,
+    ...s.userArgs,
   ];
 }
 
@@ -113,7 +158,11 @@ test('every string field reaches the runtime intact in every shell, and --dry-ru
           const dry = runScript(shell, script, ['--dry-run', '--', ...s.userArgs], { env });
           assert.is(dry.status, 0, `${shell.name}: ${dry.stderr}`);
           const pasted = spawnSync('sh', ['-c', `printf '%s\\0' ${dry.stdout}`], { encoding: 'utf8' });
-          assert.equal(withoutDigest(pasted.stdout.split('\0').slice(0, -1), digests), expected, `${shell.name} dry-run`);
+          assert.equal(
+            withoutDigest(pasted.stdout.split('\0').slice(0, -1), digests),
+            expected,
+            `${shell.name} dry-run`,
+          );
 
           const help = runScript(shell, script, ['--help'], { env });
           assert.ok(help.stdout.includes(s.description.trim()), `${shell.name} --help shows the description`);
@@ -123,7 +172,13 @@ test('every string field reaches the runtime intact in every shell, and --dry-ru
         remove(dir);
       }
     }),
-    { numRuns: Number(process.env["BOXWRIGHT_PROPERTY_RUNS"] ?? 30), reporter: (details) => { if (details.failed) throw new Error(fc.defaultReportMessage(details) + "\n" + String((details.errorInstance as Error)?.message)); } },
+    {
+      numRuns: Number(process.env.BOXWRIGHT_PROPERTY_RUNS ?? 30),
+      reporter: (details) => {
+        if (details.failed)
+          throw new Error(`${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error)?.message)}`);
+      },
+    },
   );
 });
 

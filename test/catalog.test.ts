@@ -4,7 +4,14 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { combinationProblems, imageName, resources, showCpu, showMemory, type Catalog } from '../scripts/lib/model/catalog.ts';
+import {
+  combinationProblems,
+  imageName,
+  resources,
+  showCpu,
+  showMemory,
+  type Catalog,
+} from '../scripts/lib/model/catalog.ts';
 import { buildCatalog, type CatalogConfig } from '../scripts/lib/model/catalog.ts';
 import { ProblemList } from '../scripts/lib/problems.ts';
 import { loadConfig } from '../scripts/lib/load.ts';
@@ -16,7 +23,13 @@ const catalogs = suite<{ catalog: Catalog; bin: string; dir: string }>('catalog'
 catalogs.before((context) => {
   const problems = new ProblemList();
   const loaded = loadConfig(join(ROOT, 'configs/codeopen.json'), ROOT, () => 'replace', problems)!;
-  context.catalog = buildCatalog('codeopen', 'configs/codeopen.json', toPlain(loaded.merged) as unknown as CatalogConfig, () => loaded.merged.at, problems)!;
+  context.catalog = buildCatalog(
+    'codeopen',
+    'configs/codeopen.json',
+    toPlain(loaded.merged) as unknown as CatalogConfig,
+    () => loaded.merged.at,
+    problems,
+  )!;
   assert.ok(problems.empty, JSON.stringify(problems.items));
   context.dir = tempDir();
   context.bin = stubRuntimes(context.dir);
@@ -35,7 +48,10 @@ catalogs("image names follow the seed's naming table, add-on suffixes sorted", (
   assert.is(imageName(catalog, 'fullstack', ['code-server']), 'codeopen-fullstack-code:0.0.2');
   assert.is(imageName(catalog, 'polyglot', ['gui', 'databases']), 'codeopen-polyglot-db-gui:0.0.2');
   assert.is(imageName(catalog, 'python', ['gpu']), 'codeopen-python-gpu:0.0.2');
-  assert.is(imageName({ ...catalog, registry: 'ghcr.io', owner: 'acme' }, 'js', ['cloud', 'gui']), 'ghcr.io/acme/codeopen-js-cloud-gui:0.0.2');
+  assert.is(
+    imageName({ ...catalog, registry: 'ghcr.io', owner: 'acme' }, 'js', ['cloud', 'gui']),
+    'ghcr.io/acme/codeopen-js-cloud-gui:0.0.2',
+  );
 });
 
 const REFUSED: [string, string, string[]][] = [
@@ -47,18 +63,31 @@ const REFUSED: [string, string, string[]][] = [
 ];
 
 for (const shell of SHELLS) {
-  catalogs(`${shell.name}: launch.sh refuses what the generator refuses, in the same words`, ({ catalog, bin, dir }) => {
-    for (const [tier, flavor, addons] of REFUSED) {
-      const expected = combinationProblems(catalog, tier, flavor, addons)[0];
-      assert.ok(expected, `${tier} ${flavor} ${addons} is refused by the model`);
-      const result = runScript(shell, join(ROOT, 'generated/codeopen/launch.sh'), ['--dry-run', '--tier', tier, '--flavor', flavor, '--addons', addons.join(',')], { env: { PATH: isolatedPath(bin) }, cwd: dir });
-      assert.is(result.status, 2);
-      assert.is(result.stderr, `launch.sh: ${expected}\n`);
-    }
-  });
+  catalogs(
+    `${shell.name}: launch.sh refuses what the generator refuses, in the same words`,
+    ({ catalog, bin, dir }) => {
+      for (const [tier, flavor, addons] of REFUSED) {
+        const expected = combinationProblems(catalog, tier, flavor, addons)[0];
+        assert.ok(expected, `${tier} ${flavor} ${addons} is refused by the model`);
+        const result = runScript(
+          shell,
+          join(ROOT, 'generated/codeopen/launch.sh'),
+          ['--dry-run', '--tier', tier, '--flavor', flavor, '--addons', addons.join(',')],
+          { env: { PATH: isolatedPath(bin) }, cwd: dir },
+        );
+        assert.is(result.status, 2);
+        assert.is(result.stderr, `launch.sh: ${expected}\n`);
+      }
+    },
+  );
 
   catalogs(`${shell.name}: launch.sh sums the resources and uses the add-ons' ports, env and GPU`, ({ bin, dir }) => {
-    const result = runScript(shell, join(ROOT, 'generated/codeopen/launch.sh'), ['-n', '--preset', 'python-gpu', '--addons', 'gpu,code-server', '--', 'bash'], { env: { PATH: isolatedPath(bin) }, cwd: dir });
+    const result = runScript(
+      shell,
+      join(ROOT, 'generated/codeopen/launch.sh'),
+      ['-n', '--preset', 'python-gpu', '--addons', 'gpu,code-server', '--', 'bash'],
+      { env: { PATH: isolatedPath(bin) }, cwd: dir },
+    );
     assert.is(result.status, 0, result.stderr);
     assert.is(
       result.stdout,
@@ -69,13 +98,29 @@ for (const shell of SHELLS) {
   catalogs(`${shell.name}: build.sh builds a combination layer by layer in dependency order`, ({ bin, dir }) => {
     // The stub runtime fails `image inspect`: no image exists yet.
     const env = { PATH: isolatedPath(bin), BW_ARGV_FILE: '/dev/null', BW_STUB_EXIT: '1' };
-    const result = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['--dry-run', 'combo', 'python', 'gui,databases'], { env, cwd: dir });
+    const result = runScript(
+      shell,
+      join(ROOT, 'generated/codeopen/build.sh'),
+      ['--dry-run', 'combo', 'python', 'gui,databases'],
+      { env, cwd: dir },
+    );
     assert.is(result.status, 0, result.stderr);
     const tags = [...result.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
-    assert.equal(tags, ['codeopen-base:0.0.2', 'codeopen-python:0.0.2', 'codeopen-python-db:0.0.2', 'codeopen-python-db-gui:0.0.2']);
+    assert.equal(tags, [
+      'codeopen-base:0.0.2',
+      'codeopen-python:0.0.2',
+      'codeopen-python-db:0.0.2',
+      'codeopen-python-db-gui:0.0.2',
+    ]);
     assert.match(result.stdout, '--build-arg BASE_IMAGE=codeopen-python-db:0.0.2');
-    const refused = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui,gui'], { env, cwd: dir });
-    const existing = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui'], { env: { ...env, BW_STUB_EXIT: '0', BW_STUB_IMAGE: '' }, cwd: dir });
+    const refused = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui,gui'], {
+      env,
+      cwd: dir,
+    });
+    const existing = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['-n', 'combo', 'python', 'gui'], {
+      env: { ...env, BW_STUB_EXIT: '0', BW_STUB_IMAGE: '' },
+      cwd: dir,
+    });
     assert.is(existing.stdout, '', 'every image exists: nothing to build');
     assert.is(refused.stderr, 'build.sh: add-on "gui" is listed twice\n');
   });

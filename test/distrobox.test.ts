@@ -17,7 +17,12 @@ export function readManifest(text: string, home: string): Record<string, Section
   const sections: Record<string, string[]> = {};
   let name = '';
   for (let line of text.split('\n')) {
-    line = line.replace(/\t/g, ' ').replace(/^#.*/, '').replace(/\].*#.*/, '').replace(/ #.*/, '').replace(/\s*$/, '');
+    line = line
+      .replace(/\t/g, ' ')
+      .replace(/^#.*/, '')
+      .replace(/\].*#.*/, '')
+      .replace(/ #.*/, '')
+      .replace(/\s*$/, '');
     if (!line) continue;
     if (line.startsWith('[')) {
       name = line.replace(/[\][ ]/g, '');
@@ -71,31 +76,53 @@ fleets('the seed fleet reads back as the config says, defaults and lists include
     additional_flags: '--security-opt label=disable',
     init_hooks: 'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
   });
-  assert.is(ini['litellm-proxy']!['init_hooks'], "pip install 'litellm[proxy]==1.81.10'");
-  assert.is(ini['bazzite-arch']!['image'], 'ghcr.io/ublue-os/bazzite-arch:latest');
+  assert.is(ini['litellm-proxy']!.init_hooks, "pip install 'litellm[proxy]==1.81.10'");
+  assert.is(ini['bazzite-arch']!.image, 'ghcr.io/ublue-os/bazzite-arch:latest');
   const templates = readManifest(readFileSync(join(ROOT, 'generated/bazzite/templates.ini'), 'utf8'), '/home/yish');
   assert.equal(Object.keys(templates), ['cursor-dev', 'claude-dev', 'windsurf-dev']);
 });
 
 fleets('random values that pass the faithfulness check read back unchanged', async ({ dir }) => {
-  const value = fc.string({ unit: fc.constantFrom(...[...`abcXYZ019 -_./:=,;&|'!?*[](){}<>@%+~é#]`]), minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && manifestProblem(s) === undefined && !/^(true|false)$/.test(s) && !s.startsWith('~'));
+  const value = fc
+    .string({ unit: fc.constantFrom(...[...`abcXYZ019 -_./:=,;&|'!?*[](){}<>@%+~é#]`]), minLength: 1, maxLength: 20 })
+    .filter(
+      (s) => s.trim() === s && manifestProblem(s) === undefined && !/^(true|false)$/.test(s) && !s.startsWith('~'),
+    );
   await fc.assert(
-    fc.asyncProperty(value, fc.array(value, { minLength: 1, maxLength: 3 }), fc.array(value, { minLength: 1, maxLength: 3 }), async (home, volumes, hooks) => {
-      writeFiles(dir, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { box: { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks } } }) });
-      const result = await generate(['--quiet', '--force'], dir);
-      assert.is(result.code, 0, result.err);
-      const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/u');
-      assert.equal({ ...ini['box'], volume: items(ini['box']!['volume']!), init_hooks: items(ini['box']!['init_hooks']!) }, { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks });
-    }),
+    fc.asyncProperty(
+      value,
+      fc.array(value, { minLength: 1, maxLength: 3 }),
+      fc.array(value, { minLength: 1, maxLength: 3 }),
+      async (home, volumes, hooks) => {
+        writeFiles(dir, {
+          'configs/fleet.json': JSON.stringify({
+            kind: 'distrobox',
+            containers: { box: { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks } },
+          }),
+        });
+        const result = await generate(['--quiet', '--force'], dir);
+        assert.is(result.code, 0, result.err);
+        const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/u');
+        assert.equal(
+          { ...ini.box, volume: items(ini.box!.volume!), init_hooks: items(ini.box!.init_hooks!) },
+          { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks },
+        );
+      },
+    ),
     { numRuns: 40 },
   );
 });
 
-fleets('a ~ in a host path becomes the host user\'s $HOME, expanded when distrobox reads it', async ({ dir }) => {
-  writeFiles(dir, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { box: { image: 'img', home: '~/boxes/box', volume: ['~/.cache:/cache'] } } }) });
+fleets("a ~ in a host path becomes the host user's $HOME, expanded when distrobox reads it", async ({ dir }) => {
+  writeFiles(dir, {
+    'configs/fleet.json': JSON.stringify({
+      kind: 'distrobox',
+      containers: { box: { image: 'img', home: '~/boxes/box', volume: ['~/.cache:/cache'] } },
+    }),
+  });
   assert.is((await generate(['--quiet'], dir)).code, 0);
   const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/yish');
-  assert.equal(ini['box'], { image: 'img', home: '/home/yish/boxes/box', volume: '/home/yish/.cache:/cache' });
+  assert.equal(ini.box, { image: 'img', home: '/home/yish/boxes/box', volume: '/home/yish/.cache:/cache' });
 });
 
 fleets('values the manifest would mangle are refused with the reason', async ({ dir }) => {
@@ -108,11 +135,26 @@ fleets('values the manifest would mangle are refused with the reason', async ({ 
   });
   const result = await generate([], dir);
   assert.is(result.code, 2);
-  assert.match(result.err, "/defaults/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox's parser evaluates values with the shell, so \"$\" would not survive");
-  assert.match(result.err, '/containers/a/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox strips " #" and what follows as a comment');
-  assert.match(result.err, '/containers/a/init_hooks/1  this init_hooks cannot be written to distrobox.ini faithfully: distrobox turns tabs into spaces');
-  assert.match(result.err, '/containers/a/init_hooks/2  this init_hooks cannot be written to distrobox.ini faithfully: distrobox joins repeated values with "¤"');
-  assert.match(result.err, '/containers/a/init_hooks/3  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "\\"" would not survive');
+  assert.match(
+    result.err,
+    '/defaults/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "$" would not survive',
+  );
+  assert.match(
+    result.err,
+    '/containers/a/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox strips " #" and what follows as a comment',
+  );
+  assert.match(
+    result.err,
+    '/containers/a/init_hooks/1  this init_hooks cannot be written to distrobox.ini faithfully: distrobox turns tabs into spaces',
+  );
+  assert.match(
+    result.err,
+    '/containers/a/init_hooks/2  this init_hooks cannot be written to distrobox.ini faithfully: distrobox joins repeated values with "¤"',
+  );
+  assert.match(
+    result.err,
+    '/containers/a/init_hooks/3  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "\\"" would not survive',
+  );
 });
 
 /** Stubs: distrobox 1.4 (help without the newer flags) recording its argv, and podman. */
@@ -136,41 +178,54 @@ exit "\${BW_ENTER_EXIT:-0}"
 }
 
 for (const shell of SHELLS) {
-  fleets(`${shell.name}: create.sh creates what is missing, honours --only and refuses what 1.4 cannot do`, async ({ dir }) => {
-    writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
-    writeFiles(dir, { 'configs/newer.json': JSON.stringify({ kind: 'distrobox', containers: { gpu: { image: 'x', nvidia: true } } }) });
-    assert.is((await generate(['--quiet'], dir)).code, 0);
-    const log = join(dir, 'log');
-    const env = { PATH: isolatedPath(stubs(dir)), BW_LOG: log, HOME: '/home/u' };
-    const created = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
-    assert.is(created.status, 0, created.stderr);
-    assert.is(
-      readFileSync(log, 'utf8'),
-      "create --yes --name bw-e2e-box --image localhost/boxwright-test:bookworm --root --additional-flags --hostname bwbox --no-entry --volume /tmp/bw-e2e-fleet:/opt/fleet:rw --init-hooks : ;  echo first > /etc/bw-hooked;  echo second >> /etc/bw-hooked \n",
-    );
-    const refused = runScript(shell, join(dir, 'generated/newer/create.sh'), [], { env });
-    assert.is(refused.status, 1);
-    assert.match(refused.stderr, 'gpu uses --nvidia, which distrobox 1.4.2.1 does not have');
-    const unknown = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--only', 'nope'], { env });
-    assert.is(unknown.status, 2);
-  });
+  fleets(
+    `${shell.name}: create.sh creates what is missing, honours --only and refuses what 1.4 cannot do`,
+    async ({ dir }) => {
+      writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
+      writeFiles(dir, {
+        'configs/newer.json': JSON.stringify({ kind: 'distrobox', containers: { gpu: { image: 'x', nvidia: true } } }),
+      });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const log = join(dir, 'log');
+      const env = { PATH: isolatedPath(stubs(dir)), BW_LOG: log, HOME: '/home/u' };
+      const created = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
+      assert.is(created.status, 0, created.stderr);
+      assert.is(
+        readFileSync(log, 'utf8'),
+        'create --yes --name bw-e2e-box --image localhost/boxwright-test:bookworm --root --additional-flags --hostname bwbox --no-entry --volume /tmp/bw-e2e-fleet:/opt/fleet:rw --init-hooks : ;  echo first > /etc/bw-hooked;  echo second >> /etc/bw-hooked \n',
+      );
+      const refused = runScript(shell, join(dir, 'generated/newer/create.sh'), [], { env });
+      assert.is(refused.status, 1);
+      assert.match(refused.stderr, 'gpu uses --nvidia, which distrobox 1.4.2.1 does not have');
+      const unknown = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--only', 'nope'], { env });
+      assert.is(unknown.status, 2);
+    },
+  );
 
-  fleets(`${shell.name}: existing containers are kept unless --replace; update.sh reports failures`, async ({ dir }) => {
-    writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
-    assert.is((await generate(['--quiet'], dir)).code, 0);
-    const log = join(dir, 'log');
-    const env = { PATH: isolatedPath(stubs(dir, ['bw-e2e-box'])), BW_LOG: log, HOME: '/home/u' };
-    const kept = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
-    assert.match(kept.stderr, 'bw-e2e-box: exists, left as it is (--replace recreates it)');
-    const replaced = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--replace', '--dry-run'], { env });
-    assert.match(replaced.stdout, /^distrobox rm --root --force bw-e2e-box\ndistrobox create --yes --name bw-e2e-box /);
-    const failed = runScript(shell, join(dir, 'generated/fleet/update.sh'), [], { env: { ...env, BW_ENTER_EXIT: '5' } });
-    assert.is(failed.status, 1);
-    assert.match(failed.stdout, /bw-e2e-box +FAILED \(exit 5\)/);
-    assert.match(readFileSync(log, 'utf8'), /enter --root bw-e2e-box -- sh -s \n.*elif command -v apt-get/s);
-    const status = runScript(shell, join(dir, 'generated/fleet/status.sh'), [], { env });
-    assert.match(status.stdout, /bw-e2e-box +running +root +localhost\/img\nbw-e2e-later +absent +root,tpl +-/);
-  });
+  fleets(
+    `${shell.name}: existing containers are kept unless --replace; update.sh reports failures`,
+    async ({ dir }) => {
+      writeFiles(dir, { 'configs/fleet.json': readFileSync(join(ROOT, 'test/e2e/configs/fleet.json'), 'utf8') });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const log = join(dir, 'log');
+      const env = { PATH: isolatedPath(stubs(dir, ['bw-e2e-box'])), BW_LOG: log, HOME: '/home/u' };
+      const kept = runScript(shell, join(dir, 'generated/fleet/create.sh'), [], { env });
+      assert.match(kept.stderr, 'bw-e2e-box: exists, left as it is (--replace recreates it)');
+      const replaced = runScript(shell, join(dir, 'generated/fleet/create.sh'), ['--replace', '--dry-run'], { env });
+      assert.match(
+        replaced.stdout,
+        /^distrobox rm --root --force bw-e2e-box\ndistrobox create --yes --name bw-e2e-box /,
+      );
+      const failed = runScript(shell, join(dir, 'generated/fleet/update.sh'), [], {
+        env: { ...env, BW_ENTER_EXIT: '5' },
+      });
+      assert.is(failed.status, 1);
+      assert.match(failed.stdout, /bw-e2e-box +FAILED \(exit 5\)/);
+      assert.match(readFileSync(log, 'utf8'), /enter --root bw-e2e-box -- sh -s \n.*elif command -v apt-get/s);
+      const status = runScript(shell, join(dir, 'generated/fleet/status.sh'), [], { env });
+      assert.match(status.stdout, /bw-e2e-box +running +root +localhost\/img\nbw-e2e-later +absent +root,tpl +-/);
+    },
+  );
 }
 
 fleets('a line break in any description cannot end its comment and write a key into distrobox.ini', async ({ dir }) => {
@@ -179,13 +234,17 @@ fleets('a line break in any description cannot end its comment and write a key i
     'configs/fleet.json': JSON.stringify({
       kind: 'distrobox',
       description: injected('fleet'),
-      containers: { box: { image: 'img:1', description: injected('box'), ports: [{ port: 80, description: injected('port') }] } },
+      containers: {
+        box: { image: 'img:1', description: injected('box'), ports: [{ port: 80, description: injected('port') }] },
+      },
     }),
   });
   const result = await generate(['--quiet'], dir);
   assert.is(result.code, 0, result.err);
   const manifest = readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8');
-  const keys = manifest.split(/\r\n|\r|\n/).filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('['));
+  const keys = manifest
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('['));
   assert.equal(keys, ['image="img:1"'], 'only the configured key');
 });
 

@@ -14,7 +14,7 @@ for (const name of readdirSync(ERRORS).sort()) {
     try {
       const result = await generate(['--out', out], join(ERRORS, name));
       const expectedFile = join(ERRORS, name, 'expected.txt');
-      if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(expectedFile, result.err);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedFile, result.err);
       assert.is(result.code, 2);
       assert.fixture(result.err, readFileSync(expectedFile, 'utf8'));
       assert.equal(readdirSync(out), []);

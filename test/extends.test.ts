@@ -24,8 +24,20 @@ function load(dir: string, file: string) {
 
 merging('objects merge by key, scalars and replace-lists come from the extending file', ({ dir }) => {
   writeFiles(dir, {
-    'base.json': JSON.stringify({ kind: 'environment', image: 'base:1', env: { A: '1', B: '2' }, resources: { cpus: 2, memory: '1g' }, entrypoints: { x: { command: ['a', 'b'] } } }),
-    'box.json': JSON.stringify({ extends: 'base.json', image: 'box:1', env: { B: 'two', C: '3' }, resources: { cpus: 4 }, entrypoints: { x: { command: ['c'] } } }),
+    'base.json': JSON.stringify({
+      kind: 'environment',
+      image: 'base:1',
+      env: { A: '1', B: '2' },
+      resources: { cpus: 2, memory: '1g' },
+      entrypoints: { x: { command: ['a', 'b'] } },
+    }),
+    'box.json': JSON.stringify({
+      extends: 'base.json',
+      image: 'box:1',
+      env: { B: 'two', C: '3' },
+      resources: { cpus: 4 },
+      entrypoints: { x: { command: ['c'] } },
+    }),
   });
   const { loaded, problems } = load(dir, 'box.json');
   assert.ok(problems.empty);
@@ -42,10 +54,21 @@ merging('lists marked append add to the inherited list, in extends order', ({ di
   writeFiles(dir, {
     'one.json': JSON.stringify({ ports: [{ container: 1 }], extraArgs: ['--a'] }),
     'two.json': JSON.stringify({ ports: [{ container: 2 }], extraArgs: ['--b'] }),
-    'box.json': JSON.stringify({ extends: ['one.json', 'two.json'], kind: 'environment', image: 'x', ports: [{ container: 3 }] }),
+    'box.json': JSON.stringify({
+      extends: ['one.json', 'two.json'],
+      kind: 'environment',
+      image: 'x',
+      ports: [{ container: 3 }],
+    }),
   });
-  const merged = toPlain(load(dir, 'box.json').loaded!.merged) as { ports: { container: number }[]; extraArgs: string[] };
-  assert.equal(merged.ports.map((p) => p.container), [1, 2, 3]);
+  const merged = toPlain(load(dir, 'box.json').loaded!.merged) as {
+    ports: { container: number }[];
+    extraArgs: string[];
+  };
+  assert.equal(
+    merged.ports.map((p) => p.container),
+    [1, 2, 3],
+  );
   assert.equal(merged.extraArgs, ['--a', '--b']);
 });
 
@@ -63,8 +86,18 @@ merging('a merged value remembers the file and line that wrote it', ({ dir }) =>
     'box.json': '{\n  "extends": "sub/base.json",\n  "mounts": [{ "source": "/b", "target": "/b" }]\n}\n',
   });
   const merged = load(dir, 'box.json').loaded!.merged;
-  assert.equal(locate(merged, '/mounts/0/target'), { file: 'sub/base.json', pointer: '/mounts/0/target', line: 3, column: 33 });
-  assert.equal(locate(merged, '/mounts/1/target'), { file: 'box.json', pointer: '/mounts/0/target', line: 3, column: 42 });
+  assert.equal(locate(merged, '/mounts/0/target'), {
+    file: 'sub/base.json',
+    pointer: '/mounts/0/target',
+    line: 3,
+    column: 33,
+  });
+  assert.equal(locate(merged, '/mounts/1/target'), {
+    file: 'box.json',
+    pointer: '/mounts/0/target',
+    line: 3,
+    column: 42,
+  });
 });
 
 merging('a diamond of extends is not a cycle', ({ dir }) => {

@@ -7,10 +7,20 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, remove, runScript, SHELLS, stubRuntimes, tempDir, withoutDigests, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  remove,
+  runScript,
+  SHELLS,
+  stubRuntimes,
+  tempDir,
+  withoutDigests,
+  writeFiles,
+} from './helpers.ts';
 
 const CASES = join(import.meta.dirname, 'cases');
-const update = process.env['UPDATE_GOLDEN'] === '1';
+const update = process.env.UPDATE_GOLDEN === '1';
 const DRY_RUN = 'dry-run.txt';
 
 interface Directives {
@@ -30,7 +40,11 @@ function directives(text: string): Directives {
     const match = /^\s*\/\/ (!?assert-args|env|args) (.*)$/.exec(line);
     if (!match) continue;
     const words = JSON.parse(`[${match[2]}]`) as string[];
-    if (match[1] === 'env') Object.assign(found.env, Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])));
+    if (match[1] === 'env')
+      Object.assign(
+        found.env,
+        Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
+      );
     else if (match[1] === 'args') found.args.push(...words);
     else (match[1] === 'assert-args' ? found.present : found.absent).push(words);
   }
@@ -41,7 +55,9 @@ function containsRun(haystack: string[], needle: string[]): boolean {
   return haystack.some((_, i) => needle.every((word, j) => haystack[i + j] === word));
 }
 
-for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()) {
+for (const name of readdirSync(CASES)
+  .filter((f) => f.endsWith('.jsonc'))
+  .sort()) {
   const id = name.replace(/\.jsonc$/, '');
   test(`golden case ${id}`, async () => {
     const dir = tempDir();
@@ -54,7 +70,11 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
       const expectedDir = join(CASES, id);
       // Every golden file must still be produced, and every produced file must have one.
       const produced = readdirSync(outDir).sort();
-      const golden = existsSync(expectedDir) ? readdirSync(expectedDir).filter((f) => f !== DRY_RUN).sort() : [];
+      const golden = existsSync(expectedDir)
+        ? readdirSync(expectedDir)
+            .filter((f) => f !== DRY_RUN)
+            .sort()
+        : [];
       if (update) for (const gone of golden.filter((f) => !produced.includes(f))) rmSync(join(expectedDir, gone));
       else assert.equal(produced, golden, `${id}: the generated files and test/cases/${id}/ list different files`);
       for (const file of produced) {
@@ -69,7 +89,9 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
 
       const wanted = directives(source);
       const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: join(dir, 'argv'), ...wanted.env };
-      const outputs = SHELLS.map((shell) => runScript(shell, join(outDir, 'launch.sh'), ['--dry-run', ...wanted.args], { env, cwd: dir }));
+      const outputs = SHELLS.map((shell) =>
+        runScript(shell, join(outDir, 'launch.sh'), ['--dry-run', ...wanted.args], { env, cwd: dir }),
+      );
       for (const [i, run] of outputs.entries()) {
         assert.is(run.status, 0, `${SHELLS[i]!.name}: ${run.stderr}`);
         assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints the same command as dash`);
@@ -78,11 +100,15 @@ for (const name of readdirSync(CASES).filter((f) => f.endsWith('.jsonc')).sort()
       const printed = withoutDigests(outputs[0]!.stdout.replaceAll(dir, '<dir>'));
       if (update) writeFileSync(dryRun, printed);
       assert.fixture(printed, readFileSync(dryRun, 'utf8'), `${id} dry-run`);
-      const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${outputs[0]!.stdout}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+      const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${outputs[0]!.stdout}`], { encoding: 'utf8' })
+        .stdout.split('\0')
+        .slice(0, -1);
       // <dir> in a directive stands for the case's temporary folder, as in dry-run.txt.
       const inDir = (needle: string[]) => needle.map((word) => word.replaceAll('<dir>', dir));
-      for (const needle of wanted.present.map(inDir)) assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
-      for (const needle of wanted.absent.map(inDir)) assert.not.ok(containsRun(argv, needle), `${id}: did not expect ${JSON.stringify(needle)}`);
+      for (const needle of wanted.present.map(inDir))
+        assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
+      for (const needle of wanted.absent.map(inDir))
+        assert.not.ok(containsRun(argv, needle), `${id}: did not expect ${JSON.stringify(needle)}`);
     } finally {
       remove(dir);
     }

@@ -1,7 +1,19 @@
 // Shared test helpers: temporary folders, the shells of the portability matrix, a stub
 // container runtime that records its argv, and running the generator in-process.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +33,7 @@ export const SHELLS: readonly { name: string; argv: string[] }[] = [
 
 /** Absolute path of a tool, so that tests may run scripts with a PATH that lacks it. */
 export function which(tool: string): string {
-  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
     const candidate = join(dir, tool);
     try {
       accessSync(candidate, constants.X_OK);

@@ -1,6 +1,15 @@
 // The git hooks, in real temporary repositories holding a copy of this project.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +24,17 @@ function git(repo: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync('git', args, {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, CI: '', BOXWRIGHT_HOOKS: '', BOXWRIGHT_HOOK_AUTOFIX: '', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', ...env },
+    env: {
+      ...process.env,
+      CI: '',
+      BOXWRIGHT_HOOKS: '',
+      BOXWRIGHT_HOOK_AUTOFIX: '',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+      ...env,
+    },
   });
 }
 
@@ -34,9 +53,14 @@ function commit(repo: string, env: Record<string, string> = {}, extra: string[] 
 let template = '';
 hooks.before(async () => {
   template = tempDir('boxwright-repo-template-');
-  for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'package.json']) cpSync(join(ROOT, part), join(template, part), { recursive: true });
+  for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'package.json'])
+    cpSync(join(ROOT, part), join(template, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(template, 'node_modules'));
-  writeFiles(template, { 'configs/box.json': BOX('debian:12'), '.gitignore': 'node_modules\n', 'README.md': 'hello\n' });
+  writeFiles(template, {
+    'configs/box.json': BOX('debian:12'),
+    '.gitignore': 'node_modules\n',
+    'README.md': 'hello\n',
+  });
   assert.is(git(template, ['init', '-q']).status, 0);
   const install = spawnSync('sh', ['hooks/install.sh'], { cwd: template, encoding: 'utf8' });
   assert.match(install.stderr, 'installed (core.hooksPath = hooks)');
@@ -110,9 +134,17 @@ hooks('the staged content is judged, not the working tree', async ({ repo }) => 
 hooks('a blocked commit leaves the index and the working tree as they were', ({ repo }) => {
   writeFiles(repo, { 'configs/box.json': BOX('debian:13') });
   git(repo, ['add', 'configs']);
-  const before = [git(repo, ['status', '--porcelain']).stdout, git(repo, ['diff', '--cached']).stdout, readFileSync(join(repo, 'generated/box/launch.sh'), 'utf8')];
+  const before = [
+    git(repo, ['status', '--porcelain']).stdout,
+    git(repo, ['diff', '--cached']).stdout,
+    readFileSync(join(repo, 'generated/box/launch.sh'), 'utf8'),
+  ];
   assert.is(commit(repo).status, 1);
-  const after = [git(repo, ['status', '--porcelain']).stdout, git(repo, ['diff', '--cached']).stdout, readFileSync(join(repo, 'generated/box/launch.sh'), 'utf8')];
+  const after = [
+    git(repo, ['status', '--porcelain']).stdout,
+    git(repo, ['diff', '--cached']).stdout,
+    readFileSync(join(repo, 'generated/box/launch.sh'), 'utf8'),
+  ];
   assert.equal(after, before);
 });
 
@@ -131,7 +163,7 @@ hooks('the fast path starts no Node process when nothing relevant is staged', ({
   mkdirSync(bin);
   writeFileSync(join(bin, 'node'), `#!/bin/sh\necho "$@" >>${calls}\nexit 1\n`);
   chmodSync(join(bin, 'node'), 0o755);
-  const path = `${bin}:${process.env['PATH']}`;
+  const path = `${bin}:${process.env.PATH}`;
   writeFiles(repo, { 'README.md': 'changed\n' });
   git(repo, ['add', 'README.md']);
   assert.is(commit(repo, { PATH: path }).status, 0);
@@ -170,9 +202,18 @@ hooks('the installer is harmless outside git, in CI and on opt-out, and uninstal
   assert.is(config(), 'hooks');
   assert.is(spawnSync('sh', ['hooks/install.sh', '--uninstall'], { cwd: repo }).status, 0);
   assert.is(config(), '');
-  assert.is(spawnSync('sh', ['hooks/install.sh', '--auto'], { cwd: repo, env: { ...process.env, CI: 'true' } }).status, 0);
+  assert.is(
+    spawnSync('sh', ['hooks/install.sh', '--auto'], { cwd: repo, env: { ...process.env, CI: 'true' } }).status,
+    0,
+  );
   assert.is(config(), '', 'CI: not installed');
-  assert.is(spawnSync('sh', ['hooks/install.sh', '--auto'], { cwd: repo, env: { ...process.env, CI: '', BOXWRIGHT_HOOKS: '0' } }).status, 0);
+  assert.is(
+    spawnSync('sh', ['hooks/install.sh', '--auto'], {
+      cwd: repo,
+      env: { ...process.env, CI: '', BOXWRIGHT_HOOKS: '0' },
+    }).status,
+    0,
+  );
   assert.is(config(), '', 'opted out: not installed');
   git(repo, ['config', 'core.hooksPath', '.husky']);
   const other = spawnSync('sh', ['hooks/install.sh'], { cwd: repo, encoding: 'utf8' });
@@ -182,7 +223,11 @@ hooks('the installer is harmless outside git, in CI and on opt-out, and uninstal
   const plain = tempDir();
   try {
     cpSync(join(ROOT, 'hooks'), join(plain, 'hooks'), { recursive: true });
-    const outside = spawnSync('sh', ['hooks/install.sh', '--auto'], { cwd: plain, encoding: 'utf8', env: { ...process.env, CI: '', GIT_CEILING_DIRECTORIES: plain } });
+    const outside = spawnSync('sh', ['hooks/install.sh', '--auto'], {
+      cwd: plain,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '', GIT_CEILING_DIRECTORIES: plain },
+    });
     assert.is(outside.status, 0);
     assert.is(outside.stderr, '');
   } finally {

@@ -32,7 +32,15 @@ function records(directory: string, name: string): { time: string; stream: strin
     .map((line) => JSON.parse(line) as { time: string; stream: string; text: string });
 }
 
-const lineBytes = fc.array(fc.oneof(fc.integer({ min: 1, max: 255 }), fc.constantFrom(0x22, 0x5c, 0x09, 0x0d, 0x7f, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0xed, 0xa0)), { maxLength: 24 }).map((bytes) => bytes.filter((b) => b !== 0x0a));
+const lineBytes = fc
+  .array(
+    fc.oneof(
+      fc.integer({ min: 1, max: 255 }),
+      fc.constantFrom(0x22, 0x5c, 0x09, 0x0d, 0x7f, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0xed, 0xa0),
+    ),
+    { maxLength: 24 },
+  )
+  .map((bytes) => bytes.filter((b) => b !== 0x0a));
 
 for (const awk of ['mawk', 'busybox'] as const) {
   jobs(`every line becomes JSON that decodes to the line's text (${awk} awk)`, ({ dir, busyboxAwk }) => {
@@ -41,11 +49,16 @@ for (const awk of ['mawk', 'busybox'] as const) {
       fc.property(fc.array(lineBytes, { minLength: 1, maxLength: 4 }), (lines) => {
         const directory = join(dir, `${awk}-${run++}`);
         const script = lines.map((bytes) => `printf '${printfArgument(bytes)}\\n'`).join('; ');
-        const path = awk === 'busybox' ? `${busyboxAwk}:${process.env['PATH']}` : process.env['PATH']!;
-        const result = runScript(SHELLS[0]!, JOB, ['lines', '--', 'sh', '-c', script], { env: { PATH: path, BOXWRIGHT_JOB_DIR: directory } });
+        const path = awk === 'busybox' ? `${busyboxAwk}:${process.env.PATH}` : process.env.PATH!;
+        const result = runScript(SHELLS[0]!, JOB, ['lines', '--', 'sh', '-c', script], {
+          env: { PATH: path, BOXWRIGHT_JOB_DIR: directory },
+        });
         assert.is(result.status, 0, result.stderr);
         const decoded = lines.map((bytes) => new TextDecoder('utf-8').decode(new Uint8Array(bytes)));
-        assert.equal(records(directory, 'lines').map((r) => r.text), decoded);
+        assert.equal(
+          records(directory, 'lines').map((r) => r.text),
+          decoded,
+        );
       }),
       { numRuns: 40 },
     );
@@ -53,29 +66,38 @@ for (const awk of ['mawk', 'busybox'] as const) {
 }
 
 for (const shell of SHELLS) {
-  jobs(`${shell.name}: status records success and failure with exit code and times; streams are labelled`, ({ dir }) => {
-    const directory = join(dir, `status-${shell.name}`);
-    const env = { PATH: process.env['PATH']!, BOXWRIGHT_JOB_DIR: directory };
-    const ok = runScript(shell, JOB, ['build', '--', 'sh', '-c', 'echo out; echo err >&2'], { env });
-    assert.is(ok.status, 0, ok.stderr);
-    assert.is(ok.stdout, 'out\n', 'output still reaches the terminal');
-    const status = readFileSync(join(directory, 'build.status'), 'utf8');
-    assert.match(status, /^state=succeeded\nexit=0\nstarted=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\nfinished=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\nlog=.*build-\d{8}-\d{6}\.jsonl\ncommand=sh -c echo out; echo err >&2\n$/);
-    const lines = records(directory, 'build');
-    assert.equal(lines.map((r) => [r.stream, r.text]).sort(), [['stderr', 'err'], ['stdout', 'out']]);
-    assert.ok(Math.abs(Date.parse(lines[0]!.time) - Date.now()) < 120_000, 'the time is now, in UTC');
+  jobs(
+    `${shell.name}: status records success and failure with exit code and times; streams are labelled`,
+    ({ dir }) => {
+      const directory = join(dir, `status-${shell.name}`);
+      const env = { PATH: process.env.PATH!, BOXWRIGHT_JOB_DIR: directory };
+      const ok = runScript(shell, JOB, ['build', '--', 'sh', '-c', 'echo out; echo err >&2'], { env });
+      assert.is(ok.status, 0, ok.stderr);
+      assert.is(ok.stdout, 'out\n', 'output still reaches the terminal');
+      const status = readFileSync(join(directory, 'build.status'), 'utf8');
+      assert.match(
+        status,
+        /^state=succeeded\nexit=0\nstarted=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\nfinished=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\nlog=.*build-\d{8}-\d{6}\.jsonl\ncommand=sh -c echo out; echo err >&2\n$/,
+      );
+      const lines = records(directory, 'build');
+      assert.equal(lines.map((r) => [r.stream, r.text]).sort(), [
+        ['stderr', 'err'],
+        ['stdout', 'out'],
+      ]);
+      assert.ok(Math.abs(Date.parse(lines[0]!.time) - Date.now()) < 120_000, 'the time is now, in UTC');
 
-    const failed = runScript(shell, JOB, ['check', '--', 'sh', '-c', 'exit 7'], { env });
-    assert.is(failed.status, 7);
-    assert.match(readFileSync(join(directory, 'check.status'), 'utf8'), /^state=failed\nexit=7\n/);
-    const table = runScript(shell, JOB, ['status'], { env });
-    assert.match(table.stdout, /build +succeeded +0 +\S+Z +\S+Z\ncheck +failed +7 /);
-    assert.match(runScript(shell, JOB, ['tail', 'build'], { env }).stdout, /"text":"out"/);
-    assert.is(runScript(shell, JOB, ['status', '--', 'x'], { env }).status, 2);
-    assert.match(runScript(shell, JOB, ['tail'], { env }).stderr, 'usage: job.sh tail NAME [-f]');
-    assert.match(runScript(shell, JOB, ['tail', 'nope'], { env }).stderr, "no job named 'nope'");
-    assert.match(runScript(shell, JOB, ['bad name', '--', 'true'], { env }).stderr, "'bad name' cannot name a job");
-  });
+      const failed = runScript(shell, JOB, ['check', '--', 'sh', '-c', 'exit 7'], { env });
+      assert.is(failed.status, 7);
+      assert.match(readFileSync(join(directory, 'check.status'), 'utf8'), /^state=failed\nexit=7\n/);
+      const table = runScript(shell, JOB, ['status'], { env });
+      assert.match(table.stdout, /build +succeeded +0 +\S+Z +\S+Z\ncheck +failed +7 /);
+      assert.match(runScript(shell, JOB, ['tail', 'build'], { env }).stdout, /"text":"out"/);
+      assert.is(runScript(shell, JOB, ['status', '--', 'x'], { env }).status, 2);
+      assert.match(runScript(shell, JOB, ['tail'], { env }).stderr, 'usage: job.sh tail NAME [-f]');
+      assert.match(runScript(shell, JOB, ['tail', 'nope'], { env }).stderr, "no job named 'nope'");
+      assert.match(runScript(shell, JOB, ['bad name', '--', 'true'], { env }).stderr, "'bad name' cannot name a job");
+    },
+  );
 }
 
 jobs.run();

@@ -4,7 +4,17 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, readArgv, remove, runScript, SHELLS, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  readArgv,
+  remove,
+  runScript,
+  SHELLS,
+  stubRuntimes,
+  tempDir,
+  writeFiles,
+} from './helpers.ts';
 
 const CONFIG = {
   kind: 'environment',
@@ -45,10 +55,23 @@ launch.before(async (context) => {
 });
 launch.after(({ dir }) => remove(dir));
 
-function run(context: Context, shell: (typeof SHELLS)[number], args: string[], env: Record<string, string> = {}, path = [context.bin]) {
+function run(
+  context: Context,
+  shell: (typeof SHELLS)[number],
+  args: string[],
+  env: Record<string, string> = {},
+  path = [context.bin],
+) {
   writeFileSync(context.argvFile, '');
   const result = runScript(shell, context.script, args, {
-    env: { PATH: isolatedPath(...path), BW_ARGV_FILE: context.argvFile, PROJECT_ID: 'p', REGION: 'eu', API_KEY: 'k3y', ...env },
+    env: {
+      PATH: isolatedPath(...path),
+      BW_ARGV_FILE: context.argvFile,
+      PROJECT_ID: 'p',
+      REGION: 'eu',
+      API_KEY: 'k3y',
+      ...env,
+    },
     cwd: context.dir,
   });
   return { ...result, argv: readArgv(context.argvFile) };
@@ -60,7 +83,7 @@ function stubNvidiaSmi(dir: string, version: string | 'fail'): string {
   writeFiles(bin, {
     'nvidia-smi':
       version === 'fail'
-        ? "#!/bin/sh\necho \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"\nexit 9\n"
+        ? '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver."\nexit 9\n'
         : `#!/bin/sh\ncat <<'EOF'\n+-----------------------------------------------------------------------------------------+\n| NVIDIA-SMI 575.57.08              Driver Version: 575.57.08      CUDA Version: ${version}     |\n+-----------------------------------------------------------------------------------------+\nEOF\n`,
   });
   chmodSync(join(bin, 'nvidia-smi'), 0o755);
@@ -71,7 +94,10 @@ for (const shell of SHELLS) {
   launch(`${shell.name}: stops before running anything and names every missing setting`, (context) => {
     const result = run(context, shell, [], { PROJECT_ID: '', REGION: '', API_KEY: '' });
     assert.is(result.status, 1);
-    assert.match(result.stderr, 'launch.sh: error: missing required settings: PROJECT_ID REGION API_KEY (set them in the environment or .env)');
+    assert.match(
+      result.stderr,
+      'launch.sh: error: missing required settings: PROJECT_ID REGION API_KEY (set them in the environment or .env)',
+    );
     assert.equal(result.argv, []);
   });
 
@@ -79,7 +105,10 @@ for (const shell of SHELLS) {
     const result = run(context, shell, [], { OPTIONAL_TOKEN: 't0ken' });
     assert.is(result.status, 0, result.stderr);
     assert.ok(result.argv.includes('API_KEY') && result.argv.includes('OPTIONAL_TOKEN'));
-    assert.not.ok(result.argv.some((arg) => arg.includes('k3y') || arg.includes('t0ken')), 'no secret value in argv');
+    assert.not.ok(
+      result.argv.some((arg) => arg.includes('k3y') || arg.includes('t0ken')),
+      'no secret value in argv',
+    );
     assert.ok(result.argv.includes('PROJECT_ID=p'));
     assert.not.ok(run(context, shell, []).argv.includes('OPTIONAL_TOKEN'), 'an unset optional secret is not passed');
   });
@@ -110,7 +139,10 @@ for (const shell of SHELLS) {
     assert.is(result.status, 1);
     assert.match(result.stderr, 'bad.env:2: expected NAME=value');
     writeFileSync(join(context.dir, 'bad.env'), 'BAD-NAME=1\n');
-    assert.match(run(context, shell, ['--env-file=bad.env']).stderr, "bad.env:1: 'BAD-NAME' is not a valid variable name");
+    assert.match(
+      run(context, shell, ['--env-file=bad.env']).stderr,
+      "bad.env:1: 'BAD-NAME' is not a valid variable name",
+    );
   });
 
   launch(`${shell.name}: chooses the entrypoint by argument, then variable, then default`, (context) => {
@@ -121,7 +153,10 @@ for (const shell of SHELLS) {
     const unknown = run(context, shell, ['nope']);
     assert.is(unknown.status, 2);
     assert.match(unknown.stderr, "unknown entrypoint 'nope' (choose from: login, build)");
-    assert.match(run(context, shell, ['build', 'extra']).stderr, "unexpected argument 'extra' (arguments for the container go after --)");
+    assert.match(
+      run(context, shell, ['build', 'extra']).stderr,
+      "unexpected argument 'extra' (arguments for the container go after --)",
+    );
   });
 
   launch(`${shell.name}: picks the runtime: flag, then BOXWRIGHT_RUNTIME, then podman, then docker`, (context) => {
@@ -141,16 +176,25 @@ for (const shell of SHELLS) {
     const newer = stubNvidiaSmi(context.dir, '13.0');
     const older = stubNvidiaSmi(context.dir, '12.4');
     const broken = stubNvidiaSmi(context.dir, 'fail');
-    assert.ok(gpuArgs(run(context, shell, ['--runtime', 'docker'], {}, [context.bin, newer]).argv), 'CUDA 13.0 >= 12.9');
+    assert.ok(
+      gpuArgs(run(context, shell, ['--runtime', 'docker'], {}, [context.bin, newer]).argv),
+      'CUDA 13.0 >= 12.9',
+    );
     const old = run(context, shell, ['--runtime', 'docker'], {}, [context.bin, older]);
     assert.not.ok(gpuArgs(old.argv));
-    assert.match(old.stderr, 'warning: starting without GPU: the driver supports CUDA 12.4 but 12.9 or newer is needed');
+    assert.match(
+      old.stderr,
+      'warning: starting without GPU: the driver supports CUDA 12.4 but 12.9 or newer is needed',
+    );
     const absent = run(context, shell, ['--runtime', 'docker']);
     assert.is(absent.status, 0);
     assert.match(absent.stderr, 'starting without GPU: nvidia-smi not found (no NVIDIA driver)');
     const required = run(context, shell, ['--runtime', 'docker'], { BOX_GPU: 'required' }, [context.bin, broken]);
     assert.is(required.status, 1);
-    assert.match(required.stderr, "a GPU is required but nvidia-smi failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. (set BOX_GPU=off to start without it)");
+    assert.match(
+      required.stderr,
+      "a GPU is required but nvidia-smi failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. (set BOX_GPU=off to start without it)",
+    );
     assert.equal(required.argv, []);
     const forcedOff = run(context, shell, ['--runtime', 'docker'], { BOX_GPU: 'off' }, [context.bin, newer]);
     assert.not.ok(gpuArgs(forcedOff.argv));

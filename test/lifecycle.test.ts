@@ -6,10 +6,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, remove, runScript, SHELLS, stubRuntimes, tempDir, withoutDigests, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  remove,
+  runScript,
+  SHELLS,
+  stubRuntimes,
+  tempDir,
+  withoutDigests,
+  writeFiles,
+} from './helpers.ts';
 
 const GOLDEN = join(import.meta.dirname, 'lifecycle');
-const update = process.env['UPDATE_GOLDEN'] === '1';
+const update = process.env.UPDATE_GOLDEN === '1';
 
 interface Context {
   dir: string;
@@ -65,7 +75,9 @@ lifecycle.before(async (context) => {
   assert.is(result.code, 0, result.err);
   context.script = join(context.dir, 'generated/box/launch.sh');
   context.bin = stubRuntimes(context.dir);
-  const up = runScript(SHELLS[0]!, context.script, ['--dry-run', 'up'], { env: environment(context, 'podman', 'missing') });
+  const up = runScript(SHELLS[0]!, context.script, ['--dry-run', 'up'], {
+    env: environment(context, 'podman', 'missing'),
+  });
   context.digest = /io\.boxwright\.digest=(\d+)/.exec(up.stdout)?.[1] ?? '';
   assert.ok(context.digest, up.stdout + up.stderr);
 });
@@ -82,8 +94,8 @@ function environment(context: Context, runtime: string, state: State): Record<st
   };
   if (state === 'missing') return env;
   const [status, config] = state.split('-') as [string, string];
-  env['BW_STUB_CONTAINER'] = `${status} ${config === 'current' ? context.digest : '12345'}`;
-  env['BW_STUB_DETAILS'] = 'registry.example/box:1 2026-11-28T10:00:00Z';
+  env.BW_STUB_CONTAINER = `${status} ${config === 'current' ? context.digest : '12345'}`;
+  env.BW_STUB_DETAILS = 'registry.example/box:1 2026-11-28T10:00:00Z';
   return env;
 }
 
@@ -91,11 +103,19 @@ for (const [name, args, state, more] of CASES) {
   for (const runtime of ['podman', 'docker']) {
     lifecycle(`${name} (${runtime}): ${args.join(' ')} with the container ${state}`, (context) => {
       const env = { ...environment(context, runtime, state), ...more };
-      const runs = SHELLS.map((shell) => runScript(shell, context.script, ['--dry-run', ...args], { env, cwd: context.dir }));
+      const runs = SHELLS.map((shell) =>
+        runScript(shell, context.script, ['--dry-run', ...args], { env, cwd: context.dir }),
+      );
       for (const [i, run] of runs.entries()) {
-        assert.equal([run.status, run.stdout, run.stderr], [runs[0]!.status, runs[0]!.stdout, runs[0]!.stderr], `${SHELLS[i]!.name} agrees with dash`);
+        assert.equal(
+          [run.status, run.stdout, run.stderr],
+          [runs[0]!.status, runs[0]!.stdout, runs[0]!.stderr],
+          `${SHELLS[i]!.name} agrees with dash`,
+        );
       }
-      const printed = withoutDigests(`exit ${runs[0]!.status}\n--- stdout\n${runs[0]!.stdout}--- stderr\n${runs[0]!.stderr}`).replaceAll(context.dir, '<dir>');
+      const printed = withoutDigests(
+        `exit ${runs[0]!.status}\n--- stdout\n${runs[0]!.stdout}--- stderr\n${runs[0]!.stderr}`,
+      ).replaceAll(context.dir, '<dir>');
       assert.not.match(printed, 'secret-value', 'no secret value is printed');
       const golden = join(GOLDEN, `${name}.${runtime}.txt`);
       if (update) writeFileSync(golden, printed);
@@ -105,22 +125,31 @@ for (const [name, args, state, more] of CASES) {
   }
 }
 
-lifecycle("env values join the image's own: prepend, append and a separator of their own, in every shell", async (context) => {
-  const dir = tempDir();
-  try {
-    writeFiles(dir, { 'configs/command.jsonc': readFileSync(join(import.meta.dirname, 'cases/command.jsonc'), 'utf8') });
-    const result = await generate(['--quiet'], dir);
-    assert.is(result.code, 0, result.err);
-    // The image: no USER, ENTRYPOINT or CMD, and its own PYTHONPATH and FLAGS.
-    const env = { PATH: isolatedPath(context.bin), BW_ARGV_FILE: '/dev/null', BW_STUB_IMAGE: '\n0 0 2\nPYTHONPATH=/usr/lib/py\nFLAGS=-v' };
-    for (const shell of SHELLS) {
-      const run = runScript(shell, join(dir, 'generated/command/launch.sh'), ['--dry-run'], { env });
-      assert.is(run.status, 0, run.stderr);
-      assert.match(run.stdout, " --env PYTHONPATH=/usr/lib/py:/opt/extra --env 'FLAGS=--fast -v' ", shell.name);
+lifecycle(
+  "env values join the image's own: prepend, append and a separator of their own, in every shell",
+  async (context) => {
+    const dir = tempDir();
+    try {
+      writeFiles(dir, {
+        'configs/command.jsonc': readFileSync(join(import.meta.dirname, 'cases/command.jsonc'), 'utf8'),
+      });
+      const result = await generate(['--quiet'], dir);
+      assert.is(result.code, 0, result.err);
+      // The image: no USER, ENTRYPOINT or CMD, and its own PYTHONPATH and FLAGS.
+      const env = {
+        PATH: isolatedPath(context.bin),
+        BW_ARGV_FILE: '/dev/null',
+        BW_STUB_IMAGE: '\n0 0 2\nPYTHONPATH=/usr/lib/py\nFLAGS=-v',
+      };
+      for (const shell of SHELLS) {
+        const run = runScript(shell, join(dir, 'generated/command/launch.sh'), ['--dry-run'], { env });
+        assert.is(run.status, 0, run.stderr);
+        assert.match(run.stdout, " --env PYTHONPATH=/usr/lib/py:/opt/extra --env 'FLAGS=--fast -v' ", shell.name);
+      }
+    } finally {
+      remove(dir);
     }
-  } finally {
-    remove(dir);
-  }
-});
+  },
+);
 
 lifecycle.run();

@@ -10,7 +10,8 @@ import { remove, ROOT, tempDir } from './helpers.ts';
 
 function copyOfProject(): string {
   const dir = tempDir('boxwright-copy-');
-  for (const part of ['scripts', 'schemas', 'templates', 'configs', 'generated', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['scripts', 'schemas', 'templates', 'configs', 'generated', 'package.json'])
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
@@ -47,7 +48,10 @@ test('an edited source gets a bundle of its own', () => {
     appendFileSync(join(dir, 'scripts/lib/text.ts'), `\nexport const EDITED_${Date.now()} = 1;\n`);
     assert.is(check(dir).status, 0);
     const after = readdirSync(cache).filter((f) => f.startsWith('cli-'));
-    assert.ok(after.some((f) => !before.includes(f)), `a new bundle: ${after.join(' ')}`);
+    assert.ok(
+      after.some((f) => !before.includes(f)),
+      `a new bundle: ${after.join(' ')}`,
+    );
   } finally {
     remove(dir);
   }

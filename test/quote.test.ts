@@ -7,16 +7,24 @@ import { SHELLS } from './helpers.ts';
 
 // Strings that stress shell quoting: quotes, expansions, globs, newlines, leading dashes,
 // unicode. NUL is excluded: no argv can carry it (the generator rejects it in configs).
-const nasty = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...[...`'"\`$\\!*?[]{}()<>|&;~#=%- \t\n\r\u00e9\u4e2d\ud83d\ude00abcAZ09:,./@+`]), maxLength: 24 }),
-  fc.string({ unit: 'grapheme', maxLength: 16 }),
-  fc.constantFrom('', "'", "''", '$(id)', '`id`', '${HOME}', '-n', '--', '=cmd', '~', '*', '\n', 'a b', '\\'),
-).filter((s) => !s.includes('\0'));
+const nasty = fc
+  .oneof(
+    fc.string({
+      unit: fc.constantFrom(...[...`'"\`$\\!*?[]{}()<>|&;~#=%- \t\n\r\u00e9\u4e2d\ud83d\ude00abcAZ09:,./@+`]),
+      maxLength: 24,
+    }),
+    fc.string({ unit: 'grapheme', maxLength: 16 }),
+    fc.constantFrom('', "'", "''", '$(id)', '`id`', '${HOME}', '-n', '--', '=cmd', '~', '*', '\n', 'a b', '\\'),
+  )
+  .filter((s) => !s.includes('\0'));
 
 /** Runs `printf '%s\0' WORDS` in a shell and returns the words it saw. */
 function echoWords(shell: { argv: string[] }, words: string): string[] {
   const [command, ...args] = shell.argv;
-  const result = spawnSync(command!, [...args, '-c', `printf '%s\\0' ${words}`], { encoding: 'utf8', env: { LANG: 'C.UTF-8', HOME: '/home/q', V: 'v a$l' } });
+  const result = spawnSync(command!, [...args, '-c', `printf '%s\\0' ${words}`], {
+    encoding: 'utf8',
+    env: { LANG: 'C.UTF-8', HOME: '/home/q', V: 'v a$l' },
+  });
   assert.is(result.status, 0, result.stderr);
   return result.stdout.split('\0').slice(0, -1);
 }
@@ -76,7 +84,7 @@ test('heredoc picks a delimiter that no line of the text can match', () => {
   const text = 'END_OF_TEXT\nEND_OF_TEXT_\n$(id) `id`';
   const script = heredoc(text);
   const result = spawnSync('dash', ['-c', script], { encoding: 'utf8' });
-  assert.is(result.stdout, text + '\n');
+  assert.is(result.stdout, `${text}\n`);
 });
 
 test.run();

@@ -13,17 +13,20 @@ const SCHEMAS = join(ROOT, 'schemas');
 
 /** A property's own schema, or the one its local $ref names (#/$defs/NAME). */
 function resolved(root: Record<string, unknown>, property: Record<string, unknown>): Record<string, unknown> {
-  const ref = property['$ref'];
+  const ref = property.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/$defs/')) return property;
-  return ((root['$defs'] as Record<string, Record<string, unknown>>)[ref.slice('#/$defs/'.length)] ?? {}) as Record<string, unknown>;
+  return ((root.$defs as Record<string, Record<string, unknown>>)[ref.slice('#/$defs/'.length)] ?? {}) as Record<
+    string,
+    unknown
+  >;
 }
 
 function undocumented(root: Record<string, unknown>, node: unknown, path: string): string[] {
   if (typeof node !== 'object' || node === null) return [];
   const record = node as Record<string, unknown>;
   const missing: string[] = [];
-  for (const [name, property] of Object.entries((record['properties'] as Record<string, Record<string, unknown>>) ?? {})) {
-    const description = property['description'] ?? resolved(root, property)['description'];
+  for (const [name, property] of Object.entries((record.properties as Record<string, Record<string, unknown>>) ?? {})) {
+    const description = property.description ?? resolved(root, property).description;
     if (typeof description !== 'string' || description.length < 8) missing.push(`${path}/properties/${name}`);
   }
   for (const [key, value] of Object.entries(record)) {
@@ -45,7 +48,7 @@ for (const file of readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')
     const walk = (node: unknown, path: string) => {
       if (typeof node !== 'object' || node === null) return;
       const record = node as Record<string, unknown>;
-      if (record['type'] === 'object' && record['properties'] && record['additionalProperties'] !== false) objects.push(path);
+      if (record.type === 'object' && record.properties && record.additionalProperties !== false) objects.push(path);
       for (const [key, value] of Object.entries(record)) walk(value, `${path}/${key}`);
     };
     walk(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')), '');
@@ -53,17 +56,31 @@ for (const file of readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')
   });
   test(`${file} has a current compiled validator (npm run schemas)`, () => {
     const path = join(SCHEMAS, file);
-    assert.ok(compiledIsCurrent(path, readFileSync(path, 'utf8')), `schemas/compiled/ is out of date with schemas/${file}`);
+    assert.ok(
+      compiledIsCurrent(path, readFileSync(path, 'utf8')),
+      `schemas/compiled/ is out of date with schemas/${file}`,
+    );
   });
 }
 
 test('the distrobox schema defines each manifest key once, and exactly the keys of the option table', () => {
-  const schema = JSON.parse(readFileSync(join(SCHEMAS, 'distrobox.schema.json'), 'utf8')) as { $defs: object; properties: Record<string, { properties?: object; additionalProperties?: { properties: object } }> };
+  const schema = JSON.parse(readFileSync(join(SCHEMAS, 'distrobox.schema.json'), 'utf8')) as {
+    $defs: object;
+    properties: Record<string, { properties?: object; additionalProperties?: { properties: object } }>;
+  };
   const table = DISTROBOX_OPTIONS.map((o) => o.key).sort();
   assert.equal(Object.keys(schema.$defs).sort(), table);
-  const refs = (properties: object) => Object.entries(properties).filter(([, p]) => '$ref' in (p as object)).map(([k]) => k).sort();
-  assert.equal(refs(schema.properties['defaults']!.properties!), table, 'defaults refer to each key');
-  assert.equal(refs(schema.properties['containers']!.additionalProperties!.properties), table, 'containers refer to each key');
+  const refs = (properties: object) =>
+    Object.entries(properties)
+      .filter(([, p]) => '$ref' in (p as object))
+      .map(([k]) => k)
+      .sort();
+  assert.equal(refs(schema.properties.defaults!.properties!), table, 'defaults refer to each key');
+  assert.equal(
+    refs(schema.properties.containers!.additionalProperties!.properties),
+    table,
+    'containers refer to each key',
+  );
 });
 
 test('the README shows the distrobox option table as the code has it', () => {
@@ -74,7 +91,8 @@ test('a compiled validator whose schema changed is never used: the schema is com
   const dir = tempDir();
   try {
     const schema = join(dir, 'box.schema.json');
-    const text = (type: string) => JSON.stringify({ $id: `https://boxwright.invalid/test/${type}`, type: 'object', properties: { a: { type } } });
+    const text = (type: string) =>
+      JSON.stringify({ $id: `https://boxwright.invalid/test/${type}`, type: 'object', properties: { a: { type } } });
     writeFileSync(schema, text('string'));
     mkdirSync(join(dir, 'compiled'));
     writeFileSync(compiledPath(schema), compiledCode(schema, text('string')));

@@ -8,12 +8,20 @@ import * as assert from 'uvu/assert';
 import { isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir, withoutDigests } from './helpers.ts';
 
 const SECRETS = {
-  ANTHROPIC_API_KEY: 'sk-secret', DEVUSER_PASSWORD: 'pw', MANAGEMENT_API_KEY: 'mk', HF_TOKEN: 'hf',
+  ANTHROPIC_API_KEY: 'sk-secret',
+  DEVUSER_PASSWORD: 'pw',
+  MANAGEMENT_API_KEY: 'mk',
+  HF_TOKEN: 'hf',
 };
 
 const CASES: [string, string, string[], Record<string, string>?][] = [
   ['zephyr', 'launch.sh', ['spack-build', '--', '--jobs', '8'], { PROJECT_ID: 'alpha', SYGALDRY_GPU: 'off' }],
-  ['zephyr', 'launch.sh', ['run-job', '--', 'nightly', '--', 'bash', '-lc', 'cd /workspace/pkg/zephyr && ./build.sh'], { SYGALDRY_GPU: 'off' }],
+  [
+    'zephyr',
+    'launch.sh',
+    ['run-job', '--', 'nightly', '--', 'bash', '-lc', 'cd /workspace/pkg/zephyr && ./build.sh'],
+    { SYGALDRY_GPU: 'off' },
+  ],
   ['turbo-flow', 'launch.sh', []],
   ['turbo-flow', 'backup.sh', ['/backups']],
   ['cachyos-workstation', 'launch.sh', []],
@@ -28,22 +36,40 @@ const CASES: [string, string, string[], Record<string, string>?][] = [
 ];
 
 for (const [id, script, args, extra] of CASES) {
-  const name = `${id}-${script.replace('.sh', '')}-${args.filter((a) => /^[a-z]/.test(a)).slice(0, 2).join('-') || 'default'}`;
+  const name = `${id}-${script.replace('.sh', '')}-${
+    args
+      .filter((a) => /^[a-z]/.test(a))
+      .slice(0, 2)
+      .join('-') || 'default'
+  }`;
   test(`seed ${id}: ${script} ${args.join(' ')} --dry-run is the same in every shell and matches test/seeds/${name}.txt`, () => {
     const dir = tempDir();
     try {
       // The stub runtime knows no image, container or network, so everything is "missing".
-      const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: '/dev/null', BW_STUB_EXIT: '1', HOME: '/home/tester', ...SECRETS, ...extra };
-      const outputs = SHELLS.map((shell) => runScript(shell, join(ROOT, 'generated', id, script), ['--dry-run', ...args], { env, cwd: dir }));
+      const env = {
+        PATH: isolatedPath(stubRuntimes(dir)),
+        BW_ARGV_FILE: '/dev/null',
+        BW_STUB_EXIT: '1',
+        HOME: '/home/tester',
+        ...SECRETS,
+        ...extra,
+      };
+      const outputs = SHELLS.map((shell) =>
+        runScript(shell, join(ROOT, 'generated', id, script), ['--dry-run', ...args], { env, cwd: dir }),
+      );
       for (const [i, run] of outputs.entries()) {
         assert.is(run.status, 0, `${SHELLS[i]!.name}: ${run.stderr}`);
         assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints what dash prints`);
       }
       const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-      const printed = withoutDigests(outputs[0]!.stdout).replaceAll(ROOT.replace(/\/$/, ''), '<repo>').replaceAll(dir, '<cwd>').replaceAll(today, '<YYYYMMDD>');
-      for (const secret of Object.values(SECRETS)) assert.not.ok(printed.includes(secret), 'no secret value on a command line');
+      const printed = withoutDigests(outputs[0]!.stdout)
+        .replaceAll(ROOT.replace(/\/$/, ''), '<repo>')
+        .replaceAll(dir, '<cwd>')
+        .replaceAll(today, '<YYYYMMDD>');
+      for (const secret of Object.values(SECRETS))
+        assert.not.ok(printed.includes(secret), 'no secret value on a command line');
       const golden = join(ROOT, 'test/seeds', `${name}.txt`);
-      if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, printed);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, printed);
       assert.ok(existsSync(golden), `${golden} is missing (UPDATE_GOLDEN=1)`);
       assert.fixture(printed, readFileSync(golden, 'utf8'));
     } finally {

@@ -15,7 +15,11 @@ function scripts(dir: string): string[] {
   });
 }
 
-const all = [...scripts(join(ROOT, 'generated')), ...scripts(join(ROOT, 'test/cases')), join(ROOT, 'scripts/setup-test-host.sh')];
+const all = [
+  ...scripts(join(ROOT, 'generated')),
+  ...scripts(join(ROOT, 'test/cases')),
+  join(ROOT, 'scripts/setup-test-host.sh'),
+];
 
 test('there are generated scripts to check', () => {
   assert.ok(all.length >= 4, all.join(', '));

@@ -10,11 +10,19 @@ import { supervisorValue, supervisorWord } from '../scripts/lib/shell/supervisor
 
 const text = fc.string({ unit: fc.constantFrom(...[...`'"\\ %$\`;,=\tab09é-`]), maxLength: 20 });
 
-const oracle = spawn('python3', ['-u', '-c', 'import json, shlex, sys\nfor line in sys.stdin: print(json.dumps(shlex.split(json.loads(line).replace("%%", "%"))))'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const oracle = spawn(
+  'python3',
+  [
+    '-u',
+    '-c',
+    'import json, shlex, sys\nfor line in sys.stdin: print(json.dumps(shlex.split(json.loads(line).replace("%%", "%"))))',
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
 const answers = createInterface({ input: oracle.stdout })[Symbol.asyncIterator]();
 
 async function shlex(line: string): Promise<string[]> {
-  oracle.stdin.write(JSON.stringify(line) + '\n');
+  oracle.stdin.write(`${JSON.stringify(line)}\n`);
   const answer = await answers.next();
   assert.not.ok(answer.done, 'python3 answered');
   return JSON.parse(answer.value as string) as string[];

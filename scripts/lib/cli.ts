@@ -30,14 +30,26 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   let usageFailure: string | undefined;
   const parser = yargs(argv)
     .scriptName('generate.mjs')
-    .usage('Usage: npx zx scripts/generate.mjs [options]\n\nValidates every config in configs/ and compiles it into generated/<name>/.')
-    .option('check', { type: 'boolean', default: false, describe: 'Generate in memory and compare with the files on disk; write nothing' })
+    .usage(
+      'Usage: npx zx scripts/generate.mjs [options]\n\nValidates every config in configs/ and compiles it into generated/<name>/.',
+    )
+    .option('check', {
+      type: 'boolean',
+      default: false,
+      describe: 'Generate in memory and compare with the files on disk; write nothing',
+    })
     .option('only', { type: 'string', array: true, describe: 'Only these configs (by name, e.g. zephyr)' })
     .option('out', { type: 'string', default: 'generated', describe: 'Output folder' })
     .option('configs', { type: 'string', default: 'configs', describe: 'Folder holding the configs' })
-    .option('force', { type: 'boolean', default: false, describe: 'Overwrite generated files that were edited by hand' })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'Overwrite generated files that were edited by hand',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only problems' })
-    .epilog('Exit codes: 0 done or up to date; 1 --check found files out of date; 2 a config is invalid; 3 refused to overwrite a file; 64 usage error.')
+    .epilog(
+      'Exit codes: 0 done or up to date; 1 --check found files out of date; 2 a config is invalid; 3 refused to overwrite a file; 64 usage error.',
+    )
     .strict()
     .help()
     .version(false)
@@ -51,7 +63,7 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
     args = await parser.parse(argv, {}, (_error, _parsed, output) => {
       if (output) {
         helpShown = !usageFailure;
-        if (helpShown) streams.out(output + '\n');
+        if (helpShown) streams.out(`${output}\n`);
       }
     });
   } catch (error) {
@@ -65,7 +77,7 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   const options = args!;
 
   const outDir = resolve(cwd, options.out);
-  let compilation;
+  let compilation: ReturnType<typeof compileConfigs>;
   try {
     compilation = compileConfigs({ cwd, configsDir: resolve(cwd, options.configs), outDir, only: options.only });
   } catch (error) {
@@ -77,9 +89,11 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   }
   if (compilation.problems.length > 0) {
     const files = new Set(compilation.problems.map((p) => p.location.file));
-    streams.err(sortProblems(compilation.problems).map(describe).join('\n') + '\n');
+    streams.err(`${sortProblems(compilation.problems).map(describe).join('\n')}\n`);
     const count = compilation.problems.length;
-    streams.err(`\n${count} problem${count === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}; nothing was written.\n`);
+    streams.err(
+      `\n${count} problem${count === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}; nothing was written.\n`,
+    );
     return EXIT.invalid;
   }
 
@@ -91,21 +105,26 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   if (options.check) {
     const staleValidators = staleCompiledValidators();
     if (staleValidators.length > 0) {
-      streams.err(staleValidators.map((path) => `${path}: stale (out of date with its schema)`).join('\n') + `\nrun \`${COMPILE_COMMAND}\` to update.\n`);
+      streams.err(
+        staleValidators.map((path) => `${path}: stale (out of date with its schema)`).join('\n') +
+          `\nrun \`${COMPILE_COMMAND}\` to update.\n`,
+      );
       if (changes.length === 0) return EXIT.outOfDate;
     }
     if (changes.length === 0) {
       if (!options.quiet) streams.out(`${planned.length} generated files are up to date.\n`);
       return EXIT.ok;
     }
-    streams.err(changes.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n') + '\n');
-    streams.err(`\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`);
+    streams.err(`${changes.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
+    streams.err(
+      `\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`,
+    );
     return EXIT.outOfDate;
   }
 
   const refused = planned.filter((p) => p.state === 'unmanaged' || (p.state === 'hand-edited' && !options.force));
   if (refused.length > 0) {
-    streams.err(refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n') + '\n');
+    streams.err(`${refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
     streams.err(
       refused.some((p) => p.state === 'hand-edited')
         ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
@@ -115,8 +134,11 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   }
   apply(planned, outDir);
   if (!options.quiet) {
-    for (const p of changes) streams.out(`${p.state === 'extra' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
-    streams.out(`${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`);
+    for (const p of changes)
+      streams.out(`${p.state === 'extra' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
+    streams.out(
+      `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
+    );
   }
   return EXIT.ok;
 }

@@ -34,8 +34,10 @@ const schemas = new Map<string, CompiledSchema>();
 const CONFIG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function schemaOf(kind: Kind): CompiledSchema {
-  let compiled = schemas.get(kind.name);
-  if (!compiled) schemas.set(kind.name, (compiled = compileSchema(join(SCHEMAS_DIR, kind.schemaFile))));
+  const cached = schemas.get(kind.name);
+  if (cached) return cached;
+  const compiled = compileSchema(join(SCHEMAS_DIR, kind.schemaFile));
+  schemas.set(kind.name, compiled);
   return compiled;
 }
 
@@ -45,7 +47,8 @@ export function listConfigs(configsDir: string): Map<string, string> {
     if (!/\.jsonc?$/.test(name)) continue;
     const id = basename(name).replace(/\.jsonc?$/, '');
     // The name becomes a folder in generated/ and a word in scripts and hooks.
-    if (!CONFIG_NAME.test(id)) throw new UsageError(`config file name "${name}" must be letters, digits, ".", "_" or "-"`);
+    if (!CONFIG_NAME.test(id))
+      throw new UsageError(`config file name "${name}" must be letters, digits, ".", "_" or "-"`);
     if (configs.has(id)) throw new UsageError(`two configs are named ${id}: rename one of them`);
     configs.set(id, join(configsDir, name));
   }
@@ -55,7 +58,10 @@ export function listConfigs(configsDir: string): Map<string, string> {
 export function compileConfigs(options: CompileOptions): Compilation {
   const all = listConfigs(options.configsDir);
   for (const id of options.only ?? []) {
-    if (!all.has(id)) throw new UsageError(`no config named "${id}" in ${relative(options.cwd, options.configsDir) || '.'}: ${suggestion(id, [...all.keys()])}`);
+    if (!all.has(id))
+      throw new UsageError(
+        `no config named "${id}" in ${relative(options.cwd, options.configsDir) || '.'}: ${suggestion(id, [...all.keys()])}`,
+      );
   }
   const ids = [...all.keys()].filter((id) => !options.only?.length || options.only.includes(id));
   const problems = new ProblemList();
@@ -63,7 +69,10 @@ export function compileConfigs(options: CompileOptions): Compilation {
   const files: GeneratedFile[] = [];
   const lookup = lookupIn(all, options.cwd, parsed);
   for (const id of ids) {
-    const root = relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd).split(sep).join('/') || '.';
+    const root =
+      relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd)
+        .split(sep)
+        .join('/') || '.';
     const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed, lookup, [...all.keys()]);
     if (produced) files.push(...produced);
   }
@@ -88,7 +97,13 @@ function lookupIn(all: Map<string, string>, cwd: string, parsed: Map<string, Loc
     if (!valid || kind.name !== 'environment') return { kind: kind.name, valid, abstract: isAbstract(loaded.own) };
     // The member as its own compilation sees it: templates parsed, defaults applied.
     const source = relative(cwd, path).split(sep).join('/');
-    const environment = buildEnvironment(name, source, toPlain(loaded.merged) as unknown as EnvironmentConfig, (pointer, key) => locate(loaded.merged, pointer, key), quiet);
+    const environment = buildEnvironment(
+      name,
+      source,
+      toPlain(loaded.merged) as unknown as EnvironmentConfig,
+      (pointer, key) => locate(loaded.merged, pointer, key),
+      quiet,
+    );
     return { kind: kind.name, valid: environment !== undefined, abstract: isAbstract(loaded.own), environment };
   };
 }
@@ -122,7 +137,15 @@ function compileOne(
   if (!valid) return undefined;
 
   const source = relative(cwd, path).split(sep).join('/');
-  return kind.compile(toPlain(loaded.merged), { id, source, root, lookup, configNames, at: (pointer, key) => locate(loaded.merged, pointer, key), problems });
+  return kind.compile(toPlain(loaded.merged), {
+    id,
+    source,
+    root,
+    lookup,
+    configNames,
+    at: (pointer, key) => locate(loaded.merged, pointer, key),
+    problems,
+  });
 }
 
 function kindOf(config: Located, problems: ProblemList): Kind | undefined {

@@ -25,7 +25,9 @@ export function seal(content: string): string {
 }
 
 function digestOf(content: string): string {
-  return createHash('sha256').update(content.replace(DIGEST, `boxwright-digest: sha256:${PLACEHOLDER}`)).digest('hex');
+  return createHash('sha256')
+    .update(content.replace(DIGEST, `boxwright-digest: sha256:${PLACEHOLDER}`))
+    .digest('hex');
 }
 
 export type Provenance = 'unmanaged' | 'generated' | 'hand-edited';

@@ -79,7 +79,11 @@ function fromNode(node: Node, path: (string | number)[], positions: Positions, p
     return { kind: 'object', at, entries };
   }
   if (node.type === 'array') {
-    return { kind: 'array', at, items: (node.children ?? []).map((item, i) => fromNode(item, [...path, i], positions, problems)) };
+    return {
+      kind: 'array',
+      at,
+      items: (node.children ?? []).map((item, i) => fromNode(item, [...path, i], positions, problems)),
+    };
   }
   return { kind: 'scalar', at, value: node.value as string | number | boolean | null };
 }
@@ -145,7 +149,10 @@ function resolveExtends(
       base = baseOwn && resolveExtends(baseFile, baseOwn, [...chain, target], ruleAt, problems, cache, cwd, sources);
       sources.push(target);
     } catch (error) {
-      problems.add(reference.at, `cannot read extended config ${reference.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      problems.add(
+        reference.at,
+        `cannot read extended config ${reference.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
     if (!base) {
       failed = true;

@@ -33,7 +33,7 @@ export function pointerSegments(pointer: string): string[] {
 }
 
 export function pointerOf(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+  return segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 /**
@@ -66,12 +66,20 @@ export type MergeRule = 'append' | 'replace';
  * Merges `over` onto `base`: objects merge key by key, scalars and arrays from `over` win,
  * except arrays whose rule (from the schema) is `append`. Locations travel with the values.
  */
-export function merge(base: Located, over: Located, ruleAt: (path: readonly string[]) => MergeRule, path: string[] = []): Located {
+export function merge(
+  base: Located,
+  over: Located,
+  ruleAt: (path: readonly string[]) => MergeRule,
+  path: string[] = [],
+): Located {
   if (base.kind === 'object' && over.kind === 'object') {
     const entries = new Map(base.entries);
     for (const [key, entry] of over.entries) {
       const previous = entries.get(key);
-      entries.set(key, previous ? { keyAt: entry.keyAt, value: merge(previous.value, entry.value, ruleAt, [...path, key]) } : entry);
+      entries.set(
+        key,
+        previous ? { keyAt: entry.keyAt, value: merge(previous.value, entry.value, ruleAt, [...path, key]) } : entry,
+      );
     }
     return { kind: 'object', at: over.at, entries };
   }

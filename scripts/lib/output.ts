@@ -1,6 +1,17 @@
 // Compares generated files with what is on disk, and writes them: atomically, never over a
 // file boxwright did not make, and removing only stale files that carry its header.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { provenance, seal } from './header.ts';
 
@@ -65,7 +76,9 @@ function listFiles(dir: string): string[] {
  * the temporary files are removed and nothing is renamed.
  */
 export function apply(planned: PlannedFile[], outDir: string): void {
-  const writes = planned.filter((p) => p.file && (p.state === 'missing' || p.state === 'stale' || p.state === 'hand-edited'));
+  const writes = planned.filter(
+    (p) => p.file && (p.state === 'missing' || p.state === 'stale' || p.state === 'hand-edited'),
+  );
   const staged: { temporary: string; target: string }[] = [];
   const folders = new Set<string>();
   // The mode must not depend on the umask; chmod only when the umask would change it.

@@ -18,7 +18,8 @@ export class ProblemList {
   readonly items: Problem[] = [];
   add(location: Location, message: string, hint?: string): void {
     const key = describe({ location, message });
-    if (!this.items.some((p) => describe({ location: p.location, message: p.message }) === key)) this.items.push({ location, message, hint });
+    if (!this.items.some((p) => describe({ location: p.location, message: p.message }) === key))
+      this.items.push({ location, message, hint });
   }
   get empty(): boolean {
     return this.items.length === 0;
@@ -67,7 +68,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, d[i - 2]![j - 2]! + 1);
       d[i]![j] = value;
     }
   }

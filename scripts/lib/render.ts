@@ -11,8 +11,10 @@ const cache = new Map<string, string>();
 /** Partials live in templates/partials/ and are named by file, e.g. `<%> common.sh %>`. */
 function partial(name: string): string {
   const key = `partials/${name}.mustache`;
-  let text = cache.get(key);
-  if (text === undefined) cache.set(key, (text = readFileSync(TEMPLATES_DIR + key, 'utf8')));
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const text = readFileSync(TEMPLATES_DIR + key, 'utf8');
+  cache.set(key, text);
   return text;
 }
 
@@ -25,7 +27,7 @@ export function renderTemplate(name: string, view: object): string {
   }
   const text = Mustache.render(template, view, partial, { escape: (value: string) => value });
   // Only the end is normalised: anything inside could be part of a quoted config value.
-  return text.endsWith('\n') ? text : text + '\n';
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 /**

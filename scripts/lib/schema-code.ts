@@ -19,7 +19,13 @@ const load = createRequire(`${BOXWRIGHT_ROOT}package.json`);
 
 export function newAjv(options: { source: boolean }): Ajv2020 {
   const { Ajv2020: Ajv } = load('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: options.source } });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+    code: { source: options.source },
+  });
   ajv.addKeyword({ keyword: 'x-merge', schemaType: 'string' });
   return ajv;
 }

@@ -27,13 +27,21 @@ export function parseTemplate(text: string, options: { tilde?: boolean } = {}): 
     REFERENCE.lastIndex = dollar;
     const match = REFERENCE.exec(text);
     if (!match) {
-      return { ok: false, error: `stray "$" at character ${dollar + 1}`, hint: 'write $$ for a literal $, or ${NAME} for a variable' };
+      return {
+        ok: false,
+        error: `stray "$" at character ${dollar + 1}`,
+        hint: 'write $$ for a literal $, or ${NAME} for a variable',
+      };
     }
     if (match[2] !== undefined) literal += '$';
     else {
       const name = match[1]!;
       if (!SHELL_NAME.test(name)) {
-        return { ok: false, error: `"\${${name}}" is not a variable reference`, hint: 'variable names are letters, digits and _, not starting with a digit' };
+        return {
+          ok: false,
+          error: `"\${${name}}" is not a variable reference`,
+          hint: 'variable names are letters, digits and _, not starting with a digit',
+        };
       }
       if (literal) parts.push({ literal });
       literal = '';

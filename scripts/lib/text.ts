@@ -10,15 +10,30 @@ import type { Template } from './template-string.ts';
 export function columns(rows: readonly (readonly string[])[], widest = Number.POSITIVE_INFINITY): string[] {
   if (rows.length === 0) return [];
   const count = Math.max(...rows.map((row) => row.length));
-  const widths = Array.from({ length: count }, (_, column) => Math.min(widest, Math.max(...rows.map((row) => row[column]?.length ?? 0))));
-  return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')}`.trimEnd());
+  const widths = Array.from({ length: count }, (_, column) =>
+    Math.min(widest, Math.max(...rows.map((row) => row[column]?.length ?? 0))),
+  );
+  return rows.map((row) =>
+    `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')}`.trimEnd(),
+  );
 }
 
 /** A Markdown table, followed by a blank line; none at all without rows. */
-export function markdownTable(headings: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string[] {
+export function markdownTable(
+  headings: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+): string[] {
   if (rows.length === 0) return [];
-  const cell = (text: string | number | undefined) => String(text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') || ' ';
-  return [`| ${headings.join(' | ')} |`, `|${headings.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`), ''];
+  const cell = (text: string | number | undefined) =>
+    String(text ?? '')
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n/g, ' ') || ' ';
+  return [
+    `| ${headings.join(' | ')} |`,
+    `|${headings.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+  ];
 }
 
 /** A monthly price in cents as people write it: Free, $10/month, $12.50/month. */
@@ -30,5 +45,7 @@ export function price(cents: number | undefined): string {
 
 /** A template as it is written in a config: `${NAME}` for variables, `$$` for a literal `$`. */
 export function showTemplate(template: Template | undefined): string {
-  return (template ?? []).map((part) => ('variable' in part ? `\${${part.variable}}` : part.literal.replaceAll('$', '$$'))).join('');
+  return (template ?? [])
+    .map((part) => ('variable' in part ? `\${${part.variable}}` : part.literal.replaceAll('$', '$$')))
+    .join('');
 }

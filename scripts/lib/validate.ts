@@ -21,7 +21,7 @@ export function compileSchema(path: string): CompiledSchema {
   const text = readFileSync(path, 'utf8');
   const schema = JSON.parse(text) as JsonSchema;
   ajv ??= newAjv({ source: false });
-  const validate = loadCompiled(path, text) ?? ajv.getSchema(String(schema['$id'])) ?? ajv.compile(schema);
+  const validate = loadCompiled(path, text) ?? ajv.getSchema(String(schema.$id)) ?? ajv.compile(schema);
   return { schema, validate, ruleAt: (p) => (subschema(schema, p)?.['x-merge'] === 'append' ? 'append' : 'replace') };
 }
 
@@ -30,18 +30,18 @@ export function subschema(root: JsonSchema, path: readonly string[]): JsonSchema
   let node: JsonSchema | undefined = deref(root, root);
   for (const segment of path) {
     if (!node) return undefined;
-    const properties = node['properties'] as Record<string, JsonSchema> | undefined;
+    const properties = node.properties as Record<string, JsonSchema> | undefined;
     let next: JsonSchema | undefined;
     if (properties && segment in properties) next = properties[segment];
-    else if (/^\d+$/.test(segment) && typeof node['items'] === 'object') next = node['items'] as JsonSchema;
-    else if (typeof node['additionalProperties'] === 'object') next = node['additionalProperties'] as JsonSchema;
+    else if (/^\d+$/.test(segment) && typeof node.items === 'object') next = node.items as JsonSchema;
+    else if (typeof node.additionalProperties === 'object') next = node.additionalProperties as JsonSchema;
     node = next && deref(root, next);
   }
   return node;
 }
 
 function deref(root: JsonSchema, node: JsonSchema): JsonSchema {
-  const ref = node['$ref'];
+  const ref = node.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
   let target: unknown = root;
   for (const segment of pointerSegments(ref.slice(1))) target = (target as Record<string, unknown>)[segment];
@@ -52,7 +52,12 @@ function deref(root: JsonSchema, node: JsonSchema): JsonSchema {
  * Validates `document` and reports each error where it was written. `partial` drops the
  * top-level `required` errors, for files that others extend and need not stand alone.
  */
-export function validateLocated(compiled: CompiledSchema, document: Located, problems: ProblemList, partial = false): boolean {
+export function validateLocated(
+  compiled: CompiledSchema,
+  document: Located,
+  problems: ProblemList,
+  partial = false,
+): boolean {
   if (compiled.validate(toPlain(document))) return true;
   let reported = false;
   for (const error of simplify(compiled.validate.errors ?? [])) {
@@ -75,25 +80,35 @@ function explain(error: ErrorObject): { at?: string; message: string; hint?: str
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      const known = Object.keys((parent['properties'] as object | undefined) ?? {});
-      return { at: key, message: `unknown key "${key}"`, hint: known.length ? suggestion(key, known) : 'this object takes no keys' };
+      const key = String(params.additionalProperty);
+      const known = Object.keys((parent.properties as object | undefined) ?? {});
+      return {
+        at: key,
+        message: `unknown key "${key}"`,
+        hint: known.length ? suggestion(key, known) : 'this object takes no keys',
+      };
     }
     case 'required':
-      return { message: `missing required key "${String(params['missingProperty'])}"`, hint: describeProperty(parent, String(params['missingProperty'])) };
+      return {
+        message: `missing required key "${String(params.missingProperty)}"`,
+        hint: describeProperty(parent, String(params.missingProperty)),
+      };
     case 'enum': {
-      const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v));
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const given = JSON.stringify(error.data);
-      return { message: `${given} is not allowed`, hint: suggestion(given, allowed).replace('expected one of', 'allowed') };
+      return {
+        message: `${given} is not allowed`,
+        hint: suggestion(given, allowed).replace('expected one of', 'allowed'),
+      };
     }
     case 'const':
-      return { message: `must be ${JSON.stringify(params['allowedValue'])}` };
+      return { message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
-      return { message: `must be ${[params['type']].flat().map(String).join(' or ')}, not ${jsonType(error.data)}` };
+      return { message: `must be ${[params.type].flat().map(String).join(' or ')}, not ${jsonType(error.data)}` };
     case 'pattern': {
-      const examples = parent['examples'] as unknown[] | undefined;
+      const examples = parent.examples as unknown[] | undefined;
       return {
-        message: `${JSON.stringify(error.data)} does not match ${String(params['pattern'])}`,
+        message: `${JSON.stringify(error.data)} does not match ${String(params.pattern)}`,
         hint: examples?.length ? `for example ${examples.map((e) => JSON.stringify(e)).join(' or ')}` : undefined,
       };
     }
@@ -103,8 +118,8 @@ function explain(error: ErrorObject): { at?: string; message: string; hint?: str
 }
 
 function describeProperty(parent: JsonSchema, key: string): string | undefined {
-  const property = (parent['properties'] as Record<string, JsonSchema> | undefined)?.[key];
-  const description = property?.['description'];
+  const property = (parent.properties as Record<string, JsonSchema> | undefined)?.[key];
+  const description = property?.description;
   return typeof description === 'string' ? `${key}: ${description}` : undefined;
 }
 
@@ -114,4 +129,3 @@ function jsonType(value: unknown): string {
   if (Number.isInteger(value)) return 'integer';
   return typeof value;
 }
-

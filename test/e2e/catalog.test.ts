@@ -14,9 +14,21 @@ e2e('build.sh builds base → flavor → add-on layers with podman, only what is
   }
   assert.is(podman('run', '--rm', `${PREFIX}-plain-m-x:1`, 'cat', '/layers').stdout, 'base\nflavor\nmore\nextra\n');
   assert.is(build('--dry-run', 'combo', 'plain', 'extra,more').stdout, '', 'nothing is missing, so nothing is built');
-  assert.match(build('--dry-run', 'combo', 'plain', 'extra').stdout, `build --tag ${PREFIX}-plain-x:1 --build-arg BASE_IMAGE=${PREFIX}-plain:1 `);
+  assert.match(
+    build('--dry-run', 'combo', 'plain', 'extra').stdout,
+    `build --tag ${PREFIX}-plain-x:1 --build-arg BASE_IMAGE=${PREFIX}-plain:1 `,
+  );
 
-  const run = runGenerated(context, 'catalog', 'launch.sh', ['--tier', 'large', '--addons', 'extra,more', '--', 'sh', '-c', 'cat /layers; echo "$FROM_BASE $EXTRA"']);
+  const run = runGenerated(context, 'catalog', 'launch.sh', [
+    '--tier',
+    'large',
+    '--addons',
+    'extra,more',
+    '--',
+    'sh',
+    '-c',
+    'cat /layers; echo "$FROM_BASE $EXTRA"',
+  ]);
   assert.is(run.status, 0, run.stderr);
   assert.is(run.stdout, 'base\nflavor\nmore\nextra\nyes 1\n');
   const refused = runGenerated(context, 'catalog', 'launch.sh', ['--addons', 'more']);
@@ -27,7 +39,18 @@ e2e('build.sh builds base → flavor → add-on layers with podman, only what is
 e2e('seed 002 (codeopen): launch.sh runs a combination with its resources, ports and environment', (context) => {
   const image = `localhost/${PREFIX}-codeopen-js-cloud:0.0.2`;
   assert.is(podman('tag', TEST_IMAGE, image).status, 0);
-  const run = runSeed(context, 'codeopen', 'launch.sh', ['--tier', 'starter', '--flavor', 'js', '--addons', 'cloud', '--', 'sh', '-c', 'echo "$OPENCODE_PORT $WORKSPACE"; cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes']);
+  const run = runSeed(context, 'codeopen', 'launch.sh', [
+    '--tier',
+    'starter',
+    '--flavor',
+    'js',
+    '--addons',
+    'cloud',
+    '--',
+    'sh',
+    '-c',
+    'echo "$OPENCODE_PORT $WORKSPACE"; cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes',
+  ]);
   assert.is(run.status, 0, run.stderr);
   assert.is(run.stdout, `4096 /home/developer/workspace\n${2560 * 1024 * 1024}\n`, '2Gi + 512Mi');
 });

@@ -15,29 +15,72 @@ e2e('entrypoint by argument or variable, arguments intact, exit code passed thro
 
   const state = runGenerated(context, 'dispatch', 'launch.sh', [], { TOKEN: 'line"two', DISPATCH_ENTRYPOINT: 'state' });
   assert.is(state.status, 0, state.stderr);
-  assert.match(state.stdout, /^750 worker \/home\/worker\n600 worker \/home\/worker\/\.token\n644 worker \/home\/worker\/hook-ran\nTOKEN=line"two\n$/);
+  assert.match(
+    state.stdout,
+    /^750 worker \/home\/worker\n600 worker \/home\/worker\/\.token\n644 worker \/home\/worker\/hook-ran\nTOKEN=line"two\n$/,
+  );
 });
 
 e2e('a missing required secret stops the entrypoint before any change', (context) => {
-  const failed = spawnSync('podman', ['run', '--rm', '-v', `${join(context.out, 'dispatch')}:/opt/boxwright:ro`, '--entrypoint', '/opt/boxwright/entrypoint.sh', TEST_IMAGE, 'sh', '-c', 'exit 0'], { encoding: 'utf8' });
+  const failed = spawnSync(
+    'podman',
+    [
+      'run',
+      '--rm',
+      '-v',
+      `${join(context.out, 'dispatch')}:/opt/boxwright:ro`,
+      '--entrypoint',
+      '/opt/boxwright/entrypoint.sh',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'exit 0',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.is(failed.status, 1);
   assert.match(failed.stderr, 'entrypoint: [secrets] error: missing required secrets: TOKEN (nothing was changed)');
   assert.not.match(failed.stderr, 'creating');
 });
 
-e2e("a password secret with a line break stops the entrypoint before chpasswd can set another account's password", (context) => {
-  const run = (password: string) =>
-    spawnSync('podman', ['run', '--rm', '-v', `${join(context.out, 'workstation')}:/opt/boxwright:ro`, '--entrypoint', '/opt/boxwright/entrypoint.sh', '-e', 'DEVUSER_PASSWORD', '-e', 'ANTHROPIC_API_KEY', TEST_IMAGE, 'sh', '-c', 'grep "^root:" /etc/shadow | cut -d: -f2'], {
-      encoding: 'utf8',
-      env: { ...process.env, DEVUSER_PASSWORD: password, ANTHROPIC_API_KEY: 'k' },
-    });
-  const refused = run('devpass\nroot:chosen');
-  assert.is(refused.status, 1, refused.stderr);
-  assert.match(refused.stderr, "DEVUSER_PASSWORD contains a line break, which chpasswd would read as another account's password");
-  const accepted = run('devpass: with colon');
-  assert.is(accepted.status, 0, accepted.stderr);
-  assert.not.match(accepted.stdout, /^\$/, "root's password is untouched (no hash set)");
-});
+e2e(
+  "a password secret with a line break stops the entrypoint before chpasswd can set another account's password",
+  (context) => {
+    const run = (password: string) =>
+      spawnSync(
+        'podman',
+        [
+          'run',
+          '--rm',
+          '-v',
+          `${join(context.out, 'workstation')}:/opt/boxwright:ro`,
+          '--entrypoint',
+          '/opt/boxwright/entrypoint.sh',
+          '-e',
+          'DEVUSER_PASSWORD',
+          '-e',
+          'ANTHROPIC_API_KEY',
+          TEST_IMAGE,
+          'sh',
+          '-c',
+          'grep "^root:" /etc/shadow | cut -d: -f2',
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, DEVUSER_PASSWORD: password, ANTHROPIC_API_KEY: 'k' },
+        },
+      );
+    const refused = run('devpass\nroot:chosen');
+    assert.is(refused.status, 1, refused.stderr);
+    assert.match(
+      refused.stderr,
+      "DEVUSER_PASSWORD contains a line break, which chpasswd would read as another account's password",
+    );
+    const accepted = run('devpass: with colon');
+    assert.is(accepted.status, 0, accepted.stderr);
+    assert.not.match(accepted.stdout, /^\$/, "root's password is untouched (no hash set)");
+  },
+);
 
 e2e('the launcher itself refuses to start without a required secret', (context) => {
   const result = runGenerated(context, 'dispatch', 'launch.sh', []);

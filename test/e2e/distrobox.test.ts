@@ -20,14 +20,16 @@ e2e.after(() => {
 });
 
 e2e('create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh and rm', (context) => {
-  if (spawnSync('sh', ['-c', 'command -v distrobox']).status !== 0) assert.unreachable('distrobox is not installed (scripts/setup-test-host.sh installs it)');
+  if (spawnSync('sh', ['-c', 'command -v distrobox']).status !== 0)
+    assert.unreachable('distrobox is not installed (scripts/setup-test-host.sh installs it)');
   assert.is(spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', USER]).status, 0, `useradd ${USER}`);
   writeFileSync(SUDOERS, `${USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
   chmodSync(context.dir, 0o755);
   spawnSync('chmod', ['-R', 'a+rX', context.dir]);
   mkdirSync(SHARED, { recursive: true });
   writeFileSync(join(SHARED, 'file'), 'shared data\n');
-  const as = (command: string) => spawnSync('su', ['-s', '/bin/sh', USER, '-c', `cd /tmp && ${command}`], { encoding: 'utf8' });
+  const as = (command: string) =>
+    spawnSync('su', ['-s', '/bin/sh', USER, '-c', `cd /tmp && ${command}`], { encoding: 'utf8' });
   const fleet = join(context.out, 'fleet');
   const box = `${PREFIX}-box`;
 
@@ -42,7 +44,10 @@ e2e('create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh
   const updated = as(`sh ${fleet}/update.sh`);
   assert.is(updated.status, 0, updated.stderr);
   assert.match(updated.stdout, new RegExp(`${box} +upgraded`));
-  assert.match(as(`sh ${fleet}/status.sh`).stdout, new RegExp(`${box} +running +root +${TEST_IMAGE}\\n${PREFIX}-later +absent +root,tpl +-`));
+  assert.match(
+    as(`sh ${fleet}/status.sh`).stdout,
+    new RegExp(`${box} +running +root +${TEST_IMAGE}\\n${PREFIX}-later +absent +root,tpl +-`),
+  );
 
   assert.is(as(`sh ${fleet}/create.sh rm`).status, 0);
   assert.match(as(`sh ${fleet}/status.sh`).stdout, new RegExp(`${box} +absent`));

@@ -10,7 +10,10 @@ import { ROOT } from '../helpers.ts';
 
 const REPOSITORY = 'localhost/boxwright-test';
 const PACKAGES = ['passwd', 'sudo', 'openssh-client', 'supervisor', 'tmux', 'procps'];
-const RECIPE = createHash('sha256').update(JSON.stringify(['bookworm', 'minbase', PACKAGES])).digest('hex').slice(0, 12);
+const RECIPE = createHash('sha256')
+  .update(JSON.stringify(['bookworm', 'minbase', PACKAGES]))
+  .digest('hex')
+  .slice(0, 12);
 export const TEST_IMAGE = `${REPOSITORY}:bookworm-${RECIPE}`;
 const CACHE = join(ROOT, '.cache');
 
@@ -51,7 +54,8 @@ function locked(name: string, work: () => void): void {
       mkdirSync(lock);
       break;
     } catch {
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60 * 1000) rmSync(lock, { recursive: true, force: true });
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 20 * 60 * 1000)
+        rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`waited 20 minutes for ${lock}`);
       spawnSync('sleep', ['1']);
     }
@@ -78,14 +82,24 @@ export function ensureServiceImage(): string {
   if (exists(SERVICE_IMAGE)) return SERVICE_IMAGE;
   locked('service-image', () => {
     if (exists(SERVICE_IMAGE)) return;
-    run('podman', ['build', '--quiet', '--build-arg', `BASE_IMAGE=${TEST_IMAGE}`, '--tag', SERVICE_IMAGE, SERVICE_CONTEXT]);
+    run('podman', [
+      'build',
+      '--quiet',
+      '--build-arg',
+      `BASE_IMAGE=${TEST_IMAGE}`,
+      '--tag',
+      SERVICE_IMAGE,
+      SERVICE_CONTEXT,
+    ]);
     removeOlder('localhost/boxwright-test-service', SERVICE_IMAGE);
   });
   return SERVICE_IMAGE;
 }
 
 function removeOlder(repository: string, current: string): void {
-  const tags = spawnSync('podman', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n');
+  const tags = spawnSync('podman', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}'], {
+    encoding: 'utf8',
+  }).stdout.split('\n');
   const older = tags.filter((tag) => tag.startsWith(`${repository}:`) && tag !== current);
   if (older.length) spawnSync('podman', ['rmi', '--ignore', ...older]);
 }

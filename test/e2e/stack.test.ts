@@ -12,18 +12,36 @@ e2e("up starts the mode's members on a shared network with DNS, idempotently; do
   const again = stack('up');
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, `${PREFIX}-stack-web: running, up to date`);
-  assert.match(stack('status').stdout, new RegExp(`api +${PREFIX}-stack-api +missing +- +no .*\\nweb +${PREFIX}-stack-web +running +current +yes +${TEST_IMAGE}`));
+  assert.match(
+    stack('status').stdout,
+    new RegExp(
+      `api +${PREFIX}-stack-api +missing +- +no .*\\nweb +${PREFIX}-stack-web +running +current +yes +${TEST_IMAGE}`,
+    ),
+  );
   assert.is(inContainer(`${PREFIX}-stack-web`, 'echo "$API_URL"'), 'http://localhost:9600\n');
 
   // Switching modes recreates only the members whose config changed: web's API_URL did.
   const duo = stack('--mode', 'duo', 'up');
   assert.is(duo.status, 0, duo.stderr);
-  assert.is(duo.stderr, `launch.sh: ${PREFIX}-stack-api: creating and starting\nlaunch.sh: ${PREFIX}-stack-web: recreating (its config changed)\nlaunch.sh: ${PREFIX}-stack-web: creating and starting\n`);
-  assert.is(stack('--mode', 'duo', 'up').stderr, `launch.sh: ${PREFIX}-stack-api: running, up to date\nlaunch.sh: ${PREFIX}-stack-web: running, up to date\n`);
+  assert.is(
+    duo.stderr,
+    `launch.sh: ${PREFIX}-stack-api: creating and starting\nlaunch.sh: ${PREFIX}-stack-web: recreating (its config changed)\nlaunch.sh: ${PREFIX}-stack-web: creating and starting\n`,
+  );
+  assert.is(
+    stack('--mode', 'duo', 'up').stderr,
+    `launch.sh: ${PREFIX}-stack-api: running, up to date\nlaunch.sh: ${PREFIX}-stack-web: running, up to date\n`,
+  );
   assert.is(inContainer(`${PREFIX}-stack-web`, 'echo "$API_URL"'), `http://${PREFIX}-stack-api:9600\n`);
-  assert.match(inContainer(`${PREFIX}-stack-web`, `getent hosts ${PREFIX}-stack-api api.stack.local`), new RegExp(`^[0-9.]+ +${PREFIX}-stack-api.*\\n[0-9.]+ +api\\.stack\\.local\\n$`));
+  assert.match(
+    inContainer(`${PREFIX}-stack-web`, `getent hosts ${PREFIX}-stack-api api.stack.local`),
+    new RegExp(`^[0-9.]+ +${PREFIX}-stack-api.*\\n[0-9.]+ +api\\.stack\\.local\\n$`),
+  );
   const down = stack('down');
-  assert.is(down.stderr, `launch.sh: ${PREFIX}-stack-web: stopping and removing\nlaunch.sh: ${PREFIX}-stack-api: stopping and removing\n`, 'reverse order');
+  assert.is(
+    down.stderr,
+    `launch.sh: ${PREFIX}-stack-web: stopping and removing\nlaunch.sh: ${PREFIX}-stack-api: stopping and removing\n`,
+    'reverse order',
+  );
   assert.match(stack('--mode', 'duo', 'status').stdout, new RegExp(`api +${PREFIX}-stack-api +missing +- +yes`));
   assert.match(stack('logs', 'nope').stderr, "unknown member 'nope' (choose from: api, web)");
 });
@@ -33,20 +51,43 @@ e2e('seed 000 (cachyos): the stack up in both modes, Z.AI reached by name in mic
   const stack = (...args: string[]) => runGenerated(context, 'cachyos', 'stack.sh', args, env);
   const monolithic = stack('up');
   assert.is(monolithic.status, 0, monolithic.stderr);
-  assert.match(stack('status').stdout, new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +- +no .*\\nagentic-workstation +${PREFIX}-cachyos-workstation +running +current +yes .*\\ncomfyui +${PREFIX}-cachyos-comfyui +running +current +yes`));
+  assert.match(
+    stack('status').stdout,
+    new RegExp(
+      `claude-zai +${PREFIX}-cachyos-zai +missing +- +no .*\\nagentic-workstation +${PREFIX}-cachyos-workstation +running +current +yes .*\\ncomfyui +${PREFIX}-cachyos-comfyui +running +current +yes`,
+    ),
+  );
   // In the other mode, the workstation's variables differ: it would be recreated.
-  assert.match(stack('--mode', 'microservices', 'status').stdout, new RegExp(`agentic-workstation +${PREFIX}-cachyos-workstation +running +stale +yes`));
-  assert.is(inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL $CUDA_HOME"'), 'true http://localhost:9600 /opt/cuda\n');
+  assert.match(
+    stack('--mode', 'microservices', 'status').stdout,
+    new RegExp(`agentic-workstation +${PREFIX}-cachyos-workstation +running +stale +yes`),
+  );
+  assert.is(
+    inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL $CUDA_HOME"'),
+    'true http://localhost:9600 /opt/cuda\n',
+  );
 
   // The mode switch, without down: only what changed is recreated.
   const micro = stack('--mode', 'microservices', 'up');
   assert.is(micro.status, 0, micro.stderr);
-  assert.match(micro.stderr, new RegExp(`${PREFIX}-cachyos-zai: creating and starting\\n[\\s\\S]*${PREFIX}-cachyos-workstation: recreating \\(its config changed\\)`), 'Z.AI starts first; the workstation, whose ZAI_URL changed, is recreated');
+  assert.match(
+    micro.stderr,
+    new RegExp(
+      `${PREFIX}-cachyos-zai: creating and starting\\n[\\s\\S]*${PREFIX}-cachyos-workstation: recreating \\(its config changed\\)`,
+    ),
+    'Z.AI starts first; the workstation, whose ZAI_URL changed, is recreated',
+  );
   assert.match(micro.stderr, `${PREFIX}-cachyos-comfyui: running, up to date`);
-  assert.is(inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL"'), 'false http://claude-zai:9600\n');
+  assert.is(
+    inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL"'),
+    'false http://claude-zai:9600\n',
+  );
   assert.match(inContainer(`${PREFIX}-cachyos-workstation`, 'getent hosts claude-zai'), /^[0-9.]+ +claude-zai/);
   assert.is(stack('down').status, 0);
-  assert.match(stack('--mode', 'microservices', 'status').stdout, new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +- +yes`));
+  assert.match(
+    stack('--mode', 'microservices', 'status').stdout,
+    new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +- +yes`),
+  );
 });
 
 e2e.run();

@@ -18,7 +18,8 @@ export { SERVICE_IMAGE, TEST_IMAGE };
  * This run's id: set once by scripts/test.mjs for all its processes, else made here. Short
  * and lowercase, because it ends up in container, volume and user names.
  */
-export const RUN = (process.env['BOXWRIGHT_TEST_RUN'] ??= randomBytes(3).toString('hex'));
+process.env.BOXWRIGHT_TEST_RUN ??= randomBytes(3).toString('hex');
+export const RUN = process.env.BOXWRIGHT_TEST_RUN;
 /**
  * The prefix of every name this suite creates: the run's id and this process's own, since
  * the suites of one run go on side by side and each removes only what it made.
@@ -56,7 +57,11 @@ function freePort(): Promise<number> {
 }
 
 /** Replaces every match of `pattern` with what `replace` makes of it, awaiting each in turn. */
-async function replaceAsync(text: string, pattern: RegExp, replace: (match: string) => Promise<string>): Promise<string> {
+async function replaceAsync(
+  text: string,
+  pattern: RegExp,
+  replace: (match: string) => Promise<string>,
+): Promise<string> {
   const parts: string[] = [];
   let last = 0;
   for (const match of text.matchAll(pattern)) {
@@ -85,13 +90,18 @@ export async function writeRunTree(dir: string): Promise<void> {
       .replace(/,\s*"subnet": "[^"]*"/g, '');
   const withFreePorts = async (text: string) => {
     const hosts = await replaceAsync(text, /"host": \d+/g, async () => `"host": ${await freePort()}`);
-    return replaceAsync(hosts, /"ports": \[[\d,\s]+\]/g, async (list) => `"ports": [${(await Promise.all(list.match(/\d+/g)!.map(() => freePort()))).join(', ')}]`);
+    return replaceAsync(
+      hosts,
+      /"ports": \[[\d,\s]+\]/g,
+      async (list) => `"ports": [${(await Promise.all(list.match(/\d+/g)!.map(() => freePort()))).join(', ')}]`,
+    );
   };
   const copy = async (from: string, to: string): Promise<void> => {
     mkdirSync(to, { recursive: true });
     for (const entry of readdirSync(from, { withFileTypes: true })) {
       if (entry.isDirectory()) await copy(join(from, entry.name), join(to, entry.name));
-      else writeFileSync(join(to, entry.name), await withFreePorts(renamed(readFileSync(join(from, entry.name), 'utf8'))));
+      else
+        writeFileSync(join(to, entry.name), await withFreePorts(renamed(readFileSync(join(from, entry.name), 'utf8'))));
     }
   };
   for (const part of ['configs', 'test/e2e/configs', 'test/e2e/catalog']) await copy(join(ROOT, part), join(dir, part));
@@ -136,10 +146,13 @@ async function setUp(context: E2eContext): Promise<void> {
   mkdirSync(join(context.home, '.ssh'), { recursive: true });
   writeFileSync(join(context.home, '.ssh/id_ed25519'), 'PRIVATE KEY\n', { mode: 0o644 });
   writeFileSync(join(context.home, '.ssh/id_ed25519.pub'), 'PUBLIC KEY\n', { mode: 0o644 });
-  const tree = (context.tree = join(context.dir, 'tree'));
-  await writeRunTree(tree);
-  for (const [configs, out] of [['test/e2e/configs', context.out], ['configs', context.seeds]] as const) {
-    const result = await generate(['--configs', configs, '--out', out, '--quiet'], tree);
+  context.tree = join(context.dir, 'tree');
+  await writeRunTree(context.tree);
+  for (const [configs, out] of [
+    ['test/e2e/configs', context.out],
+    ['configs', context.seeds],
+  ] as const) {
+    const result = await generate(['--configs', configs, '--out', out, '--quiet'], context.tree);
     assert.is(result.code, 0, result.err);
   }
 }
@@ -154,8 +167,15 @@ export function e2eSuite(name: string): Test<E2eContext> {
   if (unavailable) {
     process.stderr.write(`${name}: skipped: ${unavailable}\n`);
     // uvu still runs before-hooks when every test is skipped, so none are registered here.
-    const skipping = ((title: string, handler: Parameters<Test<E2eContext>>[1]) => tests.skip(title, handler)) as Test<E2eContext>;
-    return Object.assign(skipping, { run: tests.run, skip: tests.skip, only: tests.skip, before: tests.before, after: tests.after });
+    const skipping = ((title: string, handler: Parameters<Test<E2eContext>>[1]) =>
+      tests.skip(title, handler)) as Test<E2eContext>;
+    return Object.assign(skipping, {
+      run: tests.run,
+      skip: tests.skip,
+      only: tests.skip,
+      before: tests.before,
+      after: tests.after,
+    });
   }
   // uvu drops an exception thrown in a before-hook (its runner returns from finally), so
   // setup keeps its error and every test fails with it instead.
@@ -177,20 +197,38 @@ export function e2eSuite(name: string): Test<E2eContext> {
 }
 
 /** Runs a script generated from test/e2e/configs as a user would: from their home, with their PATH. */
-export function runGenerated(context: E2eContext, config: string, script: string, args: string[], env: Record<string, string> = {}) {
+export function runGenerated(
+  context: E2eContext,
+  config: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   return runScriptIn(context.out, context, config, script, args, env);
 }
 
 /** The same for a script generated from one of the real configs (configs/). */
-export function runSeed(context: E2eContext, config: string, script: string, args: string[], env: Record<string, string> = {}) {
+export function runSeed(
+  context: E2eContext,
+  config: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   return runScriptIn(context.seeds, context, config, script, args, env);
 }
 
-function runScriptIn(out: string, context: E2eContext, config: string, script: string, args: string[], env: Record<string, string>) {
+function runScriptIn(
+  out: string,
+  context: E2eContext,
+  config: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+) {
   return spawnSync('sh', [join(out, config, script), ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'], HOME: context.home, ...env },
+    env: { PATH: process.env.PATH, HOME: context.home, ...env },
     cwd: context.home,
   });
 }
-

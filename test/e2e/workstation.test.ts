@@ -10,15 +10,29 @@ const SECRET = 'sk-"e2e"\\secret';
 const PASSWORD = 'pass word 42';
 
 e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (context) => {
-  const started = runGenerated(context, 'workstation', 'launch.sh', [], { ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: 'https://api.z.ai', DEVUSER_PASSWORD: PASSWORD });
+  const started = runGenerated(context, 'workstation', 'launch.sh', [], {
+    ANTHROPIC_API_KEY: SECRET,
+    ANTHROPIC_BASE_URL: 'https://api.z.ai',
+    DEVUSER_PASSWORD: PASSWORD,
+  });
   assert.is(started.status, 0, started.stderr);
   const name = `${PREFIX}-workstation`;
-  waitFor(() => /tmux-autostart +EXITED/.test(podman('exec', name, 'supervisorctl', 'status').stdout), 'supervisord to start every program');
+  waitFor(
+    () => /tmux-autostart +EXITED/.test(podman('exec', name, 'supervisorctl', 'status').stdout),
+    'supervisord to start every program',
+  );
 
   const status = podman('exec', name, 'supervisorctl', 'status').stdout;
-  for (const program of ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api']) assert.match(status, new RegExp(`${program} +RUNNING`));
-  const spawned = [...inContainer(name, 'cat /var/log/supervisord.log').matchAll(/spawned: '([^']+)'/g)].map((m) => m[1]);
-  assert.equal(spawned.slice(0, 6), ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api', 'tmux-autostart'], 'started in priority order');
+  for (const program of ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api'])
+    assert.match(status, new RegExp(`${program} +RUNNING`));
+  const spawned = [...inContainer(name, 'cat /var/log/supervisord.log').matchAll(/spawned: '([^']+)'/g)].map(
+    (m) => m[1],
+  );
+  assert.equal(
+    spawned.slice(0, 6),
+    ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api', 'tmux-autostart'],
+    'started in priority order',
+  );
 
   assert.is(
     inContainer(name, 'for u in devuser gemini-user openai-user zai-user; do id "$u"; done'),
@@ -37,13 +51,28 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     );
   const first = state();
   assert.match(first, '755 devuser:devuser /home/devuser\n700 gemini-user:gemini-user /home/gemini-user');
-  assert.match(first, '700 devuser:devuser /home/devuser/.config/claude\n600 devuser:devuser /home/devuser/.config/claude/config.json\n600 zai-user:zai-user /home/zai-user/.config/zai/config.json');
-  assert.match(first, '700 devuser:devuser /home/devuser/.ssh\n600 devuser:devuser /home/devuser/.ssh/id_ed25519\n600 devuser:devuser /home/devuser/.ssh/id_ed25519.pub');
+  assert.match(
+    first,
+    '700 devuser:devuser /home/devuser/.config/claude\n600 devuser:devuser /home/devuser/.config/claude/config.json\n600 zai-user:zai-user /home/zai-user/.config/zai/config.json',
+  );
+  assert.match(
+    first,
+    '700 devuser:devuser /home/devuser/.ssh\n600 devuser:devuser /home/devuser/.ssh/id_ed25519\n600 devuser:devuser /home/devuser/.ssh/id_ed25519.pub',
+  );
   assert.match(first, 'devuser ALL=(gemini-user,openai-user,zai-user) NOPASSWD: ALL');
   assert.equal(JSON.parse(inContainer(name, 'cat /home/devuser/.config/claude/config.json')), { api_key: SECRET });
-  assert.equal(JSON.parse(inContainer(name, 'cat /home/zai-user/.config/zai/config.json')), { api_key: SECRET, base_url: 'https://api.z.ai' });
-  assert.not.ok(inContainer(name, 'ls -a /home/gemini-user/.config 2>/dev/null || true').includes('gemini'), 'an optional credential without its secret is skipped');
-  assert.match(inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'), ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh');
+  assert.equal(JSON.parse(inContainer(name, 'cat /home/zai-user/.config/zai/config.json')), {
+    api_key: SECRET,
+    base_url: 'https://api.z.ai',
+  });
+  assert.not.ok(
+    inContainer(name, 'ls -a /home/gemini-user/.config 2>/dev/null || true').includes('gemini'),
+    'an optional credential without its secret is skipped',
+  );
+  assert.match(
+    inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'),
+    ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh',
+  );
   assert.is(
     inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),
     'Claude-Main\nClaude-Agent\nServices\nDevelopment\nLogs\nSystem\nVNC-Status\nSSH-Shell\n',
@@ -53,17 +82,31 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   // Idempotent: three restarts give the same state and no errors.
   for (let i = 0; i < 3; i++) {
     assert.is(podman('restart', '-t', '2', name).status, 0);
-    waitFor(() => /sshd +RUNNING/.test(podman('exec', name, 'supervisorctl', 'status').stdout), 'supervisord after a restart');
+    waitFor(
+      () => /sshd +RUNNING/.test(podman('exec', name, 'supervisorctl', 'status').stdout),
+      'supervisord after a restart',
+    );
     assert.is(state(), first, `state after restart ${i + 1}`);
   }
   const logs = podman('logs', name);
   assert.not.match(logs.stdout + logs.stderr, /entrypoint: \[[a-z]+\] error/);
 
   // No secret value on the command line the runtime recorded, or in any generated file.
-  const [inspected] = JSON.parse(podman('inspect', name).stdout) as { Path: string; Args: string[]; Config: { Cmd: string[] | null; Entrypoint: string | string[]; CreateCommand: string[] } }[];
-  const commandLine = JSON.stringify([inspected!.Path, inspected!.Args, inspected!.Config.Cmd, inspected!.Config.Entrypoint, inspected!.Config.CreateCommand]);
+  const [inspected] = JSON.parse(podman('inspect', name).stdout) as {
+    Path: string;
+    Args: string[];
+    Config: { Cmd: string[] | null; Entrypoint: string | string[]; CreateCommand: string[] };
+  }[];
+  const commandLine = JSON.stringify([
+    inspected!.Path,
+    inspected!.Args,
+    inspected!.Config.Cmd,
+    inspected!.Config.Entrypoint,
+    inspected!.Config.CreateCommand,
+  ]);
   assert.match(commandLine, '"--env","ANTHROPIC_API_KEY"', 'secrets are passed by name');
-  for (const value of [SECRET, JSON.stringify(SECRET).slice(1, -1), PASSWORD]) assert.not.ok(commandLine.includes(value), 'no secret value on the command line');
+  for (const value of [SECRET, JSON.stringify(SECRET).slice(1, -1), PASSWORD])
+    assert.not.ok(commandLine.includes(value), 'no secret value on the command line');
   // backup.sh and restore.sh (inherited from configs/turbo-flow.json): dated archives of
   // the named volumes, restored into a stopped container.
   const archives = join(context.dir, 'backups');
@@ -71,7 +114,10 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   const backedUp = runGenerated(context, 'workstation', 'backup.sh', ['--force', archives]);
   assert.is(backedUp.status, 0, backedUp.stderr);
   const date = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-  assert.ok(readdirSync(archives).includes(`${PREFIX}-turbo-flow-unified_workspace-${date}.tar.gz`), readdirSync(archives).join(' '));
+  assert.ok(
+    readdirSync(archives).includes(`${PREFIX}-turbo-flow-unified_workspace-${date}.tar.gz`),
+    readdirSync(archives).join(' '),
+  );
   inContainer(name, 'echo changed > /home/devuser/workspace/note');
   const refused = runGenerated(context, 'workstation', 'restore.sh', [archives, date]);
   assert.is(refused.status, 1);

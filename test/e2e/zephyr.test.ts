@@ -14,20 +14,37 @@ e2e('host storage per project, dispatch, exit codes, and run-job with its record
   const workspace = join(context.dir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   // The project id names the container (zephyr-${PROJECT_ID}), so it carries the run id.
-  const env = { ZEPHYR_IMAGE: TEST_IMAGE, ZEPHYR_INFRA: infra, ZEPHYR_WORKSPACE: workspace, PROJECT_ID: PREFIX, SYGALDRY_GPU: 'off' };
-  const zephyr = (...args: string[]) => spawnSync('sh', [join(ROOT, 'generated/zephyr/launch.sh'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: context.home, ...env } });
+  const env = {
+    ZEPHYR_IMAGE: TEST_IMAGE,
+    ZEPHYR_INFRA: infra,
+    ZEPHYR_WORKSPACE: workspace,
+    PROJECT_ID: PREFIX,
+    SYGALDRY_GPU: 'off',
+  };
+  const zephyr = (...args: string[]) =>
+    spawnSync('sh', [join(ROOT, 'generated/zephyr/launch.sh'), ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: context.home, ...env },
+    });
   const shell = zephyr('--', 'sh', '-c', 'echo "$PROJECT_ID $SPACK_ROOT"; exit 4');
   assert.is(shell.status, 4, shell.stderr);
   assert.is(shell.stdout, `${PREFIX} /opt/spack_src\n`);
-  for (const dir of ['monorepo_home', 'spack_store', 'bazel_cache']) assert.ok(readdirSync(join(infra, PREFIX)).includes(dir), `${dir} created on the host`);
+  for (const dir of ['monorepo_home', 'spack_store', 'bazel_cache'])
+    assert.ok(readdirSync(join(infra, PREFIX)).includes(dir), `${dir} created on the host`);
 
   const job = zephyr('run-job', '--', 'build', '--', 'sh', '-c', 'echo "built \\"q\\""; printf "tab\\there\\n" >&2');
   assert.is(job.status, 0, job.stderr);
   const records = join(infra, PREFIX, 'bazel_cache/zephyr_jobs');
   assert.match(readFileSync(join(records, 'build.status'), 'utf8'), /^state=succeeded\nexit=0\n/);
   const log = readdirSync(records).find((f) => f.endsWith('.jsonl'))!;
-  const lines = readFileSync(join(records, log), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { stream: string; text: string });
-  assert.equal(lines.map((l) => [l.stream, l.text]).sort(), [['stderr', 'tab\there'], ['stdout', 'built "q"']]);
+  const lines = readFileSync(join(records, log), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { stream: string; text: string });
+  assert.equal(lines.map((l) => [l.stream, l.text]).sort(), [
+    ['stderr', 'tab\there'],
+    ['stdout', 'built "q"'],
+  ]);
 
   // Two instances of one project side by side, each its own container.
   for (const instance of ['a', 'b']) {
@@ -37,7 +54,16 @@ e2e('host storage per project, dispatch, exit codes, and run-job with its record
   for (const instance of ['a', 'b']) {
     const inside = zephyr('--instance', instance, 'shell', '--', 'sh', '-c', 'echo "$PROJECT_ID $(hostname)"');
     assert.is(inside.stdout, `${PREFIX} zephyr\n`, inside.stderr);
-    assert.is(podman('container', 'inspect', '--format', '{{.State.Status}} {{index .Config.Labels "io.boxwright.instance"}}', `zephyr-${PREFIX}-${instance}`).stdout, `running ${instance}\n`);
+    assert.is(
+      podman(
+        'container',
+        'inspect',
+        '--format',
+        '{{.State.Status}} {{index .Config.Labels "io.boxwright.instance"}}',
+        `zephyr-${PREFIX}-${instance}`,
+      ).stdout,
+      `running ${instance}\n`,
+    );
   }
   const beside = zephyr('--instance', 'b', 'run', 'run-job', '--', 'second', '--', 'true');
   assert.is(beside.status, 0, `a job beside the running instances: ${beside.stderr}`);

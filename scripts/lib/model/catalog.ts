@@ -5,7 +5,10 @@ import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Locator } from './kernel.ts';
 
-export interface Build { context: string; containerfile: string }
+export interface Build {
+  context: string;
+  containerfile: string;
+}
 
 export interface CatalogConfig {
   description?: string;
@@ -15,16 +18,99 @@ export interface CatalogConfig {
   version: string;
   runtime?: 'podman' | 'docker';
   base: { build: { context: string; containerfile?: string }; ports?: number[]; env?: Record<string, string> };
-  tiers: Record<string, { name?: string; description?: string; cpu: number; memory: string; memoryReservation?: string; storageGb?: number; priceCents?: number; default?: boolean }>;
-  flavors: Record<string, { name?: string; description?: string; from?: string; build: { context: string; containerfile?: string }; languages?: string[]; tools?: string[]; frameworks?: string[]; sizeMb?: number; default?: boolean }>;
-  addons?: Record<string, { name?: string; description?: string; suffix: string; build: { context: string; containerfile?: string }; extraCpu?: number; extraMemory?: string; ports?: number[]; env?: Record<string, string>; gpu?: boolean; requiresTier?: string; incompatibleWith?: string[]; priceCents?: number }>;
+  tiers: Record<
+    string,
+    {
+      name?: string;
+      description?: string;
+      cpu: number;
+      memory: string;
+      memoryReservation?: string;
+      storageGb?: number;
+      priceCents?: number;
+      default?: boolean;
+    }
+  >;
+  flavors: Record<
+    string,
+    {
+      name?: string;
+      description?: string;
+      from?: string;
+      build: { context: string; containerfile?: string };
+      languages?: string[];
+      tools?: string[];
+      frameworks?: string[];
+      sizeMb?: number;
+      default?: boolean;
+    }
+  >;
+  addons?: Record<
+    string,
+    {
+      name?: string;
+      description?: string;
+      suffix: string;
+      build: { context: string; containerfile?: string };
+      extraCpu?: number;
+      extraMemory?: string;
+      ports?: number[];
+      env?: Record<string, string>;
+      gpu?: boolean;
+      requiresTier?: string;
+      incompatibleWith?: string[];
+      priceCents?: number;
+    }
+  >;
   presets?: Record<string, { description?: string; tier?: string; flavor: string; addons?: string[]; image?: string }>;
 }
 
-export interface Tier { id: string; name: string; description?: string; rank: number; cpuMilli: number; memoryMi: number; reservationMi?: number; storageGb?: number; priceCents?: number; default: boolean }
-export interface Flavor { id: string; name: string; description?: string; from?: string; build: Build; languages: string[]; tools: string[]; frameworks: string[]; sizeMb?: number; default: boolean }
-export interface Addon { id: string; name: string; description?: string; suffix: string; build: Build; extraCpuMilli: number; extraMemoryMi: number; ports: number[]; env: { name: string; value: string }[]; gpu: boolean; requiresTier?: string; incompatibleWith: string[]; priceCents?: number }
-export interface Preset { id: string; description?: string; tier: string; flavor: string; addons: string[] }
+export interface Tier {
+  id: string;
+  name: string;
+  description?: string;
+  rank: number;
+  cpuMilli: number;
+  memoryMi: number;
+  reservationMi?: number;
+  storageGb?: number;
+  priceCents?: number;
+  default: boolean;
+}
+export interface Flavor {
+  id: string;
+  name: string;
+  description?: string;
+  from?: string;
+  build: Build;
+  languages: string[];
+  tools: string[];
+  frameworks: string[];
+  sizeMb?: number;
+  default: boolean;
+}
+export interface Addon {
+  id: string;
+  name: string;
+  description?: string;
+  suffix: string;
+  build: Build;
+  extraCpuMilli: number;
+  extraMemoryMi: number;
+  ports: number[];
+  env: { name: string; value: string }[];
+  gpu: boolean;
+  requiresTier?: string;
+  incompatibleWith: string[];
+  priceCents?: number;
+}
+export interface Preset {
+  id: string;
+  description?: string;
+  tier: string;
+  flavor: string;
+  addons: string[];
+}
 
 export interface Catalog {
   id: string;
@@ -89,11 +175,18 @@ function qualified(catalog: Catalog, name: string): string {
 }
 
 /** Every rule a chosen combination must satisfy; the same rules the scripts apply. */
-export function combinationProblems(catalog: Catalog, tier: string, flavor: string, addons: readonly string[]): string[] {
+export function combinationProblems(
+  catalog: Catalog,
+  tier: string,
+  flavor: string,
+  addons: readonly string[],
+): string[] {
   const problems: string[] = [];
   const tierModel = catalog.tiers.find((t) => t.id === tier);
-  if (!tierModel) problems.push(message(MESSAGES.unknownTier, { tier, choices: catalog.tiers.map((t) => t.id).join(', ') }));
-  if (!catalog.flavors.some((f) => f.id === flavor)) problems.push(message(MESSAGES.unknownFlavor, { flavor, choices: catalog.flavors.map((f) => f.id).join(', ') }));
+  if (!tierModel)
+    problems.push(message(MESSAGES.unknownTier, { tier, choices: catalog.tiers.map((t) => t.id).join(', ') }));
+  if (!catalog.flavors.some((f) => f.id === flavor))
+    problems.push(message(MESSAGES.unknownFlavor, { flavor, choices: catalog.flavors.map((f) => f.id).join(', ') }));
   const seen = new Set<string>();
   for (const id of addons) {
     const addon = catalog.addons.find((a) => a.id === id);
@@ -104,18 +197,24 @@ export function combinationProblems(catalog: Catalog, tier: string, flavor: stri
     if (seen.has(id)) problems.push(message(MESSAGES.repeatedAddon, { addon: id }));
     seen.add(id);
     const needed = catalog.tiers.find((t) => t.id === addon.requiresTier);
-    if (tierModel && needed && tierModel.rank < needed.rank) problems.push(message(MESSAGES.tierTooLow, { addon: id, needed: needed.id, tier }));
+    if (tierModel && needed && tierModel.rank < needed.rank)
+      problems.push(message(MESSAGES.tierTooLow, { addon: id, needed: needed.id, tier }));
   }
   const chosen = catalog.addons.filter((a) => seen.has(a.id));
   for (const [i, addon] of chosen.entries()) {
     for (const other of chosen.slice(i + 1)) {
-      if (addon.incompatibleWith.includes(other.id)) problems.push(message(MESSAGES.incompatible, { addon: addon.id, other: other.id }));
+      if (addon.incompatibleWith.includes(other.id))
+        problems.push(message(MESSAGES.incompatible, { addon: addon.id, other: other.id }));
     }
   }
   return problems;
 }
 
-export function resources(catalog: Catalog, tier: Tier, addons: readonly string[]): { cpuMilli: number; memoryMi: number } {
+export function resources(
+  catalog: Catalog,
+  tier: Tier,
+  addons: readonly string[],
+): { cpuMilli: number; memoryMi: number } {
   const chosen = catalog.addons.filter((a) => addons.includes(a.id));
   return {
     cpuMilli: tier.cpuMilli + chosen.reduce((sum, a) => sum + a.extraCpuMilli, 0),
@@ -123,27 +222,54 @@ export function resources(catalog: Catalog, tier: Tier, addons: readonly string[
   };
 }
 
-export function buildCatalog(id: string, source: string, config: CatalogConfig, at: Locator, problems: ProblemList): Catalog | undefined {
+export function buildCatalog(
+  id: string,
+  source: string,
+  config: CatalogConfig,
+  at: Locator,
+  problems: ProblemList,
+): Catalog | undefined {
   const before = problems.items.length;
-  const build = (b: { context: string; containerfile?: string }): Build => ({ context: b.context, containerfile: b.containerfile ?? 'Containerfile' });
+  const build = (b: { context: string; containerfile?: string }): Build => ({
+    context: b.context,
+    containerfile: b.containerfile ?? 'Containerfile',
+  });
   const env = (record: Record<string, string> | undefined, pointer: string) =>
     Object.entries(record ?? {}).map(([name, value]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.add(at(pointer, name), `"${name}" is not a valid environment variable name`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        problems.add(at(pointer, name), `"${name}" is not a valid environment variable name`);
       return { name, value };
     });
 
   const tiers: Tier[] = Object.entries(config.tiers).map(([tierId, t], rank) => ({
-    id: tierId, name: t.name ?? tierId, description: t.description, rank, cpuMilli: toMilli(t.cpu), memoryMi: toMi(t.memory),
-    reservationMi: t.memoryReservation === undefined ? undefined : toMi(t.memoryReservation), storageGb: t.storageGb, priceCents: t.priceCents, default: t.default ?? false,
+    id: tierId,
+    name: t.name ?? tierId,
+    description: t.description,
+    rank,
+    cpuMilli: toMilli(t.cpu),
+    memoryMi: toMi(t.memory),
+    reservationMi: t.memoryReservation === undefined ? undefined : toMi(t.memoryReservation),
+    storageGb: t.storageGb,
+    priceCents: t.priceCents,
+    default: t.default ?? false,
   }));
   exactlyOneDefault(tiers, '/tiers', 'tier', at, problems);
 
   const flavorIds = Object.keys(config.flavors);
   const unordered: Flavor[] = Object.entries(config.flavors).map(([flavorId, f]) => {
-    if (f.from !== undefined && !flavorIds.includes(f.from)) problems.add(at(`/flavors/${flavorId}/from`), `unknown flavor "${f.from}"`, suggestion(f.from, flavorIds));
+    if (f.from !== undefined && !flavorIds.includes(f.from))
+      problems.add(at(`/flavors/${flavorId}/from`), `unknown flavor "${f.from}"`, suggestion(f.from, flavorIds));
     return {
-      id: flavorId, name: f.name ?? flavorId, description: f.description, from: f.from, build: build(f.build), languages: f.languages ?? [],
-      tools: f.tools ?? [], frameworks: f.frameworks ?? [], sizeMb: f.sizeMb, default: f.default ?? false,
+      id: flavorId,
+      name: f.name ?? flavorId,
+      description: f.description,
+      from: f.from,
+      build: build(f.build),
+      languages: f.languages ?? [],
+      tools: f.tools ?? [],
+      frameworks: f.frameworks ?? [],
+      sizeMb: f.sizeMb,
+      default: f.default ?? false,
     };
   });
   exactlyOneDefault(unordered, '/flavors', 'flavor', at, problems);
@@ -153,24 +279,46 @@ export function buildCatalog(id: string, source: string, config: CatalogConfig, 
   const tierIds = tiers.map((t) => t.id);
   const addons: Addon[] = Object.entries(config.addons ?? {}).map(([addonId, a]) => {
     const pointer = `/addons/${addonId}`;
-    if (a.requiresTier !== undefined && !tierIds.includes(a.requiresTier)) problems.add(at(`${pointer}/requiresTier`), `add-on "${addonId}" requires tier "${a.requiresTier}", which does not exist`, suggestion(a.requiresTier, tierIds));
+    if (a.requiresTier !== undefined && !tierIds.includes(a.requiresTier))
+      problems.add(
+        at(`${pointer}/requiresTier`),
+        `add-on "${addonId}" requires tier "${a.requiresTier}", which does not exist`,
+        suggestion(a.requiresTier, tierIds),
+      );
     (a.incompatibleWith ?? []).forEach((other, i) => {
-      if (!addonIds.includes(other)) problems.add(at(`${pointer}/incompatibleWith/${i}`), `unknown add-on "${other}"`, suggestion(other, addonIds));
-      else if (other === addonId) problems.add(at(`${pointer}/incompatibleWith/${i}`), `add-on "${addonId}" cannot be incompatible with itself`);
+      if (!addonIds.includes(other))
+        problems.add(at(`${pointer}/incompatibleWith/${i}`), `unknown add-on "${other}"`, suggestion(other, addonIds));
+      else if (other === addonId)
+        problems.add(at(`${pointer}/incompatibleWith/${i}`), `add-on "${addonId}" cannot be incompatible with itself`);
       else if (!(config.addons?.[other]?.incompatibleWith ?? []).includes(addonId)) {
-        problems.add(at(`${pointer}/incompatibleWith/${i}`), `"${addonId}" is incompatible with "${other}" but "${other}" does not list "${addonId}"`, `add "${addonId}" to addons.${other}.incompatibleWith`);
+        problems.add(
+          at(`${pointer}/incompatibleWith/${i}`),
+          `"${addonId}" is incompatible with "${other}" but "${other}" does not list "${addonId}"`,
+          `add "${addonId}" to addons.${other}.incompatibleWith`,
+        );
       }
     });
     return {
-      id: addonId, name: a.name ?? addonId, description: a.description, suffix: a.suffix, build: build(a.build), extraCpuMilli: toMilli(a.extraCpu ?? 0),
-      extraMemoryMi: a.extraMemory === undefined ? 0 : toMi(a.extraMemory), ports: a.ports ?? [], env: env(a.env, `${pointer}/env`), gpu: a.gpu ?? false,
-      requiresTier: a.requiresTier, incompatibleWith: a.incompatibleWith ?? [], priceCents: a.priceCents,
+      id: addonId,
+      name: a.name ?? addonId,
+      description: a.description,
+      suffix: a.suffix,
+      build: build(a.build),
+      extraCpuMilli: toMilli(a.extraCpu ?? 0),
+      extraMemoryMi: a.extraMemory === undefined ? 0 : toMi(a.extraMemory),
+      ports: a.ports ?? [],
+      env: env(a.env, `${pointer}/env`),
+      gpu: a.gpu ?? false,
+      requiresTier: a.requiresTier,
+      incompatibleWith: a.incompatibleWith ?? [],
+      priceCents: a.priceCents,
     };
   });
   const suffixes = new Map<string, string>();
   for (const addon of addons) {
     const other = suffixes.get(addon.suffix);
-    if (other) problems.add(at(`/addons/${addon.id}/suffix`), `suffix "${addon.suffix}" is already used by add-on "${other}"`);
+    if (other)
+      problems.add(at(`/addons/${addon.id}/suffix`), `suffix "${addon.suffix}" is already used by add-on "${other}"`);
     suffixes.set(addon.suffix, addon.id);
   }
   const basePorts = config.base.ports ?? [];
@@ -178,38 +326,71 @@ export function buildCatalog(id: string, source: string, config: CatalogConfig, 
   for (const addon of addons) {
     addon.ports.forEach((port, i) => {
       const owner = ports.get(port);
-      if (owner) problems.add(at(`/addons/${addon.id}/ports/${i}`), `port ${port} of add-on "${addon.id}" is also published by ${owner.startsWith('the') ? owner : `add-on "${owner}"`}`);
+      if (owner)
+        problems.add(
+          at(`/addons/${addon.id}/ports/${i}`),
+          `port ${port} of add-on "${addon.id}" is also published by ${owner.startsWith('the') ? owner : `add-on "${owner}"`}`,
+        );
       else ports.set(port, addon.id);
     });
   }
   addons.sort((a, b) => a.suffix.localeCompare(b.suffix));
 
   const catalog: Catalog = {
-    id, source, description: config.description, registry: config.registry, owner: config.owner, prefix: config.prefix, version: config.version, runtime: config.runtime,
+    id,
+    source,
+    description: config.description,
+    registry: config.registry,
+    owner: config.owner,
+    prefix: config.prefix,
+    version: config.version,
+    runtime: config.runtime,
     base: { build: build(config.base.build), ports: basePorts, env: env(config.base.env, '/base/env') },
-    tiers, flavors, addons, presets: [],
+    tiers,
+    flavors,
+    addons,
+    presets: [],
   };
   if (problems.items.length > before) return undefined;
 
   const defaultTier = tiers.find((t) => t.default)!.id;
   for (const [presetId, preset] of Object.entries(config.presets ?? {})) {
     const pointer = `/presets/${presetId}`;
-    const chosen = { id: presetId, description: preset.description, tier: preset.tier ?? defaultTier, flavor: preset.flavor, addons: preset.addons ?? [] };
+    const chosen = {
+      id: presetId,
+      description: preset.description,
+      tier: preset.tier ?? defaultTier,
+      flavor: preset.flavor,
+      addons: preset.addons ?? [],
+    };
     const refused = combinationProblems(catalog, chosen.tier, chosen.flavor, chosen.addons);
     for (const text of refused) problems.add(at(pointer), text);
     if (preset.image !== undefined && refused.length === 0) {
       const expected = imageName(catalog, chosen.flavor, chosen.addons);
-      if (expected !== preset.image) problems.add(at(`${pointer}/image`), `this combination is named "${expected}", not "${preset.image}"`);
+      if (expected !== preset.image)
+        problems.add(at(`${pointer}/image`), `this combination is named "${expected}", not "${preset.image}"`);
     }
     catalog.presets.push(chosen);
   }
   return problems.items.length === before ? catalog : undefined;
 }
 
-function exactlyOneDefault(items: { id: string; default: boolean }[], pointer: string, what: string, at: Locator, problems: ProblemList): void {
+function exactlyOneDefault(
+  items: { id: string; default: boolean }[],
+  pointer: string,
+  what: string,
+  at: Locator,
+  problems: ProblemList,
+): void {
   const defaults = items.filter((i) => i.default);
-  if (defaults.length === 0) problems.add(at(pointer), `no ${what} is marked "default": true`, `mark exactly one ${what} as the default`);
-  for (const extra of defaults.slice(1)) problems.add(at(`${pointer}/${extra.id}/default`), `${what} "${extra.id}" is a second default (after "${defaults[0]!.id}")`, `mark exactly one ${what} as the default`);
+  if (defaults.length === 0)
+    problems.add(at(pointer), `no ${what} is marked "default": true`, `mark exactly one ${what} as the default`);
+  for (const extra of defaults.slice(1))
+    problems.add(
+      at(`${pointer}/${extra.id}/default`),
+      `${what} "${extra.id}" is a second default (after "${defaults[0]!.id}")`,
+      `mark exactly one ${what} as the default`,
+    );
 }
 
 /** Flavors ordered so that each comes after the flavor it builds on; reports cycles. */
@@ -219,7 +400,10 @@ function parentsFirst(flavors: Flavor[], at: Locator, problems: ProblemList): Fl
   const visit = (flavor: Flavor, path: string[]): void => {
     if (state.get(flavor.id) === 'done') return;
     if (state.get(flavor.id) === 'visiting') {
-      problems.add(at(`/flavors/${flavor.id}/from`), `flavors build on each other in a cycle: ${[...path.slice(path.indexOf(flavor.id)), flavor.id].join(' → ')}`);
+      problems.add(
+        at(`/flavors/${flavor.id}/from`),
+        `flavors build on each other in a cycle: ${[...path.slice(path.indexOf(flavor.id)), flavor.id].join(' → ')}`,
+      );
       return;
     }
     state.set(flavor.id, 'visiting');

@@ -34,27 +34,138 @@ export const DISTROBOX_OPTIONS = [
   { key: 'image', type: 'string', create: { flag: '--image', form: 'value' }, since: '1.4', onDistrobox14: 'yes' },
   { key: 'clone', type: 'string', create: { flag: '--clone', form: 'value' }, since: '1.4', onDistrobox14: 'yes' },
   { key: 'root', type: 'boolean', create: { flag: '--root', form: 'switch' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'home', type: 'string', path: true, create: { flag: '--home', form: 'value' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'hostname', type: 'string', create: { flag: '--hostname', form: 'value' }, since: '1.7.0', onDistrobox14: 'through --additional-flags' },
+  {
+    key: 'home',
+    type: 'string',
+    path: true,
+    create: { flag: '--home', form: 'value' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'hostname',
+    type: 'string',
+    create: { flag: '--hostname', form: 'value' },
+    since: '1.7.0',
+    onDistrobox14: 'through --additional-flags',
+  },
   { key: 'init', type: 'boolean', create: { flag: '--init', form: 'switch' }, since: '1.4', onDistrobox14: 'yes' },
   { key: 'nvidia', type: 'boolean', create: { flag: '--nvidia', form: 'switch' }, since: '1.5.0', onDistrobox14: 'no' },
   { key: 'pull', type: 'boolean', create: { flag: '--pull', form: 'switch' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'unshare_ipc', type: 'boolean', create: { flag: '--unshare-ipc', form: 'switch' }, since: '1.5.0', onDistrobox14: 'no' },
-  { key: 'unshare_netns', type: 'boolean', create: { flag: '--unshare-netns', form: 'switch' }, since: '1.5.0', onDistrobox14: 'no' },
-  { key: 'unshare_process', type: 'boolean', create: { flag: '--unshare-process', form: 'switch' }, since: '1.6.0', onDistrobox14: 'no' },
-  { key: 'unshare_devsys', type: 'boolean', create: { flag: '--unshare-devsys', form: 'switch' }, since: '1.6.0', onDistrobox14: 'no' },
-  { key: 'unshare_all', type: 'boolean', create: { flag: '--unshare-all', form: 'switch' }, since: '1.6.0', onDistrobox14: 'no' },
-  { key: 'entry', type: 'boolean', create: { flag: '--no-entry', form: 'negated' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'additional_packages', type: 'list', create: { flag: '--additional-packages', form: 'joined' }, since: '1.5.0', onDistrobox14: 'no' },
-  { key: 'volume', type: 'list', path: true, create: { flag: '--volume', form: 'each' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'additional_flags', type: 'list', create: { flag: '--additional-flags', form: 'each' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'init_hooks', type: 'list', create: { flag: '--init-hooks', form: 'hooks' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'pre_init_hooks', type: 'list', create: { flag: '--pre-init-hooks', form: 'hooks' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'replace', type: 'boolean', by: 'removes the container first (distrobox rm --force)', since: '1.5.0', onDistrobox14: 'yes' },
-  { key: 'start_now', type: 'boolean', by: 'starts it right after (distrobox enter NAME -- true)', since: '1.5.0', onDistrobox14: 'yes' },
-  { key: 'exported_apps', type: 'list', by: 'distrobox-export --app, inside the container', since: '1.5.0', onDistrobox14: 'yes' },
-  { key: 'exported_bins', type: 'list', by: 'distrobox-export --bin, inside the container', since: '1.5.0', onDistrobox14: 'yes' },
-  { key: 'exported_bins_path', type: 'string', path: true, by: "distrobox-export's --export-path", since: '1.5.0', onDistrobox14: 'yes' },
+  {
+    key: 'unshare_ipc',
+    type: 'boolean',
+    create: { flag: '--unshare-ipc', form: 'switch' },
+    since: '1.5.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'unshare_netns',
+    type: 'boolean',
+    create: { flag: '--unshare-netns', form: 'switch' },
+    since: '1.5.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'unshare_process',
+    type: 'boolean',
+    create: { flag: '--unshare-process', form: 'switch' },
+    since: '1.6.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'unshare_devsys',
+    type: 'boolean',
+    create: { flag: '--unshare-devsys', form: 'switch' },
+    since: '1.6.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'unshare_all',
+    type: 'boolean',
+    create: { flag: '--unshare-all', form: 'switch' },
+    since: '1.6.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'entry',
+    type: 'boolean',
+    create: { flag: '--no-entry', form: 'negated' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'additional_packages',
+    type: 'list',
+    create: { flag: '--additional-packages', form: 'joined' },
+    since: '1.5.0',
+    onDistrobox14: 'no',
+  },
+  {
+    key: 'volume',
+    type: 'list',
+    path: true,
+    create: { flag: '--volume', form: 'each' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'additional_flags',
+    type: 'list',
+    create: { flag: '--additional-flags', form: 'each' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'init_hooks',
+    type: 'list',
+    create: { flag: '--init-hooks', form: 'hooks' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'pre_init_hooks',
+    type: 'list',
+    create: { flag: '--pre-init-hooks', form: 'hooks' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'replace',
+    type: 'boolean',
+    by: 'removes the container first (distrobox rm --force)',
+    since: '1.5.0',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'start_now',
+    type: 'boolean',
+    by: 'starts it right after (distrobox enter NAME -- true)',
+    since: '1.5.0',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'exported_apps',
+    type: 'list',
+    by: 'distrobox-export --app, inside the container',
+    since: '1.5.0',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'exported_bins',
+    type: 'list',
+    by: 'distrobox-export --bin, inside the container',
+    since: '1.5.0',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'exported_bins_path',
+    type: 'string',
+    path: true,
+    by: "distrobox-export's --export-path",
+    since: '1.5.0',
+    onDistrobox14: 'yes',
+  },
 ] as const satisfies readonly DistroboxOption[];
 
 type Option = (typeof DISTROBOX_OPTIONS)[number];
@@ -72,12 +183,21 @@ export type StringKey = KeyOf<'string'>;
 export type ListKey = KeyOf<'list'>;
 
 /** Keys whose values are host paths, where a leading ~ means the host user's home. */
-export const PATH_KEYS: ReadonlySet<string> = new Set(DISTROBOX_OPTIONS.filter((o) => 'path' in o && o.path).map((o) => o.key));
+export const PATH_KEYS: ReadonlySet<string> = new Set(
+  DISTROBOX_OPTIONS.filter((o) => 'path' in o && o.path).map((o) => o.key),
+);
 
 /** Flags distrobox 1.4 does not have and nothing stands in for; create.sh stops on them. */
-export const NEWER_FLAGS: ReadonlySet<string> = new Set(DISTROBOX_OPTIONS.flatMap((o) => ('create' in o && o.onDistrobox14 === 'no' ? [o.create.flag] : [])));
+export const NEWER_FLAGS: ReadonlySet<string> = new Set(
+  DISTROBOX_OPTIONS.flatMap((o) => ('create' in o && o.onDistrobox14 === 'no' ? [o.create.flag] : [])),
+);
 
 /** The table as rows for people: key, distrobox create flag, since, on distrobox 1.4. */
 export function optionRows(): string[][] {
-  return DISTROBOX_OPTIONS.map((o) => [o.key, 'create' in o ? `${o.create.form === 'negated' ? `${o.create.flag} (when false)` : o.create.flag}` : o.by, o.since, o.onDistrobox14]);
+  return DISTROBOX_OPTIONS.map((o) => [
+    o.key,
+    'create' in o ? `${o.create.form === 'negated' ? `${o.create.flag} (when false)` : o.create.flag}` : o.by,
+    o.since,
+    o.onDistrobox14,
+  ]);
 }

@@ -4,7 +4,16 @@ import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
-import { buildServices, buildStartup, type Service, type ServiceConfig, type Startup, type StartupConfig, type Workspace, type WorkspaceConfig } from './startup.ts';
+import {
+  buildServices,
+  buildStartup,
+  type Service,
+  type ServiceConfig,
+  type Startup,
+  type StartupConfig,
+  type Workspace,
+  type WorkspaceConfig,
+} from './startup.ts';
 
 /** The config as the schema guarantees it (see schemas/environment.schema.json). */
 export interface EnvironmentConfig {
@@ -27,7 +36,15 @@ export interface EnvironmentConfig {
   env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
   secrets?: Record<string, { description?: string; required?: boolean }>;
   ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
-  mounts?: { type?: MountType; source?: string; target: string; readOnly?: boolean; create?: boolean; options?: string[]; description?: string }[];
+  mounts?: {
+    type?: MountType;
+    source?: string;
+    target: string;
+    readOnly?: boolean;
+    create?: boolean;
+    options?: string[];
+    description?: string;
+  }[];
   devices?: { path: string; target?: string; optional?: boolean }[];
   capabilities?: { add?: string[]; drop?: string[] };
   network?: { name: string; aliases?: string[]; create?: boolean };
@@ -50,29 +67,91 @@ export interface EnvironmentConfig {
 export type Runtime = 'podman' | 'docker';
 export type MountType = 'bind' | 'volume' | 'tmpfs';
 export type GpuMode = 'off' | 'auto' | 'required';
-export interface Resources { cpus?: number; memory?: string; memoryReservation?: string; shmSize?: string; pids?: number }
-export interface Healthcheck { command: string; interval?: string; timeout?: string; startPeriod?: string; retries?: number }
+export interface Resources {
+  cpus?: number;
+  memory?: string;
+  memoryReservation?: string;
+  shmSize?: string;
+  pids?: number;
+}
+export interface Healthcheck {
+  command: string;
+  interval?: string;
+  timeout?: string;
+  startPeriod?: string;
+  retries?: number;
+}
 
-export interface Variable { name: string; description?: string; default?: Template; required: boolean; export: boolean }
-export interface Secret { name: string; description?: string; required: boolean }
+export interface Variable {
+  name: string;
+  description?: string;
+  default?: Template;
+  required: boolean;
+  export: boolean;
+}
+export interface Secret {
+  name: string;
+  description?: string;
+  required: boolean;
+}
 /**
  * An environment variable: a value, or text put before or after the image's own value of it
  * (`extend`), which the launcher reads from the image when it starts the container.
  */
-export interface EnvVar { name: string; value: Template; extend?: { position: 'prepend' | 'append'; separator: string } }
-export interface Port { host: number; container: number; protocol: 'tcp' | 'udp'; hostIp?: string; description?: string }
+export interface EnvVar {
+  name: string;
+  value: Template;
+  extend?: { position: 'prepend' | 'append'; separator: string };
+}
+export interface Port {
+  host: number;
+  container: number;
+  protocol: 'tcp' | 'udp';
+  hostIp?: string;
+  description?: string;
+}
 
 /** How a port reads everywhere: `--publish`, --help and the README ([IP:]HOST:CONTAINER/PROTO). */
 export function publishSpec(port: Port): string {
   const hostIp = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
   return `${hostIp}${port.host}:${port.container}/${port.protocol}`;
 }
-export interface Mount { type: MountType; source?: Template; sourceText?: string; target: Template; targetText: string; readOnly: boolean; create: boolean; options: string[]; description?: string }
-export interface Device { path: string; target?: string; optional: boolean }
-export interface Network { name: Template; aliases: Template[]; create: boolean }
-export interface Gpu { mode: GpuMode; minCuda?: { major: number; minor: number }; variable: string }
-export interface Label { name: string; value: Template }
-export interface Entrypoint { name: string; description?: string; command: string[]; args: 'append' | 'replace' }
+export interface Mount {
+  type: MountType;
+  source?: Template;
+  sourceText?: string;
+  target: Template;
+  targetText: string;
+  readOnly: boolean;
+  create: boolean;
+  options: string[];
+  description?: string;
+}
+export interface Device {
+  path: string;
+  target?: string;
+  optional: boolean;
+}
+export interface Network {
+  name: Template;
+  aliases: Template[];
+  create: boolean;
+}
+export interface Gpu {
+  mode: GpuMode;
+  minCuda?: { major: number; minor: number };
+  variable: string;
+}
+export interface Label {
+  name: string;
+  value: Template;
+}
+export interface Entrypoint {
+  name: string;
+  description?: string;
+  command: string[];
+  args: 'append' | 'replace';
+}
 
 export interface Environment {
   /** The config's name: its file name without extension, and its folder in generated/. */
@@ -132,7 +211,13 @@ export const CONTAINER_DIR = '/opt/boxwright';
 
 const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function buildEnvironment(id: string, source: string, config: EnvironmentConfig, at: Locator, problems: ProblemList): Environment | undefined {
+export function buildEnvironment(
+  id: string,
+  source: string,
+  config: EnvironmentConfig,
+  at: Locator,
+  problems: ProblemList,
+): Environment | undefined {
   const before = problems.items.length;
   const names = scope(at, problems);
   // Variables first: every other string may refer to them, a default only to earlier ones.
@@ -180,13 +265,21 @@ export function buildEnvironment(id: string, source: string, config: Environment
     jobs: config.jobs,
   };
   if (config.startup || config.services || config.workspace) {
-    environment.startup = buildStartup(config.startup ?? {}, secrets.map((s) => s.name), at, problems);
+    environment.startup = buildStartup(
+      config.startup ?? {},
+      secrets.map((s) => s.name),
+      at,
+      problems,
+    );
   }
   if (config.backup) {
-    environment.backupImage = config.backup.image === undefined ? environment.image : names.template(config.backup.image, '/backup/image');
-    if (!environment.mounts.some((m) => m.type === 'volume')) problems.add(at('/backup'), 'backup is set but the config has no named volumes');
+    environment.backupImage =
+      config.backup.image === undefined ? environment.image : names.template(config.backup.image, '/backup/image');
+    if (!environment.mounts.some((m) => m.type === 'volume'))
+      problems.add(at('/backup'), 'backup is set but the config has no named volumes');
   }
-  if (environment.detach && environment.interactive === true) problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
+  if (environment.detach && environment.interactive === true)
+    problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;
 }
 
@@ -194,17 +287,36 @@ function buildVariables(config: EnvironmentConfig, names: Scope): Variable[] {
   return Object.entries(config.variables ?? {}).map(([name, variable]) => {
     names.checkName(name, '/variables', 'variable');
     const pointer = `/variables/${name}`;
-    const defaultValue = variable.default === undefined ? undefined : names.template(variable.default, `${pointer}/default`, { tilde: true });
-    if (variable.required && variable.default !== undefined) names.problems.add(names.at(`${pointer}/required`), `variable "${name}" is required but has a default`, 'drop one of them');
+    const defaultValue =
+      variable.default === undefined
+        ? undefined
+        : names.template(variable.default, `${pointer}/default`, { tilde: true });
+    if (variable.required && variable.default !== undefined)
+      names.problems.add(
+        names.at(`${pointer}/required`),
+        `variable "${name}" is required but has a default`,
+        'drop one of them',
+      );
     names.declare(name);
-    return { name, description: variable.description, default: defaultValue, required: variable.required ?? false, export: variable.export ?? false };
+    return {
+      name,
+      description: variable.description,
+      default: defaultValue,
+      required: variable.required ?? false,
+      export: variable.export ?? false,
+    };
   });
 }
 
 function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
   return Object.entries(config.secrets ?? {}).map(([name, secret]) => {
     names.checkName(name, '/secrets', 'secret');
-    if (names.isDeclared(name)) names.problems.add(names.at('/secrets', name), `"${name}" is declared both as a variable and as a secret`, 'a value is one or the other');
+    if (names.isDeclared(name))
+      names.problems.add(
+        names.at('/secrets', name),
+        `"${name}" is declared both as a variable and as a secret`,
+        'a value is one or the other',
+      );
     return { name, description: secret.description, required: secret.required ?? false };
   });
 }
@@ -213,21 +325,41 @@ function buildEnv(config: EnvironmentConfig, variables: Variable[], secrets: Sec
   const { at, problems } = names;
   const env: EnvVar[] = [];
   for (const [name, value] of Object.entries(config.env ?? {})) {
-    if (!SHELL_NAME.test(name)) problems.add(at('/env', name), `environment variable "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
-    if (secrets.some((s) => s.name === name)) problems.add(at('/env', name), `"${name}" is a secret and cannot also be set in env`, 'a secret is passed by name only');
-    if (variables.some((v) => v.name === name && v.export)) problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
+    if (!SHELL_NAME.test(name))
+      problems.add(
+        at('/env', name),
+        `environment variable "${name}" is not a valid shell variable name`,
+        'use letters, digits and _, not starting with a digit',
+      );
+    if (secrets.some((s) => s.name === name))
+      problems.add(
+        at('/env', name),
+        `"${name}" is a secret and cannot also be set in env`,
+        'a secret is passed by name only',
+      );
+    if (variables.some((v) => v.name === name && v.export))
+      problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
     if (typeof value === 'string') {
       env.push({ name, value: names.template(value, `/env/${name}`) });
       continue;
     }
     const position = value.prepend !== undefined ? 'prepend' : 'append';
-    if (value.prepend !== undefined && value.append !== undefined) problems.add(at(`/env/${name}`), `"${name}" both prepends and appends`, 'choose one of prepend and append');
+    if (value.prepend !== undefined && value.append !== undefined)
+      problems.add(at(`/env/${name}`), `"${name}" both prepends and appends`, 'choose one of prepend and append');
     const text = value[position];
     if (text === undefined) {
-      problems.add(at(`/env/${name}`), `"${name}" needs prepend or append`, "the text to put before or after the image's value");
+      problems.add(
+        at(`/env/${name}`),
+        `"${name}" needs prepend or append`,
+        "the text to put before or after the image's value",
+      );
       continue;
     }
-    env.push({ name, value: names.template(text, `/env/${name}/${position}`), extend: { position, separator: value.separator ?? ':' } });
+    env.push({
+      name,
+      value: names.template(text, `/env/${name}/${position}`),
+      extend: { position, separator: value.separator ?? ':' },
+    });
   }
   return env;
 }
@@ -235,12 +367,22 @@ function buildEnv(config: EnvironmentConfig, variables: Variable[], secrets: Sec
 function buildPorts(config: EnvironmentConfig, { at, problems }: Scope): Port[] {
   const seen = new Map<string, string>();
   return (config.ports ?? []).map((port, i) => {
-    const normalised: Port = { host: port.host ?? port.container, container: port.container, protocol: port.protocol ?? 'tcp', hostIp: port.hostIp, description: port.description };
+    const normalised: Port = {
+      host: port.host ?? port.container,
+      container: port.container,
+      protocol: port.protocol ?? 'tcp',
+      hostIp: port.hostIp,
+      description: port.description,
+    };
     const key = `${normalised.hostIp ?? '*'}:${normalised.host}/${normalised.protocol}`;
     const first = seen.get(key);
     if (first !== undefined) {
       const firstAt = at(first);
-      problems.add(at(`/ports/${i}`), `host port ${normalised.host}/${normalised.protocol} is published twice`, `first at ${firstAt.file}:${firstAt.line}:${firstAt.column}`);
+      problems.add(
+        at(`/ports/${i}`),
+        `host port ${normalised.host}/${normalised.protocol} is published twice`,
+        `first at ${firstAt.file}:${firstAt.line}:${firstAt.column}`,
+      );
     } else seen.set(key, `/ports/${i}`);
     return normalised;
   });
@@ -253,24 +395,43 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
     const pointer = `/mounts/${i}`;
     const type = mount.type ?? 'bind';
     if (!mount.target.startsWith('/') && !mount.target.startsWith('${')) {
-      problems.add(at(`${pointer}/target`), `mount target "${mount.target}" is not an absolute path`, 'paths inside the container start with /');
+      problems.add(
+        at(`${pointer}/target`),
+        `mount target "${mount.target}" is not an absolute path`,
+        'paths inside the container start with /',
+      );
     }
-    if (mount.target.includes(':') || mount.source?.includes(':')) problems.add(at(pointer), 'mount paths cannot contain ":"', 'the runtime splits --volume at ":"');
+    if (mount.target.includes(':') || mount.source?.includes(':'))
+      problems.add(at(pointer), 'mount paths cannot contain ":"', 'the runtime splits --volume at ":"');
     const first = seenTargets.get(mount.target);
-    if (first !== undefined) problems.add(at(`${pointer}/target`), `"${mount.target}" is mounted twice`, `first at line ${at(first).line}`);
+    if (first !== undefined)
+      problems.add(at(`${pointer}/target`), `"${mount.target}" is mounted twice`, `first at line ${at(first).line}`);
     else seenTargets.set(mount.target, `${pointer}/target`);
-    if (type === 'tmpfs' && mount.source !== undefined) problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
+    if (type === 'tmpfs' && mount.source !== undefined)
+      problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
     if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
     if (type === 'bind' && mount.source !== undefined && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
-      problems.add(at(`${pointer}/source`), `bind source "${mount.source}" is not an absolute path`, 'start it with /, ~/ or ${VARIABLE}');
+      problems.add(
+        at(`${pointer}/source`),
+        `bind source "${mount.source}" is not an absolute path`,
+        'start it with /, ~/ or ${VARIABLE}',
+      );
     }
     if (type === 'volume' && mount.source !== undefined && !/^[A-Za-z0-9$]/.test(mount.source)) {
-      problems.add(at(`${pointer}/source`), `volume name "${mount.source}" must start with a letter or digit`, 'for a host path use type "bind"');
+      problems.add(
+        at(`${pointer}/source`),
+        `volume name "${mount.source}" must start with a letter or digit`,
+        'for a host path use type "bind"',
+      );
     }
-    if (mount.create && type !== 'bind') problems.add(at(`${pointer}/create`), 'only bind mounts can create their host directory');
+    if (mount.create && type !== 'bind')
+      problems.add(at(`${pointer}/create`), 'only bind mounts can create their host directory');
     return {
       type,
-      source: mount.source === undefined ? undefined : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
+      source:
+        mount.source === undefined
+          ? undefined
+          : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
       sourceText: mount.source,
       target: names.template(mount.target, `${pointer}/target`),
       targetText: mount.target,
@@ -282,20 +443,43 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
   });
 }
 
-function buildEntrypoints(config: EnvironmentConfig, names: Scope): Pick<Environment, 'entrypoints' | 'entrypointVariable' | 'defaultEntrypoint'> {
+function buildEntrypoints(
+  config: EnvironmentConfig,
+  names: Scope,
+): Pick<Environment, 'entrypoints' | 'entrypointVariable' | 'defaultEntrypoint'> {
   const { at, problems } = names;
   const entrypoints: Entrypoint[] = Object.entries(config.entrypoints ?? {}).map(([name, entrypoint]) => {
-    if (!ENTRYPOINT_NAME.test(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" must be letters, digits, ".", "_" or "-"`, 'it is typed as an argument');
-    else if ((VERBS as readonly string[]).includes(name)) problems.add(at('/entrypoints', name), `entrypoint name "${name}" is one of launch.sh's verbs`, `rename it: ${VERBS.join(', ')} are verbs`);
-    return { name, description: entrypoint.description, command: entrypoint.command, args: entrypoint.args ?? 'append' };
+    if (!ENTRYPOINT_NAME.test(name))
+      problems.add(
+        at('/entrypoints', name),
+        `entrypoint name "${name}" must be letters, digits, ".", "_" or "-"`,
+        'it is typed as an argument',
+      );
+    else if ((VERBS as readonly string[]).includes(name))
+      problems.add(
+        at('/entrypoints', name),
+        `entrypoint name "${name}" is one of launch.sh's verbs`,
+        `rename it: ${VERBS.join(', ')} are verbs`,
+      );
+    return {
+      name,
+      description: entrypoint.description,
+      command: entrypoint.command,
+      args: entrypoint.args ?? 'append',
+    };
   });
   const entrypointNames = entrypoints.map((e) => e.name);
   if (config.defaultEntrypoint !== undefined && !entrypointNames.includes(config.defaultEntrypoint)) {
-    problems.add(at('/defaultEntrypoint'), `no entrypoint named "${config.defaultEntrypoint}"`, entrypointNames.length ? suggestion(config.defaultEntrypoint, entrypointNames) : 'declare it under entrypoints');
+    problems.add(
+      at('/defaultEntrypoint'),
+      `no entrypoint named "${config.defaultEntrypoint}"`,
+      entrypointNames.length ? suggestion(config.defaultEntrypoint, entrypointNames) : 'declare it under entrypoints',
+    );
   }
   if (config.entrypointVariable !== undefined) {
     names.checkName(config.entrypointVariable, '/entrypointVariable', 'entrypointVariable');
-    if (entrypoints.length === 0) problems.add(at('/entrypointVariable'), 'entrypointVariable is set but there are no entrypoints');
+    if (entrypoints.length === 0)
+      problems.add(at('/entrypointVariable'), 'entrypointVariable is set but there are no entrypoints');
   }
   return { entrypoints, entrypointVariable: config.entrypointVariable, defaultEntrypoint: config.defaultEntrypoint };
 }
@@ -304,17 +488,27 @@ function buildGpu(config: EnvironmentConfig, names: Scope): Gpu {
   const variable = config.gpu?.variable ?? 'BOXWRIGHT_GPU';
   if (config.gpu?.variable !== undefined) names.checkName(variable, '/gpu/variable', 'gpu variable');
   const [major, minor] = (config.gpu?.minCuda ?? '').split('.').map(Number);
-  return { mode: config.gpu?.mode ?? 'off', minCuda: config.gpu?.minCuda === undefined ? undefined : { major: major!, minor: minor! }, variable };
+  return {
+    mode: config.gpu?.mode ?? 'off',
+    minCuda: config.gpu?.minCuda === undefined ? undefined : { major: major!, minor: minor! },
+    variable,
+  };
 }
 
 function buildWorkdir(config: EnvironmentConfig, names: Scope): Template | undefined {
-  if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir)) names.problems.add(names.at('/workdir'), `workdir "${config.workdir}" is not an absolute path`, 'paths inside the container start with /');
+  if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir))
+    names.problems.add(
+      names.at('/workdir'),
+      `workdir "${config.workdir}" is not an absolute path`,
+      'paths inside the container start with /',
+    );
   return names.optionalTemplate(config.workdir, '/workdir');
 }
 
 function buildLabels(config: EnvironmentConfig, names: Scope): Label[] {
   return Object.entries(config.labels ?? {}).map(([name, value]) => {
-    if (name === '' || name.includes('=')) names.problems.add(names.at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
+    if (name === '' || name.includes('='))
+      names.problems.add(names.at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
     return { name, value: names.template(value, `/labels/${name}`) };
   });
 }

@@ -11,7 +11,23 @@ export type Locator = (pointer: string, key?: string) => Location;
 export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Names the launch script itself relies on; a config variable may not shadow them. */
-const RESERVED_NAMES = new Set(['HOME', 'IFS', 'PATH', 'PWD', 'OLDPWD', 'OPTIND', 'OPTARG', 'PS1', 'PS2', 'PS4', 'ENV', 'CDPATH', 'LINENO', 'PPID', 'BOXWRIGHT_RUNTIME']);
+const RESERVED_NAMES = new Set([
+  'HOME',
+  'IFS',
+  'PATH',
+  'PWD',
+  'OLDPWD',
+  'OPTIND',
+  'OPTARG',
+  'PS1',
+  'PS2',
+  'PS4',
+  'ENV',
+  'CDPATH',
+  'LINENO',
+  'PPID',
+  'BOXWRIGHT_RUNTIME',
+]);
 
 /** A builder's view of one config: where things are, where problems go, what is declared. */
 export interface Scope {
@@ -40,7 +56,11 @@ export function scope(at: Locator, problems: ProblemList): Scope {
       }
       for (const name of variablesIn(parsed.parts)) {
         if (!declared.has(name)) {
-          problems.add(at(pointer), `\${${name}} is not a declared variable`, suggestion(name, [...declared]).replace('expected one of', 'declared'));
+          problems.add(
+            at(pointer),
+            `\${${name}} is not a declared variable`,
+            suggestion(name, [...declared]).replace('expected one of', 'declared'),
+          );
         }
       }
       return parsed.parts;
@@ -49,8 +69,14 @@ export function scope(at: Locator, problems: ProblemList): Scope {
     declare: (name) => void declared.add(name),
     isDeclared: (name) => declared.has(name),
     checkName(name, pointer, what) {
-      if (!SHELL_NAME.test(name)) problems.add(at(pointer, name), `${what} "${name}" is not a valid shell variable name`, 'use letters, digits and _, not starting with a digit');
-      else if (RESERVED_NAMES.has(name) || /^bw_/i.test(name)) problems.add(at(pointer, name), `${what} "${name}" is reserved by the launch script`, 'choose another name');
+      if (!SHELL_NAME.test(name))
+        problems.add(
+          at(pointer, name),
+          `${what} "${name}" is not a valid shell variable name`,
+          'use letters, digits and _, not starting with a digit',
+        );
+      else if (RESERVED_NAMES.has(name) || /^bw_/i.test(name))
+        problems.add(at(pointer, name), `${what} "${name}" is reserved by the launch script`, 'choose another name');
     },
   };
   return self;

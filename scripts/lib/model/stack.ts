@@ -11,8 +11,14 @@ export interface StackConfig {
   description?: string;
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
-  members: Record<string, { config: string; description?: string; build?: { context: string; containerfile?: string } }>;
-  modes?: Record<string, { description?: string; default?: boolean; members: string[]; variables?: Record<string, string> }>;
+  members: Record<
+    string,
+    { config: string; description?: string; build?: { context: string; containerfile?: string } }
+  >;
+  modes?: Record<
+    string,
+    { description?: string; default?: boolean; members: string[]; variables?: Record<string, string> }
+  >;
 }
 
 export interface Member {
@@ -46,9 +52,19 @@ export interface Stack {
  * Another config of the repository: its kind, whether it is valid and abstract, and for an
  * environment its built model; undefined when there is none.
  */
-export type ConfigLookup = (name: string) => { kind: string; valid: boolean; abstract: boolean; environment?: Environment } | undefined;
+export type ConfigLookup = (
+  name: string,
+) => { kind: string; valid: boolean; abstract: boolean; environment?: Environment } | undefined;
 
-export function buildStack(id: string, source: string, config: StackConfig, at: Locator, problems: ProblemList, lookup: ConfigLookup, configNames: readonly string[]): Stack | undefined {
+export function buildStack(
+  id: string,
+  source: string,
+  config: StackConfig,
+  at: Locator,
+  problems: ProblemList,
+  lookup: ConfigLookup,
+  configNames: readonly string[],
+): Stack | undefined {
   const before = problems.items.length;
   const declared = new Map<string, Set<string>>();
   const members: Member[] = [];
@@ -71,13 +87,26 @@ export function buildStack(id: string, source: string, config: StackConfig, at: 
     const env = found.environment!;
     const container = literalText(env.name);
     const network = env.network && showTemplate(env.network.name);
-    if (container === undefined) problems.add(at(pointer), `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`);
-    if (!env.detach) problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
+    if (container === undefined)
+      problems.add(
+        at(pointer),
+        `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`,
+      );
+    if (!env.detach)
+      problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
     if (network !== config.network.name) {
-      problems.add(at(pointer), `"${member.config}" joins ${network !== undefined ? `network "${network}"` : 'no network'}, not the stack's "${config.network.name}"`, `set network.name to "${config.network.name}" there`);
+      problems.add(
+        at(pointer),
+        `"${member.config}" joins ${network !== undefined ? `network "${network}"` : 'no network'}, not the stack's "${config.network.name}"`,
+        `set network.name to "${config.network.name}" there`,
+      );
     }
     const image = literalText(env.image);
-    if (member.build && image === undefined) problems.add(at(`/members/${memberId}/build`), `"${member.config}" has an image with variables, so stack.sh build cannot tag it`);
+    if (member.build && image === undefined)
+      problems.add(
+        at(`/members/${memberId}/build`),
+        `"${member.config}" has an image with variables, so stack.sh build cannot tag it`,
+      );
     declared.set(memberId, new Set(env.variables.map((v) => v.name)));
     members.push({
       id: memberId,
@@ -85,18 +114,26 @@ export function buildStack(id: string, source: string, config: StackConfig, at: 
       description: member.description,
       container: container ?? '',
       image: image ?? showTemplate(env.image),
-      build: member.build && { context: member.build.context, containerfile: member.build.containerfile ?? 'Containerfile' },
+      build: member.build && {
+        context: member.build.context,
+        containerfile: member.build.containerfile ?? 'Containerfile',
+      },
     });
   }
 
   const memberIds = Object.keys(config.members);
   const modes: Mode[] = Object.entries(config.modes ?? {}).map(([modeId, mode]) => {
     mode.members.forEach((name, i) => {
-      if (!memberIds.includes(name)) problems.add(at(`/modes/${modeId}/members/${i}`), `no member named "${name}"`, suggestion(name, memberIds));
+      if (!memberIds.includes(name))
+        problems.add(at(`/modes/${modeId}/members/${i}`), `no member named "${name}"`, suggestion(name, memberIds));
     });
     for (const name of Object.keys(mode.variables ?? {})) {
       if (!mode.members.some((m) => declared.get(m)?.has(name))) {
-        problems.add(at(`/modes/${modeId}/variables`, name), `no member of mode "${modeId}" declares the variable "${name}"`, 'declare it under variables in the member configs that use it');
+        problems.add(
+          at(`/modes/${modeId}/variables`, name),
+          `no member of mode "${modeId}" declares the variable "${name}"`,
+          'declare it under variables in the member configs that use it',
+        );
       }
     }
     return {
@@ -109,15 +146,32 @@ export function buildStack(id: string, source: string, config: StackConfig, at: 
   });
   if (modes.length === 0) modes.push({ id: 'default', default: true, members: memberIds, variables: [] });
   const defaults = modes.filter((m) => m.default);
-  if (defaults.length !== 1) problems.add(at('/modes'), defaults.length ? `${defaults.length} modes are marked default` : 'no mode is marked "default": true', 'mark exactly one mode as the default');
+  if (defaults.length !== 1)
+    problems.add(
+      at('/modes'),
+      defaults.length ? `${defaults.length} modes are marked default` : 'no mode is marked "default": true',
+      'mark exactly one mode as the default',
+    );
 
   const containers = new Map<string, string>();
   for (const member of members) {
     const other = containers.get(member.container);
-    if (other) problems.add(at(`/members/${member.id}/config`), `members "${other}" and "${member.id}" both run a container named "${member.container}"`);
+    if (other)
+      problems.add(
+        at(`/members/${member.id}/config`),
+        `members "${other}" and "${member.id}" both run a container named "${member.container}"`,
+      );
     containers.set(member.container, member.id);
   }
 
   if (problems.items.length > before) return undefined;
-  return { id, source, description: config.description, runtime: config.runtime, network: config.network, members, modes };
+  return {
+    id,
+    source,
+    description: config.description,
+    runtime: config.runtime,
+    network: config.network,
+    members,
+    modes,
+  };
 }

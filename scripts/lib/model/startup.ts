@@ -8,7 +8,14 @@ import { SHELL_NAME, type Locator } from './kernel.ts';
 export interface StartupConfig {
   directories?: { path: string; owner?: string; mode?: string }[];
   users?: Record<string, UserConfig>;
-  credentials?: { user: string; path: string; format: CredentialFormat; secret?: string; values?: Record<string, string>; required?: boolean }[];
+  credentials?: {
+    user: string;
+    path: string;
+    format: CredentialFormat;
+    secret?: string;
+    values?: Record<string, string>;
+    required?: boolean;
+  }[];
   ssh?: { user: string; from: string; hostKeys?: boolean };
   permissions?: { path: string; owner?: string; mode?: string; recursive?: boolean }[];
   hooks?: { description?: string; user?: string; command: string }[];
@@ -113,7 +120,12 @@ export interface Workspace {
 
 const ROOT: Account = { name: 'root', group: 'root', home: '/root' };
 
-export function buildStartup(config: StartupConfig, secrets: readonly string[], at: Locator, problems: ProblemList): Startup {
+export function buildStartup(
+  config: StartupConfig,
+  secrets: readonly string[],
+  at: Locator,
+  problems: ProblemList,
+): Startup {
   const users: User[] = Object.entries(config.users ?? {}).map(([name, user]) => ({
     name,
     uid: user.uid,
@@ -133,13 +145,24 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
     if (name === 'root') return ROOT;
     const user = users.find((u) => u.name === name);
     if (!user) {
-      problems.add(at(pointer), `"${name}" is not a user declared in startup.users`, suggestion(name, names).replace('expected one of', 'declared'));
+      problems.add(
+        at(pointer),
+        `"${name}" is not a user declared in startup.users`,
+        suggestion(name, names).replace('expected one of', 'declared'),
+      );
       return ROOT;
     }
     return { name: user.name, group: user.group, home: user.home };
   };
   const secret = (name: string, pointer: string): void => {
-    if (!secrets.includes(name)) problems.add(at(pointer), `"${name}" is not a declared secret`, secrets.length ? suggestion(name, [...secrets]).replace('expected one of', 'declared') : 'declare it under secrets so the launcher passes it in');
+    if (!secrets.includes(name))
+      problems.add(
+        at(pointer),
+        `"${name}" is not a declared secret`,
+        secrets.length
+          ? suggestion(name, [...secrets]).replace('expected one of', 'declared')
+          : 'declare it under secrets so the launcher passes it in',
+      );
   };
 
   const seenUids = new Map<number, string>();
@@ -149,10 +172,16 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
     if (other) problems.add(at(`${pointer}/uid`), `uid ${user.uid} is already used by ${other}`);
     seenUids.set(user.uid, user.name);
     for (const [i, target] of user.canSwitchTo.entries()) {
-      if (!users.some((u) => u.name === target)) problems.add(at(`${pointer}/canSwitchTo/${i}`), `"${target}" is not a user declared in startup.users`, suggestion(target, names).replace('expected one of', 'declared'));
+      if (!users.some((u) => u.name === target))
+        problems.add(
+          at(`${pointer}/canSwitchTo/${i}`),
+          `"${target}" is not a user declared in startup.users`,
+          suggestion(target, names).replace('expected one of', 'declared'),
+        );
     }
     if (user.passwordSecret !== undefined) secret(user.passwordSecret, `${pointer}/passwordSecret`);
-    if (user.sudo === 'password' && user.passwordSecret === undefined) problems.add(at(`${pointer}/sudo`), 'sudo "password" needs a passwordSecret to set the password from');
+    if (user.sudo === 'password' && user.passwordSecret === undefined)
+      problems.add(at(`${pointer}/sudo`), 'sudo "password" needs a passwordSecret to set the password from');
   }
 
   const credentials: Credential[] = (config.credentials ?? []).map((credential, i) => {
@@ -160,19 +189,30 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
     const owner = account(credential.user, `${pointer}/user`);
     let entries: { key: string; secret: string }[] = [];
     if (credential.format === 'plain') {
-      if (credential.secret === undefined || credential.values !== undefined) problems.add(at(pointer), 'a plain credential takes "secret" (and no "values")');
+      if (credential.secret === undefined || credential.values !== undefined)
+        problems.add(at(pointer), 'a plain credential takes "secret" (and no "values")');
       else entries = [{ key: '', secret: credential.secret }];
     } else {
-      if (credential.values === undefined || credential.secret !== undefined || Object.keys(credential.values).length === 0) {
+      if (
+        credential.values === undefined ||
+        credential.secret !== undefined ||
+        Object.keys(credential.values).length === 0
+      ) {
         problems.add(at(pointer), `a ${credential.format} credential takes "values" (key → secret, at least one)`);
       }
       entries = Object.entries(credential.values ?? {}).map(([key, name]) => ({ key, secret: name }));
       if (credential.format === 'env') {
-        for (const { key } of entries) if (!SHELL_NAME.test(key)) problems.add(at(`${pointer}/values`, key), `"${key}" is not a valid variable name for an env file`);
+        for (const { key } of entries)
+          if (!SHELL_NAME.test(key))
+            problems.add(at(`${pointer}/values`, key), `"${key}" is not a valid variable name for an env file`);
       }
     }
-    entries.forEach((entry) => secret(entry.secret, credential.format === 'plain' ? `${pointer}/secret` : `${pointer}/values/${entry.key}`));
-    const path = credential.path.startsWith('/') ? credential.path : `${owner.home}/${credential.path.replace(/^\.\//, '')}`;
+    for (const entry of entries) {
+      secret(entry.secret, credential.format === 'plain' ? `${pointer}/secret` : `${pointer}/values/${entry.key}`);
+    }
+    const path = credential.path.startsWith('/')
+      ? credential.path
+      : `${owner.home}/${credential.path.replace(/^\.\//, '')}`;
     if (path.split('/').includes('..')) problems.add(at(`${pointer}/path`), 'a credential path may not contain ".."');
     return { owner, path, format: credential.format, entries, required: credential.required ?? false };
   });
@@ -181,9 +221,17 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
     directories: config.directories ?? [],
     users,
     credentials,
-    ssh: config.ssh && { owner: account(config.ssh.user, '/startup/ssh/user'), from: config.ssh.from, hostKeys: config.ssh.hostKeys ?? false },
+    ssh: config.ssh && {
+      owner: account(config.ssh.user, '/startup/ssh/user'),
+      from: config.ssh.from,
+      hostKeys: config.ssh.hostKeys ?? false,
+    },
     permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
-    hooks: (config.hooks ?? []).map((hook, i) => ({ description: hook.description, user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name, command: hook.command })),
+    hooks: (config.hooks ?? []).map((hook, i) => ({
+      description: hook.description,
+      user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
+      command: hook.command,
+    })),
     runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
     supervisord: config.supervisord ?? 'supervisord',
   };
@@ -192,11 +240,17 @@ export function buildStartup(config: StartupConfig, secrets: readonly string[], 
 export function buildServices(config: Record<string, ServiceConfig>, at: Locator, problems: ProblemList): Service[] {
   return Object.entries(config).map(([name, service]) => {
     // supervisord.conf is line-based: no value may span lines.
-    for (const [field, value] of [['command', service.command], ['directory', service.directory ?? ''], ...Object.entries(service.environment ?? {}).map(([k, v]) => [`environment/${k}`, v])] as const) {
-      if (/[\r\n]/.test(value)) problems.add(at(`/services/${name}/${field}`), 'supervisord.conf cannot hold a line break here');
+    for (const [field, value] of [
+      ['command', service.command],
+      ['directory', service.directory ?? ''],
+      ...Object.entries(service.environment ?? {}).map(([k, v]) => [`environment/${k}`, v]),
+    ] as const) {
+      if (/[\r\n]/.test(value))
+        problems.add(at(`/services/${name}/${field}`), 'supervisord.conf cannot hold a line break here');
     }
     const environment = Object.entries(service.environment ?? {}).map(([key, value]) => {
-      if (!SHELL_NAME.test(key)) problems.add(at(`/services/${name}/environment`, key), `"${key}" is not a valid environment variable name`);
+      if (!SHELL_NAME.test(key))
+        problems.add(at(`/services/${name}/environment`, key), `"${key}" is not a valid environment variable name`);
       return { name: key, value };
     });
     return {

@@ -35,11 +35,14 @@ export function word(parts: readonly WordPart[]): ShellCode {
   for (const part of parts) {
     const last = merged[merged.length - 1];
     if ('literal' in part && part.literal === '') continue;
-    if ('literal' in part && last && 'literal' in last) merged[merged.length - 1] = { literal: last.literal + part.literal };
+    if ('literal' in part && last && 'literal' in last)
+      merged[merged.length - 1] = { literal: last.literal + part.literal };
     else merged.push(part);
   }
   if (merged.length === 0) return quote('');
-  return merged.map((part) => ('variable' in part ? `"\${${shellName(part.variable)}}"` : quote(part.literal))).join('') as ShellCode;
+  return merged
+    .map((part) => ('variable' in part ? `"\${${shellName(part.variable)}}"` : quote(part.literal)))
+    .join('') as ShellCode;
 }
 
 /**

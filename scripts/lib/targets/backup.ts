@@ -9,21 +9,60 @@ import { variablesIn, type Template } from '../template-string.ts';
 
 export function renderBackup(env: Environment, image: Template): GeneratedFile[] {
   const volumes = env.mounts.filter((m) => m.type === 'volume' && m.source).map((m) => word(m.source!));
-  const names = env.mounts.filter((m) => m.type === 'volume').map((m) => m.sourceText).join(', ');
-  const common = { volumes: volumes.join(' '), image: word(image), container: env.name ? word(env.name) : "''", runtime: env.runtime, variable_lines: variableLines(env, image) };
+  const names = env.mounts
+    .filter((m) => m.type === 'volume')
+    .map((m) => m.sourceText)
+    .join(', ');
+  const common = {
+    volumes: volumes.join(' '),
+    image: word(image),
+    container: env.name ? word(env.name) : "''",
+    runtime: env.runtime,
+    variable_lines: variableLines(env, image),
+  };
   const backupUsage = `Usage: backup.sh [--dry-run] [--force] [--runtime NAME] [DIR]\n\nArchives each named volume into DIR (default: .) as <volume>-<YYYYMMDD>.tar.gz (UTC date):\n  ${names}`;
   const restoreUsage = `Usage: restore.sh [--dry-run] [--force] [--runtime NAME] DIR DATE\n\nEmpties each named volume and unpacks DIR/<volume>-DATE.tar.gz into it. Refuses while the\ncontainer runs (--force to do it anyway). Volumes without an archive are left alone.`;
   return [
-    { path: `${env.id}/backup.sh`, content: renderTemplate('backup.sh.mustache', { ...common, backup: true, header: header(env.source, 'hash', `Volume backup script for ${env.id}`), usage: `  ${heredoc(backupUsage)}` }), executable: true },
-    { path: `${env.id}/restore.sh`, content: renderTemplate('backup.sh.mustache', { ...common, backup: false, header: header(env.source, 'hash', `Volume restore script for ${env.id}`), usage: `  ${heredoc(restoreUsage)}` }), executable: true },
+    {
+      path: `${env.id}/backup.sh`,
+      content: renderTemplate('backup.sh.mustache', {
+        ...common,
+        backup: true,
+        header: header(env.source, 'hash', `Volume backup script for ${env.id}`),
+        usage: `  ${heredoc(backupUsage)}`,
+      }),
+      executable: true,
+    },
+    {
+      path: `${env.id}/restore.sh`,
+      content: renderTemplate('backup.sh.mustache', {
+        ...common,
+        backup: false,
+        header: header(env.source, 'hash', `Volume restore script for ${env.id}`),
+        usage: `  ${heredoc(restoreUsage)}`,
+      }),
+      executable: true,
+    },
   ];
 }
 
 /** The config's variable defaults, and a check for those the image, name and volumes need. */
 function variableLines(env: Environment, image: Template): ShellCode[] {
-  const used = new Set(variablesIn([...image, ...(env.name ?? []), ...env.mounts.flatMap((m) => (m.type === 'volume' ? m.source ?? [] : []))]));
+  const used = new Set(
+    variablesIn([
+      ...image,
+      ...(env.name ?? []),
+      ...env.mounts.flatMap((m) => (m.type === 'volume' ? (m.source ?? []) : [])),
+    ]),
+  );
   return env.variables.flatMap((v) => {
     if (v.default) return [code(`[ -n "\${${shellName(v.name)}:-}" ] || ${v.name}=${word(v.default)}`)];
-    return used.has(v.name) ? [code(`[ -n "\${${shellName(v.name)}:-}" ] || die ${quote(`set ${v.name}: it names the image, container or a volume`)}`)] : [];
+    return used.has(v.name)
+      ? [
+          code(
+            `[ -n "\${${shellName(v.name)}:-}" ] || die ${quote(`set ${v.name}: it names the image, container or a volume`)}`,
+          ),
+        ]
+      : [];
   });
 }

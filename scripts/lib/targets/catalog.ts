@@ -21,19 +21,36 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     top_tier: quote(catalog.tiers[catalog.tiers.length - 1]!.id),
     flavor_order: catalog.flavors.map((f) => quote(f.id)).join(' '),
     flavor_build_cases: catalog.flavors.map((f) =>
-      code(`${quote(f.id)}) bw_parent_flavor=${f.from ? quote(f.from) : "''"} bw_context=${quote(f.build.context)} bw_containerfile=${quote(f.build.containerfile)} ;;`),
+      code(
+        `${quote(f.id)}) bw_parent_flavor=${f.from ? quote(f.from) : "''"} bw_context=${quote(f.build.context)} bw_containerfile=${quote(f.build.containerfile)} ;;`,
+      ),
     ),
-    addon_build_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_context=${quote(a.build.context)} bw_containerfile=${quote(a.build.containerfile)} ;;`)),
+    addon_build_cases: catalog.addons.map((a) =>
+      code(`${quote(a.id)}) bw_context=${quote(a.build.context)} bw_containerfile=${quote(a.build.containerfile)} ;;`),
+    ),
   };
   const launch = {
     ...rules,
     header: header(catalog.source, 'hash', `Launch script for ${catalog.id}`),
     usage: `  ${heredoc(launchUsage(catalog))}`,
     runtime: catalog.runtime,
-    preset_cases: catalog.presets.map((p) => code(`${quote(p.id)}) bw_preset_tier=${quote(p.tier)} bw_preset_flavor=${quote(p.flavor)} bw_preset_addons=${quote(p.addons.join(','))} ;;`)),
-    unknown_preset: message(MESSAGES.unknownPreset, { preset: '1', choices: catalog.presets.map((p) => p.id).join(', ') || '(none)' }),
-    tier_resource_cases: catalog.tiers.map((t) => code(`${quote(t.id)}) bw_cpu=${t.cpuMilli} bw_memory=${t.memoryMi} bw_reservation=${t.reservationMi ?? "''"} ;;`)),
-    addon_resource_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_extra_cpu=${a.extraCpuMilli} bw_extra_memory=${a.extraMemoryMi} bw_addon_gpu=${a.gpu} ;;`)),
+    preset_cases: catalog.presets.map((p) =>
+      code(
+        `${quote(p.id)}) bw_preset_tier=${quote(p.tier)} bw_preset_flavor=${quote(p.flavor)} bw_preset_addons=${quote(p.addons.join(','))} ;;`,
+      ),
+    ),
+    unknown_preset: message(MESSAGES.unknownPreset, {
+      preset: '1',
+      choices: catalog.presets.map((p) => p.id).join(', ') || '(none)',
+    }),
+    tier_resource_cases: catalog.tiers.map((t) =>
+      code(`${quote(t.id)}) bw_cpu=${t.cpuMilli} bw_memory=${t.memoryMi} bw_reservation=${t.reservationMi ?? "''"} ;;`),
+    ),
+    addon_resource_cases: catalog.addons.map((a) =>
+      code(
+        `${quote(a.id)}) bw_extra_cpu=${a.extraCpuMilli} bw_extra_memory=${a.extraMemoryMi} bw_addon_gpu=${a.gpu} ;;`,
+      ),
+    ),
     default_tier: quote(catalog.tiers.find((t) => t.default)!.id),
     default_flavor: quote(catalog.flavors.find((f) => f.default)!.id),
     base_lines: [
@@ -41,13 +58,20 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
       ...catalog.base.env.map((e) => code(`set -- "$@" --env ${quote(`${e.name}=${e.value}`)}`)),
     ],
     addon_run_cases: catalog.addons.map((addon) => {
-      const args = [...addon.ports.map((port) => `--publish ${port}:${port}`), ...addon.env.map((e) => `--env ${quote(`${e.name}=${e.value}`)}`)];
+      const args = [
+        ...addon.ports.map((port) => `--publish ${port}:${port}`),
+        ...addon.env.map((e) => `--env ${quote(`${e.name}=${e.value}`)}`),
+      ];
       return code(args.length ? `${quote(addon.id)}) set -- "$@" ${args.join(' ')} ;;` : `${quote(addon.id)}) ;;`);
     }),
   };
   return [
     { path: `${catalog.id}/build.sh`, content: renderTemplate('catalog-build.sh.mustache', build), executable: true },
-    { path: `${catalog.id}/launch.sh`, content: renderTemplate('catalog-launch.sh.mustache', launch), executable: true },
+    {
+      path: `${catalog.id}/launch.sh`,
+      content: renderTemplate('catalog-launch.sh.mustache', launch),
+      executable: true,
+    },
   ];
 }
 
@@ -70,41 +94,90 @@ function rulesView(catalog: Catalog) {
   const addonIds = catalog.addons.map((a) => a.id).join(', ');
   const plain = catalog.addons.filter((a) => !a.requiresTier);
   const rank = (tier: string) => catalog.tiers.find((t) => t.id === tier)!.rank;
-  const pairs = catalog.addons.flatMap((a, i) => catalog.addons.slice(i + 1).filter((b) => a.incompatibleWith.includes(b.id)).map((b) => [a, b] as const));
+  const pairs = catalog.addons.flatMap((a, i) =>
+    catalog.addons
+      .slice(i + 1)
+      .filter((b) => a.incompatibleWith.includes(b.id))
+      .map((b) => [a, b] as const),
+  );
   return {
     tier_rank_cases: catalog.tiers.map((t) => code(`${quote(t.id)}) bw_rank=${t.rank} ;;`)),
     unknown_tier: message(MESSAGES.unknownTier, { tier: '1', choices: tierIds }),
     flavor_pattern: catalog.flavors.map((f) => quote(f.id)).join(' | '),
-    unknown_flavor: message(MESSAGES.unknownFlavor, { flavor: '1', choices: catalog.flavors.map((f) => f.id).join(', ') }),
+    unknown_flavor: message(MESSAGES.unknownFlavor, {
+      flavor: '1',
+      choices: catalog.flavors.map((f) => f.id).join(', '),
+    }),
     addon_suffix_cases: catalog.addons.map((a) => code(`${quote(a.id)}) bw_suffix=${quote(a.suffix)} ;;`)),
     repeated_addon: message(MESSAGES.repeatedAddon, { addon: 'bw_addon' }),
     requirement_cases: [
       ...catalog.addons
         .filter((a) => a.requiresTier)
-        .map((a) => code(`${quote(a.id)}) [ "$bw_tier_rank" -ge ${rank(a.requiresTier!)} ] || fail ${message(MESSAGES.tierTooLow, { addon: a.id, needed: a.requiresTier!, tier: '1' })} ;;`)),
+        .map((a) =>
+          code(
+            `${quote(a.id)}) [ "$bw_tier_rank" -ge ${rank(a.requiresTier!)} ] || fail ${message(MESSAGES.tierTooLow, { addon: a.id, needed: a.requiresTier!, tier: '1' })} ;;`,
+          ),
+        ),
       ...(plain.length ? [code(`${plain.map((a) => quote(a.id)).join(' | ')}) ;;`)] : []),
     ],
     unknown_addon: message(MESSAGES.unknownAddon, { addon: 'bw_addon', choices: addonIds || '(none)' }),
     incompatibility_checks: pairs.map(([a, b]) =>
-      code(`case $bw_seen in *${quote(` ${a.id} `)}*) case $bw_seen in *${quote(` ${b.id} `)}*) fail ${message(MESSAGES.incompatible, { addon: a.id, other: b.id })} ;; *) ;; esac ;; *) ;; esac`),
+      code(
+        `case $bw_seen in *${quote(` ${a.id} `)}*) case $bw_seen in *${quote(` ${b.id} `)}*) fail ${message(MESSAGES.incompatible, { addon: a.id, other: b.id })} ;; *) ;; esac ;; *) ;; esac`,
+      ),
     ),
     addon_order: catalog.addons.length ? catalog.addons.map((a) => quote(a.id)).join(' ') : "''",
-    image_stem: quote(`${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${catalog.prefix}-`),
+    image_stem: quote(
+      `${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${catalog.prefix}-`,
+    ),
     version: quote(catalog.version),
   };
 }
 
 function catalogTables(catalog: Catalog): string[] {
   const out = ['Tiers (ascending):'];
-  out.push(...columns([['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''], ...catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? '(default)' : ''])]));
+  out.push(
+    ...columns([
+      ['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''],
+      ...catalog.tiers.map((t) => [
+        t.id,
+        t.name,
+        showCpu(t.cpuMilli),
+        showMemory(t.memoryMi),
+        t.storageGb ? `${t.storageGb}GB` : '',
+        price(t.priceCents),
+        t.default ? '(default)' : '',
+      ]),
+    ]),
+  );
   out.push('', 'Flavors:');
-  out.push(...columns([['ID', 'NAME', 'LANGUAGES', 'SIZE', ''], ...catalog.flavors.map((f) => [f.id, f.name, f.languages.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? '(default)' : ''])]));
+  out.push(
+    ...columns([
+      ['ID', 'NAME', 'LANGUAGES', 'SIZE', ''],
+      ...catalog.flavors.map((f) => [
+        f.id,
+        f.name,
+        f.languages.join(', '),
+        f.sizeMb ? `~${f.sizeMb}MB` : '',
+        f.default ? '(default)' : '',
+      ]),
+    ]),
+  );
   if (catalog.addons.length) {
     out.push('', 'Add-ons:');
     out.push(
       ...columns([
         ['ID', 'SUFFIX', '+CPU', '+MEMORY', 'PORTS', 'NEEDS TIER', 'NOT WITH', 'PRICE'],
-        ...catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier ?? '', a.incompatibleWith.join(', '), price(a.priceCents)]),
+        ...catalog.addons.map((a) => [
+          a.id,
+          `-${a.suffix}`,
+          showCpu(a.extraCpuMilli),
+          showMemory(a.extraMemoryMi),
+          a.ports.join(', '),
+          a.requiresTier ?? '',
+          a.incompatibleWith.join(', '),
+          price(a.priceCents),
+        ]),
       ]),
     );
   }
@@ -148,8 +221,15 @@ function launchUsage(catalog: Catalog): string {
   ];
   if (catalog.presets.length) {
     lines.push('', 'Presets:');
-    lines.push(...columns(catalog.presets.map((p) => [p.id, `${p.tier} + ${p.flavor}${p.addons.length ? ` + ${p.addons.join(', ')}` : ''}`, p.description ?? ''])));
+    lines.push(
+      ...columns(
+        catalog.presets.map((p) => [
+          p.id,
+          `${p.tier} + ${p.flavor}${p.addons.length ? ` + ${p.addons.join(', ')}` : ''}`,
+          p.description ?? '',
+        ]),
+      ),
+    );
   }
   return lines.join('\n');
 }
-

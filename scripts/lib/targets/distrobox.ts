@@ -20,16 +20,37 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
   };
   const script = (name: string, what: string, usage: string, extra: object = {}): GeneratedFile => ({
     path: `${fleet.id}/${name}.sh`,
-    content: renderTemplate(`distrobox-${name}.sh.mustache`, { ...common, header: header(fleet.source, 'hash', `${what} for ${fleet.id}`), usage: `  ${heredoc(usage)}`, ...extra }),
+    content: renderTemplate(`distrobox-${name}.sh.mustache`, {
+      ...common,
+      header: header(fleet.source, 'hash', `${what} for ${fleet.id}`),
+      usage: `  ${heredoc(usage)}`,
+      ...extra,
+    }),
     executable: true,
   });
   const files: GeneratedFile[] = [
-    { path: `${fleet.id}/distrobox.ini`, content: manifest(fleet, active, 'distrobox assemble create --file distrobox.ini'), executable: false },
-    script('create', 'Fleet creation script', createUsage(fleet), { create_cases: fleet.boxes.map(createCase), after_cases: fleet.boxes.flatMap(afterCase) }),
+    {
+      path: `${fleet.id}/distrobox.ini`,
+      content: manifest(fleet, active, 'distrobox assemble create --file distrobox.ini'),
+      executable: false,
+    },
+    script('create', 'Fleet creation script', createUsage(fleet), {
+      create_cases: fleet.boxes.map(createCase),
+      after_cases: fleet.boxes.flatMap(afterCase),
+    }),
     script('update', 'Fleet upgrade script', updateUsage(fleet)),
-    script('status', 'Fleet status script', 'Usage: status.sh\n\nShows each container of the fleet: state, root or user, template, image.'),
+    script(
+      'status',
+      'Fleet status script',
+      'Usage: status.sh\n\nShows each container of the fleet: state, root or user, template, image.',
+    ),
   ];
-  if (templates.length) files.push({ path: `${fleet.id}/templates.ini`, content: manifest(fleet, templates, 'distrobox assemble create --file templates.ini --name NAME'), executable: false });
+  if (templates.length)
+    files.push({
+      path: `${fleet.id}/templates.ini`,
+      content: manifest(fleet, templates, 'distrobox assemble create --file templates.ini --name NAME'),
+      executable: false,
+    });
   return files;
 }
 
@@ -48,12 +69,13 @@ function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
   for (const box of boxes) {
     lines.push('', `[${box.name}]`);
     if (box.description) lines.push(comment(box.description));
-    for (const port of box.ports) lines.push(comment(`port ${port.port}${port.description ? `: ${port.description}` : ''}`));
+    for (const port of box.ports)
+      lines.push(comment(`port ${port.port}${port.description ? `: ${port.description}` : ''}`));
     for (const key of STRING_KEYS) if (box.strings[key]) lines.push(`${key}=${iniValue(box.strings[key]!)}`);
     for (const key of BOOLEAN_KEYS) if (box.booleans[key] !== undefined) lines.push(`${key}=${box.booleans[key]}`);
     for (const key of LIST_KEYS) for (const item of box.lists[key] ?? []) lines.push(`${key}=${iniValue(item)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---- create.sh ------------------------------------------------------------------------
@@ -71,7 +93,11 @@ export function joinHooks(hooks: Value[]): Value {
 }
 
 function createCase(box: Box): ShellCode {
-  const lines: string[] = [`    ${quote(box.name)})`, `      bw_replace=${box.booleans.replace ?? false}`, `      set -- create --yes --name ${quote(box.name)}`];
+  const lines: string[] = [
+    `    ${quote(box.name)})`,
+    `      bw_replace=${box.booleans.replace ?? false}`,
+    `      set -- create --yes --name ${quote(box.name)}`,
+  ];
   const add = (flag: string, value?: ShellCode) => {
     if (NEWER_FLAGS.has(flag)) lines.push(`      need ${quote(box.name)} ${flag}`);
     lines.push(`      set -- "$@" ${flag}${value === undefined ? '' : ` ${value}`}`);
@@ -82,7 +108,9 @@ function createCase(box: Box): ShellCode {
     if (option.key === 'hostname' && box.strings.hostname) {
       // distrobox 1.4 has no --hostname; the container manager's own flag does the same.
       const hostname = word(box.strings.hostname);
-      lines.push(`      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`);
+      lines.push(
+        `      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`,
+      );
       continue;
     }
     if (option.type === 'boolean') {
@@ -95,7 +123,8 @@ function createCase(box: Box): ShellCode {
       const items = box.lists[option.key];
       if (!items?.length) continue;
       if (form === 'each') for (const item of items) add(flag, word(item));
-      else if (form === 'joined') add(flag, word(items.flatMap((item, i) => [...(i ? [{ literal: ' ' }] : []), ...item])));
+      else if (form === 'joined')
+        add(flag, word(items.flatMap((item, i) => [...(i ? [{ literal: ' ' }] : []), ...item])));
       else add(flag, word(joinHooks(items)));
     }
   }
@@ -110,7 +139,8 @@ function afterCase(box: Box): ShellCode[] {
   if (box.booleans.start_now || exports) steps.push(`      ${enter} true`);
   for (const app of box.lists.exported_apps ?? []) steps.push(`      ${enter} distrobox-export --app ${word(app)}`);
   const exportPath = box.strings.exported_bins_path ? word(box.strings.exported_bins_path) : '"${HOME}"/.local/bin';
-  for (const bin of box.lists.exported_bins ?? []) steps.push(`      ${enter} distrobox-export --bin ${word(bin)} --export-path ${exportPath}`);
+  for (const bin of box.lists.exported_bins ?? [])
+    steps.push(`      ${enter} distrobox-export --bin ${word(bin)} --export-path ${exportPath}`);
   if (steps.length === 0) return [];
   return [code([`    ${quote(box.name)})`, ...steps, '      ;;'].join('\n'))];
 }
@@ -142,7 +172,10 @@ function updateUsage(fleet: Fleet): string {
     'pacman, zypper or apk, found inside the container. Goes on past a failing container,',
     'prints a summary, and exits non-zero when any failed.',
     '',
-    `Containers: ${fleet.boxes.filter((b) => !b.template).map((b) => b.name).join(', ')}`,
+    `Containers: ${fleet.boxes
+      .filter((b) => !b.template)
+      .map((b) => b.name)
+      .join(', ')}`,
   ].join('\n');
 }
 

@@ -27,13 +27,18 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     hook_lines: hooks(startup),
     // Without runAs, the launcher names the user: the config's user, else the image's USER.
     run_as: startup.runAs ? quote(startup.runAs.name) : code('"${BOXWRIGHT_USER:-root}"'),
-    supervisord: env.services.length > 0 && { supervisord: quote(startup.supervisord), conf: quote(`${CONTAINER_DIR}/supervisord.conf`) },
+    supervisord: env.services.length > 0 && {
+      supervisord: quote(startup.supervisord),
+      conf: quote(`${CONTAINER_DIR}/supervisord.conf`),
+    },
   };
   return { path: `${env.id}/entrypoint.sh`, content: renderTemplate('entrypoint.sh.mustache', view), executable: true };
 }
 
 function secretChecks(startup: Startup): ShellCode[] {
-  const required = [...new Set(startup.credentials.filter((c) => c.required).flatMap((c) => c.entries.map((e) => e.secret)))];
+  const required = [
+    ...new Set(startup.credentials.filter((c) => c.required).flatMap((c) => c.entries.map((e) => e.secret))),
+  ];
   const passwords = startup.users.flatMap((u) => (u.passwordSecret ? [u.passwordSecret] : []));
   const names = [...new Set([...required, ...passwords])];
   if (names.length === 0) return [];
@@ -45,7 +50,10 @@ function secretChecks(startup: Startup): ShellCode[] {
 }
 
 function directories(startup: Startup): ShellCode[] {
-  return startup.directories.flatMap((d) => [code(`mkdir -p -- ${quote(d.path)}`), ...(d.mode ? [code(`chmod ${quote(d.mode)} ${quote(d.path)}`)] : [])]);
+  return startup.directories.flatMap((d) => [
+    code(`mkdir -p -- ${quote(d.path)}`),
+    ...(d.mode ? [code(`chmod ${quote(d.mode)} ${quote(d.path)}`)] : []),
+  ]);
 }
 
 function users(startup: Startup): ShellCode[] {
@@ -54,14 +62,24 @@ function users(startup: Startup): ShellCode[] {
   const lines: ShellCode[] = startup.users.map((user) => code(`ensure_group ${quote(user.group)} ${user.gid}`));
   for (const user of startup.users) {
     if (user.description) lines.push(comment(`${user.name}: ${user.description}`));
-    lines.push(code(`ensure_user ${[user.name, String(user.uid), user.group, user.shell, user.home, user.homeMode].map(quote).join(' ')}`));
+    lines.push(
+      code(
+        `ensure_user ${[user.name, String(user.uid), user.group, user.shell, user.home, user.homeMode].map(quote).join(' ')}`,
+      ),
+    );
   }
   for (const user of startup.users) {
-    for (const group of user.groups) lines.push(code(`ensure_group ${quote(group)}`), code(`ensure_member ${quote(user.name)} ${quote(group)}`));
+    for (const group of user.groups)
+      lines.push(code(`ensure_group ${quote(group)}`), code(`ensure_member ${quote(user.name)} ${quote(group)}`));
     if (user.passwordSecret) {
       // chpasswd reads user:password lines: a line break in the secret would set the password
       // of whatever account the next line names.
-      lines.push(oneLineSecret(user.passwordSecret, `${user.passwordSecret} contains a line break, which chpasswd would read as another account's password`));
+      lines.push(
+        oneLineSecret(
+          user.passwordSecret,
+          `${user.passwordSecret} contains a line break, which chpasswd would read as another account's password`,
+        ),
+      );
       lines.push(code(`printf '%s:%s\n' ${quote(user.name)} "$${shellName(user.passwordSecret)}" | chpasswd`));
     }
     lines.push(code(`set_sudo_rules ${[user.name, ...sudoRules(user)].map(quote).join(' ')}`));
@@ -88,9 +106,21 @@ function credentials(startup: Startup): ShellCode[] {
     const present = secrets.map((name) => `[ -n "\${${shellName(name)}+set}" ]`).join(' && ');
     const write = `write_credential ${[credential.owner.name, credential.owner.group, credential.owner.home, credential.path].map(quote).join(' ')} ${content(credential)}`;
     // A newline inside a value would start a new line of an env file, so it is refused.
-    const newlineChecks = credential.format === 'env' ? credential.entries.map((e) => oneLineSecret(e.secret, `${e.secret} contains a newline, which ${credential.path} cannot hold`)) : [];
+    const newlineChecks =
+      credential.format === 'env'
+        ? credential.entries.map((e) =>
+            oneLineSecret(e.secret, `${e.secret} contains a newline, which ${credential.path} cannot hold`),
+          )
+        : [];
     if (credential.required) return [...newlineChecks, code(write)];
-    return [...newlineChecks, renderSnippet('optional-credential', { present: code(present), write: code(write), skipping: quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`) })];
+    return [
+      ...newlineChecks,
+      renderSnippet('optional-credential', {
+        present: code(present),
+        write: code(write),
+        skipping: quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`),
+      }),
+    ];
   });
 }
 
@@ -100,7 +130,9 @@ function content(credential: Credential): ShellCode {
     case 'plain':
       return code(`"$${shellName(credential.entries[0]!.secret)}"`);
     case 'env':
-      return code(`"${credential.entries.map((e) => `${shellName(e.key)}=\${${shellName(e.secret)}}\${bw_newline}`).join('')}"`);
+      return code(
+        `"${credential.entries.map((e) => `${shellName(e.key)}=\${${shellName(e.secret)}}\${bw_newline}`).join('')}"`,
+      );
     case 'json':
       return code(
         `"{${credential.entries
@@ -117,7 +149,9 @@ function jsonKey(key: string): ShellCode {
 
 function permissions(startup: Startup): ShellCode[] {
   const fixes = [
-    ...startup.directories.filter((d) => d.owner).map((d) => ({ path: d.path, owner: d.owner, mode: undefined, recursive: false })),
+    ...startup.directories
+      .filter((d) => d.owner)
+      .map((d) => ({ path: d.path, owner: d.owner, mode: undefined, recursive: false })),
     ...startup.permissions,
   ];
   return fixes.flatMap((fix) => {
@@ -132,6 +166,8 @@ function permissions(startup: Startup): ShellCode[] {
 function hooks(startup: Startup): ShellCode[] {
   return startup.hooks.flatMap((hook) => [
     code(`log ${quote(`hook: ${hook.description ?? hook.command}`)}`),
-    code(`(exec_as ${quote(hook.user)} sh -c ${quote(hook.command)}) || die ${quote(`hook failed: ${hook.description ?? hook.command}`)}`),
+    code(
+      `(exec_as ${quote(hook.user)} sh -c ${quote(hook.command)}) || die ${quote(`hook failed: ${hook.description ?? hook.command}`)}`,
+    ),
   ]);
 }

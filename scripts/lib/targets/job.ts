@@ -14,8 +14,12 @@ export function renderJob(env: Environment, jobs: { directory: string }): Genera
     `Records go to ${jobs.directory} (override with BOXWRIGHT_JOB_DIR):`,
     '  NAME.status              state=running|succeeded|failed, exit, started, finished, log',
     '  NAME-YYYYmmdd-HHMMSS.jsonl  {"time":..., "stream":"stdout"|"stderr", "text":...} per line',
-    'The command\'s output also goes to the terminal; its exit code is job.sh\'s.',
+    "The command's output also goes to the terminal; its exit code is job.sh's.",
   ].join('\n');
-  const view = { header: header(env.source, 'hash', `Job runner for ${env.id}`), usage: `  ${heredoc(usage)}`, directory: quote(jobs.directory) };
+  const view = {
+    header: header(env.source, 'hash', `Job runner for ${env.id}`),
+    usage: `  ${heredoc(usage)}`,
+    directory: quote(jobs.directory),
+  };
   return { path: `${env.id}/job.sh`, content: renderTemplate('job.sh.mustache', view), executable: true };
 }

@@ -12,7 +12,10 @@ import type { GeneratedFile } from '../output.ts';
 const APPEND = 'set -- "$@"';
 
 export function renderLaunch(env: Environment): GeneratedFile {
-  const headerText = [header(env.source, 'hash', `Launch script for ${env.id}`), env.description ? `#\n${comment(env.description)}` : '']
+  const headerText = [
+    header(env.source, 'hash', `Launch script for ${env.id}`),
+    env.description ? `#\n${comment(env.description)}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   const prepare = prepareLines(env);
@@ -39,7 +42,10 @@ export function renderLaunch(env: Environment): GeneratedFile {
     gpu: env.gpu.mode !== 'off' && {
       variable: shellName(env.gpu.variable),
       mode: code(env.gpu.mode),
-      min_cuda: env.gpu.minCuda && { major: code(String(env.gpu.minCuda.major)), minor: code(String(env.gpu.minCuda.minor)) },
+      min_cuda: env.gpu.minCuda && {
+        major: code(String(env.gpu.minCuda.major)),
+        minor: code(String(env.gpu.minCuda.minor)),
+      },
     },
     image_config: readsImageConfig(env),
     image_user: env.startup !== undefined,
@@ -102,17 +108,26 @@ function variableLines(env: Environment): ShellCode[] {
   const lines: ShellCode[] = [];
   for (const variable of env.variables) {
     if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
-    if (variable.default) lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
+    if (variable.default)
+      lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
   }
   const requiredVariables = env.variables.filter((v) => v.required).map((v) => shellName(v.name));
   const requiredSecrets = env.secrets.filter((s) => s.required).map((s) => shellName(s.name));
   if (requiredVariables.length + requiredSecrets.length > 0) {
     const where = env.envFile ? `the environment or ${literalText(env.envFile) ?? 'the env file'}` : 'the environment';
-    lines.push(renderSnippet('required-settings', { variables: requiredVariables, secrets: requiredSecrets, has_secrets: requiredSecrets.length > 0, where: quote(` (set them in ${where})`) }));
+    lines.push(
+      renderSnippet('required-settings', {
+        variables: requiredVariables,
+        secrets: requiredSecrets,
+        has_secrets: requiredSecrets.length > 0,
+        where: quote(` (set them in ${where})`),
+      }),
+    );
   }
   if (env.envFile) {
     // Secrets read from the env file must be exported to reach the runtime by name.
-    for (const secret of env.secrets) lines.push(code(`[ -z "\${${shellName(secret.name)}+set}" ] || export ${secret.name}`));
+    for (const secret of env.secrets)
+      lines.push(code(`[ -z "\${${shellName(secret.name)}+set}" ] || export ${secret.name}`));
   }
   return lines;
 }
@@ -121,7 +136,8 @@ function variableLines(env: Environment): ShellCode[] {
 
 function entrypointDefault(env: Environment): ShellCode {
   const fallback = env.defaultEntrypoint === undefined ? '' : quote(env.defaultEntrypoint);
-  if (env.entrypointVariable) return code(`[ -n "$bw_entrypoint" ] || bw_entrypoint=\${${shellName(env.entrypointVariable)}:-${fallback}}`);
+  if (env.entrypointVariable)
+    return code(`[ -n "$bw_entrypoint" ] || bw_entrypoint=\${${shellName(env.entrypointVariable)}:-${fallback}}`);
   return code(`[ -n "$bw_entrypoint" ] || bw_entrypoint=${fallback || "''"}`);
 }
 
@@ -237,7 +253,10 @@ function environment(env: Environment): ShellCode[] {
   return env.env.flatMap(({ name, value, extend }) => {
     if (!extend) return [code(`${APPEND} --env ${word([{ literal: `${name}=` }, ...value])}`)];
     // Joined with the image's own value, read by read_image_config; alone when it has none.
-    const image = extend.position === 'prepend' ? '"${bw_env_value:+$bw_separator$bw_env_value}"' : '"${bw_env_value:+$bw_env_value$bw_separator}"';
+    const image =
+      extend.position === 'prepend'
+        ? '"${bw_env_value:+$bw_separator$bw_env_value}"'
+        : '"${bw_env_value:+$bw_env_value$bw_separator}"';
     const text = word([{ literal: `${name}=` }, ...value]);
     return [
       code(`image_env ${quote(name)}`),
@@ -269,7 +288,9 @@ function mounts(env: Environment): ShellCode[] {
 function mountArgument(mount: Mount): ShellCode {
   if (mount.type === 'tmpfs') {
     const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
-    return code(`--tmpfs ${word([...mount.target, ...(options.length ? [{ literal: `:${options.join(',')}` }] : [])])}`);
+    return code(
+      `--tmpfs ${word([...mount.target, ...(options.length ? [{ literal: `:${options.join(',')}` }] : [])])}`,
+    );
   }
   const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
   const suffix = options.length ? `:${options.join(',')}` : '';
@@ -280,7 +301,13 @@ function devices(env: Environment): ShellCode[] {
   return env.devices.flatMap((device) => {
     const spec = quote(device.target ? `${device.path}:${device.target}` : device.path);
     if (!device.optional) return [code(`${APPEND} --device ${spec}`)];
-    return [renderSnippet('optional-device', { path: quote(device.path), device: spec, skipping: quote(`skipping ${device.path}: not present on this host`) })];
+    return [
+      renderSnippet('optional-device', {
+        path: quote(device.path),
+        device: spec,
+        skipping: quote(`skipping ${device.path}: not present on this host`),
+      }),
+    ];
   });
 }
 
@@ -293,7 +320,10 @@ function capabilities(env: Environment): ShellCode[] {
 
 function network(env: Environment): ShellCode[] {
   if (!env.network) return [];
-  return [...flag('--network', env.network.name), ...env.network.aliases.flatMap((alias) => flag('--network-alias', alias))];
+  return [
+    ...flag('--network', env.network.name),
+    ...env.network.aliases.flatMap((alias) => flag('--network-alias', alias)),
+  ];
 }
 
 function resources(env: Environment): ShellCode[] {
@@ -337,7 +367,11 @@ function boxwrightLabels(env: Environment): ShellCode[] {
     code(`[ -z "$bw_instance" ] || ${APPEND} --label "io.boxwright.instance=$bw_instance"`),
   ];
   if (env.startup) {
-    const who = env.startup.runAs ? quote(env.startup.runAs.name) : env.user ? word(env.user) : code('"$bw_image_user"');
+    const who = env.startup.runAs
+      ? quote(env.startup.runAs.name)
+      : env.user
+        ? word(env.user)
+        : code('"$bw_image_user"');
     lines.push(code(`${APPEND} --label io.boxwright.user=${who}`));
   }
   lines.push(code(`${APPEND} --label io.boxwright.digest=`), code('bw_label_at=$#'));
@@ -375,14 +409,19 @@ function usage(env: Environment): string {
     restart: 'restart the container',
     down: 'stop and remove the container; named volumes stay unless --volumes',
     status: 'state, image, start time, ports, and whether it matches the current config',
-    logs: 'the container\'s output, also after it stopped (-f follows, --tail N)',
+    logs: "the container's output, also after it stopped (-f follows, --tail N)",
   };
   out.push(...columnsOf(VERBS.map((verb) => [verb, verbs[verb]])), '');
   out.push('Options:');
   const options: [string, string][] = [
     ['-h, --help', 'show this help and exit'],
     ['-n, --dry-run', 'print the runtime commands instead of running them'],
-    ['    --runtime NAME', env.runtime ? `podman or docker (default: ${env.runtime})` : 'podman or docker (default: $BOXWRIGHT_RUNTIME, else podman, else docker)'],
+    [
+      '    --runtime NAME',
+      env.runtime
+        ? `podman or docker (default: ${env.runtime})`
+        : 'podman or docker (default: $BOXWRIGHT_RUNTIME, else podman, else docker)',
+    ],
     ['    --instance NAME', 'another container of this config, named with -NAME'],
     ['    --force-recreate', 'up: recreate the container even when its config is unchanged'],
     ['    --no-recreate', 'up: keep a container made from an older config'],
@@ -391,21 +430,36 @@ function usage(env: Environment): string {
     ['-f, --follow', 'logs: keep printing new output'],
     ['    --tail N', 'logs: only the last N lines'],
   ];
-  if (env.envFile) options.push(['    --env-file FILE', `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`]);
+  if (env.envFile)
+    options.push([
+      '    --env-file FILE',
+      `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`,
+    ]);
   out.push(...columnsOf(options));
   if (env.entrypoints.length) {
     const chooser = env.entrypointVariable ? `the first argument or $${env.entrypointVariable}` : 'the first argument';
     const fallback = env.defaultEntrypoint ? `; default: ${env.defaultEntrypoint}` : '';
     out.push('', `Entrypoints (${chooser}${fallback}):`);
-    out.push(...columnsOf(env.entrypoints.map((e) => [e.name, `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`])));
+    out.push(
+      ...columnsOf(
+        env.entrypoints.map((e) => [
+          e.name,
+          `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`,
+        ]),
+      ),
+    );
   }
   if (env.variables.length) {
-    out.push('', 'Variables (from the environment' + (env.envFile ? ' or the env file' : '') + '):');
+    out.push('', `Variables (from the environment${env.envFile ? ' or the env file' : ''}):`);
     out.push(
       ...columnsOf(
         env.variables.map((v) => [
           v.name,
-          [v.description, v.required ? '(required)' : v.default ? `(default: ${showTemplate(v.default)})` : '', v.export ? '[passed to the container]' : '']
+          [
+            v.description,
+            v.required ? '(required)' : v.default ? `(default: ${showTemplate(v.default)})` : '',
+            v.export ? '[passed to the container]' : '',
+          ]
             .filter(Boolean)
             .join(' '),
         ]),
@@ -414,7 +468,14 @@ function usage(env: Environment): string {
   }
   if (env.secrets.length) {
     out.push('', 'Secrets (passed to the container by name, never on a command line):');
-    out.push(...columnsOf(env.secrets.map((s) => [s.name, [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' ')])));
+    out.push(
+      ...columnsOf(
+        env.secrets.map((s) => [
+          s.name,
+          [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' '),
+        ]),
+      ),
+    );
   }
   if (env.gpu.mode !== 'off') {
     const floor = env.gpu.minCuda ? ` with CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : '';
@@ -429,7 +490,7 @@ function usage(env: Environment): string {
     out.push(
       ...columnsOf(
         env.mounts.map((m) => [
-          `${m.type === 'tmpfs' ? 'tmpfs' : m.sourceText ?? ''} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
+          `${m.type === 'tmpfs' ? 'tmpfs' : (m.sourceText ?? '')} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
           m.description ?? '',
         ]),
       ),

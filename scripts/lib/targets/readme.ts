@@ -3,7 +3,7 @@
 import { header } from '../header.ts';
 import { baseImage, imageName, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { Fleet, Value } from '../model/distrobox.ts';
-import { publishSpec, type Environment } from '../model/environment.ts';
+import { CONTAINER_DIR, publishSpec, type Environment } from '../model/environment.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { markdownTable, price, showTemplate } from '../text.ts';
@@ -16,7 +16,36 @@ function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
 }
 
-function page(source: string, id: string, title: string, description: string | undefined, sections: string[][]): GeneratedFile {
+/** How to run it: the verbs, with the settings that must be given. */
+function runSection(env: Environment): string[] {
+  const script = `generated/${env.id}/launch.sh`;
+  const entrypoint = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
+  const required = [...env.variables.filter((v) => v.required), ...env.secrets.filter((s) => s.required)];
+  const settings = required.map((v) => `${v.name}=... `).join('');
+  const isDefault = (verb: string) => (env.defaultVerb === verb ? 'the default: ' : '');
+  const lines = ['## Run it', '', '```sh', `${script} --help`, `${script} --dry-run${entrypoint}`];
+  lines.push(`${settings}${script} up${entrypoint}   # ${isDefault('up')}a long-lived container`);
+  lines.push(`${script} shell | logs -f | status | stop | down`);
+  lines.push(`${script} run${entrypoint} [-- ARGS...]   # ${isDefault('run')}a one-shot container`);
+  if (env.jobs) lines.push(`generated/${env.id}/job.sh NAME -- COMMAND...   # also ${CONTAINER_DIR}/job.sh inside`);
+  const container = `, container \`${showTemplate(env.name)}\``;
+  lines.push('```', '', `Image: \`${showTemplate(env.image)}\`${container}${env.detach ? ', detached' : ''}.`, '');
+  return lines;
+}
+
+function gpuSection(env: Environment): string[] {
+  if (env.gpu.mode === 'off') return [];
+  const floor = env.gpu.minCuda ? `, CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : '';
+  return ['## GPU', '', `${env.gpu.mode}${floor}; override with \`${env.gpu.variable}=off|auto|required\`.`, ''];
+}
+
+function page(
+  source: string,
+  id: string,
+  title: string,
+  description: string | undefined,
+  sections: string[][],
+): GeneratedFile {
   const lines = [header(source, 'html', `Documentation for ${id}`), '', `# ${title}`, ''];
   if (description) lines.push(description.trim(), '');
   lines.push(`Generated from \`${source}\`: edit the config, not this file.`, '');
@@ -25,59 +54,353 @@ function page(source: string, id: string, title: string, description: string | u
 }
 
 export function environmentReadme(env: Environment): GeneratedFile {
-  const script = `generated/${env.id}/launch.sh`;
-  const entrypoint = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
-  const required = [...env.variables.filter((v) => v.required), ...env.secrets.filter((s) => s.required)].map((v) => `${v.name}=...`);
-  const run = ['## Run it', '', '```sh', `${script} --help`, `${script} --dry-run${entrypoint}`];
-  const lifetime = env.defaultVerb === 'up' ? 'the default: a long-lived container' : 'a long-lived container';
-  run.push(`${required.length ? `${required.join(' ')} ` : ''}${script} up${entrypoint}   # ${lifetime}`);
-  run.push(`${script} shell | logs -f | status | stop | down`);
-  run.push(`${script} run${entrypoint} [-- ARGS...]   # ${env.defaultVerb === 'run' ? 'the default: ' : ''}a one-shot container`);
-  if (env.jobs) run.push(`generated/${env.id}/job.sh NAME -- COMMAND...   # or ${env.entrypoints.some((e) => e.command[0]?.endsWith('job.sh')) ? 'the run-job entrypoint' : '/opt/boxwright/job.sh in the container'}`);
-  run.push('```', '', `Image: \`${showTemplate(env.image)}\`${env.name ? `, container \`${showTemplate(env.name)}\`` : ''}${env.detach ? ', detached' : ''}.`, '');
-  const gpu = env.gpu.mode === 'off' ? [] : ['## GPU', '', `${env.gpu.mode}${env.gpu.minCuda ? `, CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : ''}; override with \`${env.gpu.variable}=off|auto|required\`.`, ''];
+  const run = runSection(env);
+  const gpu = gpuSection(env);
   const startup = env.startup;
   return page(env.source, env.id, env.id, env.description, [
     run,
-    env.entrypoints.length ? ['## Entrypoints', '', ...markdownTable(['Name', 'Command', 'Arguments after --', 'Description'], env.entrypoints.map((e) => [`${e.name}${e.name === env.defaultEntrypoint ? ' (default)' : ''}`, code(e.command.join(' ')), e.args, e.description])), ...(env.entrypointVariable ? [`Chosen by the first argument or \`${env.entrypointVariable}\`.`, ''] : [])] : [],
-    env.variables.length ? ['## Variables', '', ...markdownTable(['Name', 'Default', 'Required', 'In the container', 'Description'], env.variables.map((v) => [code(v.name), v.default ? code(showTemplate(v.default)) : '', v.required ? 'yes' : '', v.export ? 'yes' : '', v.description])), ...(env.envFile ? [`Also read from \`${showTemplate(env.envFile)}\` (never executed).`, ''] : [])] : [],
-    env.secrets.length ? ['## Secrets', '', 'Passed by name only: never written to a file here, never on a command line.', '', ...markdownTable(['Name', 'Required', 'Description'], env.secrets.map((s) => [code(s.name), s.required ? 'yes' : '', s.description]))] : [],
-    env.env.length ? ['## Environment', '', ...markdownTable(['Name', 'Value'], env.env.map((e) => [code(e.name), code(showTemplate(e.value))]))] : [],
-    env.ports.length ? ['## Ports', '', ...markdownTable(['Published (host:container/protocol)', 'Service'], env.ports.map((p) => [code(publishSpec(p)), p.description]))] : [],
-    env.mounts.length ? ['## Mounts', '', ...markdownTable(['Source', 'Target', 'Mode', 'Description'], env.mounts.map((m) => [m.type === 'tmpfs' ? 'tmpfs' : code(m.sourceText ?? ''), code(m.targetText), `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`, m.description]))] : [],
-    env.devices.length ? ['## Devices', '', ...markdownTable(['Device', 'When missing'], env.devices.map((d) => [code(d.path), d.optional ? 'skipped' : 'error']))] : [],
+    env.entrypoints.length
+      ? [
+          '## Entrypoints',
+          '',
+          ...markdownTable(
+            ['Name', 'Command', 'Arguments after --', 'Description'],
+            env.entrypoints.map((e) => [
+              `${e.name}${e.name === env.defaultEntrypoint ? ' (default)' : ''}`,
+              code(e.command.join(' ')),
+              e.args,
+              e.description,
+            ]),
+          ),
+          ...(env.entrypointVariable
+            ? [`Chosen by the first word that is no verb, or \`${env.entrypointVariable}\`.`, '']
+            : []),
+        ]
+      : [],
+    env.variables.length
+      ? [
+          '## Variables',
+          '',
+          ...markdownTable(
+            ['Name', 'Default', 'Required', 'In the container', 'Description'],
+            env.variables.map((v) => [
+              code(v.name),
+              v.default ? code(showTemplate(v.default)) : '',
+              v.required ? 'yes' : '',
+              v.export ? 'yes' : '',
+              v.description,
+            ]),
+          ),
+          ...(env.envFile ? [`Also read from \`${showTemplate(env.envFile)}\` (never executed).`, ''] : []),
+        ]
+      : [],
+    env.secrets.length
+      ? [
+          '## Secrets',
+          '',
+          'Passed by name only: never written to a file here, never on a command line.',
+          '',
+          ...markdownTable(
+            ['Name', 'Required', 'Description'],
+            env.secrets.map((s) => [code(s.name), s.required ? 'yes' : '', s.description]),
+          ),
+        ]
+      : [],
+    env.env.length
+      ? [
+          '## Environment',
+          '',
+          ...markdownTable(
+            ['Name', 'Value'],
+            env.env.map((e) => [code(e.name), code(showTemplate(e.value))]),
+          ),
+        ]
+      : [],
+    env.ports.length
+      ? [
+          '## Ports',
+          '',
+          ...markdownTable(
+            ['Published (host:container/protocol)', 'Service'],
+            env.ports.map((p) => [code(publishSpec(p)), p.description]),
+          ),
+        ]
+      : [],
+    env.mounts.length
+      ? [
+          '## Mounts',
+          '',
+          ...markdownTable(
+            ['Source', 'Target', 'Mode', 'Description'],
+            env.mounts.map((m) => [
+              m.type === 'tmpfs' ? 'tmpfs' : code(m.sourceText ?? ''),
+              code(m.targetText),
+              `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`,
+              m.description,
+            ]),
+          ),
+        ]
+      : [],
+    env.devices.length
+      ? [
+          '## Devices',
+          '',
+          ...markdownTable(
+            ['Device', 'When missing'],
+            env.devices.map((d) => [code(d.path), d.optional ? 'skipped' : 'error']),
+          ),
+        ]
+      : [],
     gpu,
-    startup?.users.length ? ['## Users', '', ...markdownTable(['User', 'UID:GID', 'Home (mode)', 'Shell', 'Groups', 'sudo', 'May switch to'], startup.users.map((u) => [u.name, `${u.uid}:${u.gid}`, `${u.home} (${u.homeMode})`, u.shell, u.groups.join(', '), u.sudo, u.canSwitchTo.join(', ')]))] : [],
-    startup?.credentials.length ? ['## Credentials', '', ...markdownTable(['File', 'Owner', 'Format', 'From secrets'], startup.credentials.map((c) => [code(c.path), c.owner.name, c.format, c.entries.map((e) => e.secret).join(', ')]))] : [],
-    env.services.length ? ['## Services', '', 'Run by supervisord, lowest priority first.', '', ...markdownTable(['Priority', 'Service', 'User', 'Command', 'Description'], [...env.services].sort((a, b) => a.priority - b.priority).map((s) => [s.priority, s.name, s.user, code(s.command), `${s.description ?? ''}${s.startDelay ? ` (starts after ${s.startDelay} s)` : ''}`]))] : [],
-    env.workspace ? ['## Workspace', '', `tmux session \`${env.workspace.session}\`${env.workspace.user ? ` of ${env.workspace.user}` : ''}:`, '', ...markdownTable(['Window', 'Name', 'Command'], env.workspace.windows.map((w, i) => [i, w.name, w.command ? code(w.command) : '']))] : [],
-    env.healthcheck ? ['## Health check', '', `${code(env.healthcheck.command)}${env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : ''}; by hand: \`podman healthcheck run ${env.name ? showTemplate(env.name) : 'NAME'}\`.`, ''] : [],
-    env.jobs ? ['## Jobs', '', `\`job.sh NAME -- COMMAND...\` records \`NAME.status\` and \`NAME-<timestamp>.jsonl\` in \`${env.jobs.directory}\`; \`job.sh status [NAME]\`, \`job.sh tail NAME [-f]\`.`, ''] : [],
+    startup?.users.length
+      ? [
+          '## Users',
+          '',
+          ...markdownTable(
+            ['User', 'UID:GID', 'Home (mode)', 'Shell', 'Groups', 'sudo', 'May switch to'],
+            startup.users.map((u) => [
+              u.name,
+              `${u.uid}:${u.gid}`,
+              `${u.home} (${u.homeMode})`,
+              u.shell,
+              u.groups.join(', '),
+              u.sudo,
+              u.canSwitchTo.join(', '),
+            ]),
+          ),
+        ]
+      : [],
+    startup?.credentials.length
+      ? [
+          '## Credentials',
+          '',
+          ...markdownTable(
+            ['File', 'Owner', 'Format', 'From secrets'],
+            startup.credentials.map((c) => [
+              code(c.path),
+              c.owner.name,
+              c.format,
+              c.entries.map((e) => e.secret).join(', '),
+            ]),
+          ),
+        ]
+      : [],
+    env.services.length
+      ? [
+          '## Services',
+          '',
+          'Run by supervisord, lowest priority first.',
+          '',
+          ...markdownTable(
+            ['Priority', 'Service', 'User', 'Command', 'Description'],
+            [...env.services]
+              .sort((a, b) => a.priority - b.priority)
+              .map((s) => [
+                s.priority,
+                s.name,
+                s.user,
+                code(s.command),
+                `${s.description ?? ''}${s.startDelay ? ` (starts after ${s.startDelay} s)` : ''}`,
+              ]),
+          ),
+        ]
+      : [],
+    env.workspace
+      ? [
+          '## Workspace',
+          '',
+          `tmux session \`${env.workspace.session}\`${env.workspace.user ? ` of ${env.workspace.user}` : ''}:`,
+          '',
+          ...markdownTable(
+            ['Window', 'Name', 'Command'],
+            env.workspace.windows.map((w, i) => [i, w.name, w.command ? code(w.command) : '']),
+          ),
+        ]
+      : [],
+    healthcheckSection(env),
+    jobsSection(env),
   ]);
+}
+
+function healthcheckSection(env: Environment): string[] {
+  if (!env.healthcheck) return [];
+  const every = env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : '';
+  const byHand = `podman healthcheck run ${showTemplate(env.name)}`;
+  return ['## Health check', '', `${code(env.healthcheck.command)}${every}; by hand: \`${byHand}\`.`, ''];
+}
+
+function jobsSection(env: Environment): string[] {
+  if (!env.jobs) return [];
+  return [
+    '## Jobs',
+    '',
+    '`job.sh NAME -- COMMAND...` records `NAME.status` and `NAME-<timestamp>.jsonl`',
+    `in \`${env.jobs.directory}\`; read them with \`job.sh status [NAME]\` and \`job.sh tail NAME [-f]\`.`,
+    '',
+  ];
 }
 
 export function catalogReadme(catalog: Catalog): GeneratedFile {
   return page(catalog.source, catalog.id, catalog.id, catalog.description, [
-    ['## Use it', '', '```sh', `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`, `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`, `generated/${catalog.id}/launch.sh --help`, '```', '', `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on (alphabetical); base \`${baseImage(catalog)}\`.`, ''],
-    ['## Tiers', '', ...markdownTable(['Tier', 'Name', 'CPU', 'Memory', 'Storage', 'Price', 'Default'], catalog.tiers.map((t) => [t.id, t.name, showCpu(t.cpuMilli), showMemory(t.memoryMi), t.storageGb ? `${t.storageGb}GB` : '', price(t.priceCents), t.default ? 'yes' : '']))],
-    ['## Flavors', '', ...markdownTable(['Flavor', 'Image', 'Languages', 'Tools', 'Size', 'Default'], catalog.flavors.map((f) => [f.id, code(imageName(catalog, f.id)), f.languages.join(', '), f.tools.join(', '), f.sizeMb ? `~${f.sizeMb}MB` : '', f.default ? 'yes' : '']))],
-    catalog.addons.length ? ['## Add-ons', '', ...markdownTable(['Add-on', 'Suffix', '+CPU', '+Memory', 'Ports', 'Needs tier', 'Not with', 'Price'], catalog.addons.map((a) => [a.id, `-${a.suffix}`, showCpu(a.extraCpuMilli), showMemory(a.extraMemoryMi), a.ports.join(', '), a.requiresTier, a.incompatibleWith.join(', '), price(a.priceCents)]))] : [],
-    catalog.presets.length ? ['## Presets', '', ...markdownTable(['Preset', 'Tier', 'Flavor', 'Add-ons', 'Image', 'Description'], catalog.presets.map((p) => [p.id, p.tier, p.flavor, p.addons.join(', '), code(imageName(catalog, p.flavor, p.addons)), p.description]))] : [],
+    [
+      '## Use it',
+      '',
+      '```sh',
+      `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`,
+      `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`,
+      `generated/${catalog.id}/launch.sh --help`,
+      '```',
+      '',
+      `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on`,
+      `(alphabetical); base \`${baseImage(catalog)}\`.`,
+      '',
+    ],
+    [
+      '## Tiers',
+      '',
+      ...markdownTable(
+        ['Tier', 'Name', 'CPU', 'Memory', 'Storage', 'Price', 'Default'],
+        catalog.tiers.map((t) => [
+          t.id,
+          t.name,
+          showCpu(t.cpuMilli),
+          showMemory(t.memoryMi),
+          t.storageGb ? `${t.storageGb}GB` : '',
+          price(t.priceCents),
+          t.default ? 'yes' : '',
+        ]),
+      ),
+    ],
+    [
+      '## Flavors',
+      '',
+      ...markdownTable(
+        ['Flavor', 'Image', 'Languages', 'Tools', 'Size', 'Default'],
+        catalog.flavors.map((f) => [
+          f.id,
+          code(imageName(catalog, f.id)),
+          f.languages.join(', '),
+          f.tools.join(', '),
+          f.sizeMb ? `~${f.sizeMb}MB` : '',
+          f.default ? 'yes' : '',
+        ]),
+      ),
+    ],
+    catalog.addons.length
+      ? [
+          '## Add-ons',
+          '',
+          ...markdownTable(
+            ['Add-on', 'Suffix', '+CPU', '+Memory', 'Ports', 'Needs tier', 'Not with', 'Price'],
+            catalog.addons.map((a) => [
+              a.id,
+              `-${a.suffix}`,
+              showCpu(a.extraCpuMilli),
+              showMemory(a.extraMemoryMi),
+              a.ports.join(', '),
+              a.requiresTier,
+              a.incompatibleWith.join(', '),
+              price(a.priceCents),
+            ]),
+          ),
+        ]
+      : [],
+    catalog.presets.length
+      ? [
+          '## Presets',
+          '',
+          ...markdownTable(
+            ['Preset', 'Tier', 'Flavor', 'Add-ons', 'Image', 'Description'],
+            catalog.presets.map((p) => [
+              p.id,
+              p.tier,
+              p.flavor,
+              p.addons.join(', '),
+              code(imageName(catalog, p.flavor, p.addons)),
+              p.description,
+            ]),
+          ),
+        ]
+      : [],
   ]);
 }
 
 export function stackReadme(stack: Stack): GeneratedFile {
   return page(stack.source, stack.id, stack.id, stack.description, [
-    ['## Use it', '', '```sh', `generated/${stack.id}/stack.sh [--mode MODE] up`, `generated/${stack.id}/stack.sh status`, `generated/${stack.id}/stack.sh logs [MEMBER]`, `generated/${stack.id}/stack.sh down`, '```', '', `Network \`${stack.network.name}\`${stack.network.subnet ? ` (${stack.network.subnet})` : ''}.`, ''],
-    ['## Members', '', 'Started in this order, stopped in reverse.', '', ...markdownTable(['Member', 'Config', 'Container', 'Image', 'Description'], stack.members.map((m) => [m.id, `[${m.config}](../${m.config}/README.md)`, m.container, code(m.image), m.description]))],
-    ['## Modes', '', ...markdownTable(['Mode', 'Members', 'Variables', 'Description'], stack.modes.map((m) => [`${m.id}${m.default ? ' (default)' : ''}`, m.members.join(', '), m.variables.map((v) => `${v.name}=${v.value}`).join(', '), m.description]))],
+    [
+      '## Use it',
+      '',
+      '```sh',
+      `generated/${stack.id}/stack.sh [--mode MODE] up`,
+      `generated/${stack.id}/stack.sh status`,
+      `generated/${stack.id}/stack.sh logs [MEMBER]`,
+      `generated/${stack.id}/stack.sh down`,
+      '```',
+      '',
+      `Network \`${stack.network.name}\`${stack.network.subnet ? ` (${stack.network.subnet})` : ''}.`,
+      '',
+    ],
+    [
+      '## Members',
+      '',
+      'Started in this order, stopped in reverse.',
+      '',
+      ...markdownTable(
+        ['Member', 'Config', 'Container', 'Image', 'Description'],
+        stack.members.map((m) => [
+          m.id,
+          `[${m.config}](../${m.config}/README.md)`,
+          m.container,
+          code(m.image),
+          m.description,
+        ]),
+      ),
+    ],
+    [
+      '## Modes',
+      '',
+      ...markdownTable(
+        ['Mode', 'Members', 'Variables', 'Description'],
+        stack.modes.map((m) => [
+          `${m.id}${m.default ? ' (default)' : ''}`,
+          m.members.join(', '),
+          m.variables.map((v) => `${v.name}=${v.value}`).join(', '),
+          m.description,
+        ]),
+      ),
+    ],
   ]);
 }
 
 export function fleetReadme(fleet: Fleet): GeneratedFile {
   const list = (values: Value[] | undefined) => (values ?? []).map(showValue).join(', ');
   return page(fleet.source, fleet.id, fleet.id, fleet.description, [
-    ['## Use it', '', '```sh', `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`, `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`, `generated/${fleet.id}/update.sh`, `generated/${fleet.id}/status.sh`, '```', ''],
-    ['## Containers', '', ...markdownTable(['Container', 'Image', 'Root', 'Packages', 'Init hooks', 'Ports', 'Description'], fleet.boxes.map((b) => [`${b.name}${b.template ? ' (template)' : ''}`, code(showValue(b.strings.image ?? b.strings.clone ?? [])), b.booleans.root ? 'yes' : '', list(b.lists.additional_packages), list(b.lists.init_hooks), b.ports.map((p) => `${p.port}${p.description ? ` (${p.description})` : ''}`).join(', '), b.description]))],
+    [
+      '## Use it',
+      '',
+      '```sh',
+      `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`,
+      `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`,
+      `generated/${fleet.id}/update.sh`,
+      `generated/${fleet.id}/status.sh`,
+      '```',
+      '',
+    ],
+    [
+      '## Containers',
+      '',
+      ...markdownTable(
+        ['Container', 'Image', 'Root', 'Packages', 'Init hooks', 'Ports', 'Description'],
+        fleet.boxes.map((b) => [
+          `${b.name}${b.template ? ' (template)' : ''}`,
+          code(showValue(b.strings.image ?? b.strings.clone ?? [])),
+          b.booleans.root ? 'yes' : '',
+          list(b.lists.additional_packages),
+          list(b.lists.init_hooks),
+          b.ports.map((p) => `${p.port}${p.description ? ` (${p.description})` : ''}`).join(', '),
+          b.description,
+        ]),
+      ),
+    ],
   ]);
 }

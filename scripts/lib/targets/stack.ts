@@ -12,19 +12,37 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
     header: header(stack.source, 'hash', `Stack script for ${stack.id}`),
     usage: `  ${heredoc(usage(stack))}`,
     runtime: stack.runtime,
-    member_cases: stack.members.map((m) => code(`${quote(m.id)}) bw_container=${quote(m.container)} bw_config=${quote(m.config)} bw_image=${quote(m.image)} ;;`)),
+    member_cases: stack.members.map((m) =>
+      code(
+        `${quote(m.id)}) bw_container=${quote(m.container)} bw_config=${quote(m.config)} bw_image=${quote(m.image)} ;;`,
+      ),
+    ),
     mode_cases: stack.modes.map(modeCase),
-    unknown_mode: word([{ literal: 'unknown mode "' }, { variable: '1' }, { literal: `" (choose from: ${stack.modes.map((m) => m.id).join(', ')})` }]),
+    unknown_mode: word([
+      { literal: 'unknown mode "' },
+      { variable: '1' },
+      { literal: `" (choose from: ${stack.modes.map((m) => m.id).join(', ')})` },
+    ]),
     build_cases: stack.members.flatMap((m) =>
       m.build
-        ? [code(`${quote(m.id)}) build_image ${quote(m.image)} "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)} ;;`)]
+        ? [
+            code(
+              `${quote(m.id)}) build_image ${quote(m.image)} "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)} ;;`,
+            ),
+          ]
         : [],
     ),
-    build_members: stack.members.filter((m) => m.build).map((m) => quote(m.id)).join(' '),
+    build_members: stack.members
+      .filter((m) => m.build)
+      .map((m) => quote(m.id))
+      .join(' '),
     network: quote(stack.network.name),
     subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
     member_order: stack.members.map((m) => quote(m.id)).join(' '),
-    member_reverse: [...stack.members].reverse().map((m) => quote(m.id)).join(' '),
+    member_reverse: [...stack.members]
+      .reverse()
+      .map((m) => quote(m.id))
+      .join(' '),
     member_pattern: stack.members.map((m) => quote(m.id)).join(' | '),
     member_list: stack.members.map((m) => m.id).join(', '),
     default_mode: quote(stack.modes.find((m) => m.default)!.id),
@@ -38,7 +56,8 @@ function modeCase(mode: Stack['modes'][number]): ShellCode {
   const lines = [`    ${quote(mode.id)})`];
   if (mode.description) lines.push(comment(mode.description, '      '));
   lines.push(`      bw_mode_members=${quote(mode.members.join(' '))}`);
-  for (const variable of mode.variables) lines.push(`      ${shellName(variable.name)}=${quote(variable.value)}`, `      export ${variable.name}`);
+  for (const variable of mode.variables)
+    lines.push(`      ${shellName(variable.name)}=${quote(variable.value)}`, `      export ${variable.name}`);
   lines.push('      ;;');
   return code(lines.join('\n'));
 }
@@ -53,7 +72,7 @@ function usage(stack: Stack): string {
     `  up            create network ${stack.network.name} if missing; bring the mode's members up in order`,
     '                (each is recreated only when its config changed); stop the other members',
     '  down          stop and remove every member, in reverse order (the network and volumes stay)',
-    '  status        each member\'s container, state, whether it matches its config, and image',
+    "  status        each member's container, state, whether it matches its config, and image",
     '  logs [MEMBER] recent logs (--tail N, default 100)',
     '',
     'Members (in start order):',
@@ -62,7 +81,9 @@ function usage(stack: Stack): string {
     'Modes (--mode, or $BOXWRIGHT_STACK_MODE):',
   ];
   for (const mode of stack.modes) {
-    lines.push(`  ${mode.id}${mode.default ? ' (default)' : ''}: ${mode.members.join(', ')}${mode.description ? ` (${mode.description})` : ''}`);
+    lines.push(
+      `  ${mode.id}${mode.default ? ' (default)' : ''}: ${mode.members.join(', ')}${mode.description ? ` (${mode.description})` : ''}`,
+    );
     for (const variable of mode.variables) lines.push(`      ${variable.name}=${variable.value}`);
   }
   return lines.join('\n');

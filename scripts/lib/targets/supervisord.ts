@@ -11,13 +11,20 @@ export function renderSupervisord(env: Environment): GeneratedFile {
     header: header(env.source, 'hash', `supervisord configuration for ${env.id}`),
     programs: [...env.services].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name)).map(program),
   };
-  return { path: `${env.id}/supervisord.conf`, content: renderTemplate('supervisord.conf.mustache', view), executable: false };
+  return {
+    path: `${env.id}/supervisord.conf`,
+    content: renderTemplate('supervisord.conf.mustache', view),
+    executable: false,
+  };
 }
 
 function program(service: Service) {
   return {
     name: service.name,
-    description: service.description?.split(/\r?\n/).map((line) => `# ${line}`.trimEnd()).join('\n'),
+    description: service.description
+      ?.split(/\r?\n/)
+      .map((line) => `# ${line}`.trimEnd())
+      .join('\n'),
     command: command(service),
     user: service.user,
     priority: service.priority,
@@ -25,7 +32,9 @@ function program(service: Service) {
     // A program meant to finish (autorestart false) counts as started as soon as it runs.
     startsecs: service.autorestart === false ? 0 : 1,
     directory: service.directory && supervisorCommand(service.directory),
-    environment: service.environment.length ? service.environment.map((e) => `${e.name}=${supervisorValue(e.value)}`).join(',') : undefined,
+    environment: service.environment.length
+      ? service.environment.map((e) => `${e.name}=${supervisorValue(e.value)}`).join(',')
+      : undefined,
   };
 }
 

@@ -19,9 +19,13 @@ export function renderWorkspace(env: Environment, workspace: Workspace): Generat
 function windows(workspace: Workspace): ShellCode[] {
   const directory = workspace.directory ? ` -c ${quote(workspace.directory)}` : '';
   return workspace.windows.flatMap((window, i) => {
-    const create = i === 0
-      ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${quote(window.name)}${directory})`
-      : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "$bw_session:" -n ${quote(window.name)}${directory})`;
-    return [code(create), ...(window.command ? [code(`tmux send-keys -t "$bw_window" ${quote(window.command)} Enter`)] : [])];
+    const create =
+      i === 0
+        ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${quote(window.name)}${directory})`
+        : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "$bw_session:" -n ${quote(window.name)}${directory})`;
+    return [
+      code(create),
+      ...(window.command ? [code(`tmux send-keys -t "$bw_window" ${quote(window.command)} Enter`)] : []),
+    ];
   });
 }
