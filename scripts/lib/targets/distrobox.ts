@@ -92,57 +92,53 @@ export function joinHooks(hooks: Value[]): Value {
   return parts;
 }
 
-function createCase(box: Box): ShellCode {
-  const lines: string[] = [
-    `    ${quote(box.name)})`,
-    `      bw_replace=${box.booleans.replace ?? false}`,
-    `      set -- create --yes --name ${quote(box.name)}`,
-  ];
+/** One container's `distrobox create` arguments, in the table's order, as template data. */
+function createCase(box: Box) {
+  const steps: (
+    | { argument: ShellCode; needs?: ShellCode }
+    | { hostname: { value: ShellCode; fallback: ShellCode } }
+  )[] = [];
   const add = (flag: string, value?: ShellCode) => {
-    if (NEWER_FLAGS.has(flag)) lines.push(`      need ${quote(box.name)} ${flag}`);
-    lines.push(`      set -- "$@" ${flag}${value === undefined ? '' : ` ${value}`}`);
+    const argument = code(value === undefined ? flag : `${flag} ${value}`);
+    steps.push(NEWER_FLAGS.has(flag) ? { argument, needs: code(flag) } : { argument });
   };
   for (const option of DISTROBOX_OPTIONS) {
     if (!('create' in option)) continue;
     const { flag, form } = option.create;
-    if (option.key === 'hostname' && box.strings.hostname) {
-      // distrobox 1.4 has no --hostname; the container manager's own flag does the same.
-      const hostname = word(box.strings.hostname);
-      lines.push(
-        `      if supports --hostname; then set -- "$@" --hostname ${hostname}; else set -- "$@" --additional-flags ${word([{ literal: '--hostname ' }, ...box.strings.hostname])}; fi`,
-      );
-      continue;
-    }
-    if (option.type === 'boolean') {
+    if (option.key === 'hostname') {
+      const value = box.strings.hostname;
+      if (value)
+        steps.push({ hostname: { value: word(value), fallback: word([{ literal: '--hostname ' }, ...value]) } });
+    } else if (option.type === 'boolean') {
       const value = box.booleans[option.key];
       if (form === 'switch' ? value === true : value === false) add(flag);
     } else if (option.type === 'string') {
       const value = box.strings[option.key];
       if (value) add(flag, word(value));
     } else {
-      const items = box.lists[option.key];
-      if (!items?.length) continue;
+      const items = box.lists[option.key] ?? [];
+      if (items.length === 0) continue;
       if (form === 'each') for (const item of items) add(flag, word(item));
       else if (form === 'joined')
         add(flag, word(items.flatMap((item, i) => [...(i ? [{ literal: ' ' }] : []), ...item])));
       else add(flag, word(joinHooks(items)));
     }
   }
-  lines.push('      ;;');
-  return code(lines.join('\n'));
+  return { name: quote(box.name), replace: code(String(box.booleans.replace ?? false)), steps };
 }
 
-function afterCase(box: Box): ShellCode[] {
-  const enter = `run distrobox enter ${box.booleans.root ? '--root ' : ''}${quote(box.name)} --`;
-  const steps: string[] = [];
+/** What runs in a container after it is created: starting it, and exporting apps and bins. */
+function afterCase(box: Box) {
+  const steps: ShellCode[] = [];
   const exports = (box.lists.exported_apps?.length ?? 0) + (box.lists.exported_bins?.length ?? 0) > 0;
-  if (box.booleans.start_now || exports) steps.push(`      ${enter} true`);
-  for (const app of box.lists.exported_apps ?? []) steps.push(`      ${enter} distrobox-export --app ${word(app)}`);
+  if (box.booleans.start_now || exports) steps.push(code('true'));
+  for (const app of box.lists.exported_apps ?? []) steps.push(code(`distrobox-export --app ${word(app)}`));
   const exportPath = box.strings.exported_bins_path ? word(box.strings.exported_bins_path) : '"${HOME}"/.local/bin';
-  for (const bin of box.lists.exported_bins ?? [])
-    steps.push(`      ${enter} distrobox-export --bin ${word(bin)} --export-path ${exportPath}`);
+  for (const bin of box.lists.exported_bins ?? []) {
+    steps.push(code(`distrobox-export --bin ${word(bin)} --export-path ${exportPath}`));
+  }
   if (steps.length === 0) return [];
-  return [code([`    ${quote(box.name)})`, ...steps, '      ;;'].join('\n'))];
+  return [{ name: quote(box.name), enter: code(`${box.booleans.root ? '--root ' : ''}${quote(box.name)}`), steps }];
 }
 
 function createUsage(fleet: Fleet): string {

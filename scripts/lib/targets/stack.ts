@@ -52,14 +52,13 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
   return { path: `${stack.id}/stack.sh`, content: renderTemplate('stack.sh.mustache', view), executable: true };
 }
 
-function modeCase(mode: Stack['modes'][number]): ShellCode {
-  const lines = [`    ${quote(mode.id)})`];
-  if (mode.description) lines.push(comment(mode.description, '      '));
-  lines.push(`      bw_mode_members=${quote(mode.members.join(' '))}`);
-  for (const variable of mode.variables)
-    lines.push(`      ${shellName(variable.name)}=${quote(variable.value)}`, `      export ${variable.name}`);
-  lines.push('      ;;');
-  return code(lines.join('\n'));
+function modeCase(mode: Stack['modes'][number]) {
+  return {
+    name: quote(mode.id),
+    description: mode.description && comment(mode.description, '      '),
+    members: quote(mode.members.join(' ')),
+    variables: mode.variables.map((variable) => ({ name: shellName(variable.name), value: quote(variable.value) })),
+  };
 }
 
 function usage(stack: Stack): string {
