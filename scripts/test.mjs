@@ -33,6 +33,8 @@ function testFiles(dir) {
 }
 
 const isEndToEnd = (file) => file.startsWith('test/e2e/');
+// The fast loop runs a third of each property test's random samples (see propertyRuns).
+if (values.fast) process.env.BOXWRIGHT_TEST_PROFILE ??= 'fast';
 const timesFile = join(root, '.cache/test-times.json');
 const lastTimes = existsSync(timesFile) ? JSON.parse(readFileSync(timesFile, 'utf8')) : {};
 const files = testFiles(join(root, 'test'))
@@ -145,7 +147,13 @@ function runFile(file) {
 
 const started = Date.now();
 console.log(`test: ${files.length} files and ${checks.length} checks, ${jobs} at a time, run ${run}`);
-const queue = [...files.map((file) => () => runFile(file)), ...checks.map((check) => () => runCheck(check))];
+// Longest first, checks among the files, by what they took last time.
+const queue = [
+  ...files.map((file) => ({ seconds: lastTimes[file] ?? 0, start: () => runFile(file) })),
+  ...checks.map((check) => ({ seconds: lastTimes[check.name] ?? 0, start: () => runCheck(check) })),
+]
+  .sort((a, b) => b.seconds - a.seconds)
+  .map((job) => job.start);
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
     while (queue.length) await queue.shift()();

@@ -8,7 +8,17 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manifestProblem } from '../scripts/lib/model/distrobox.ts';
-import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  propertyRuns,
+  remove,
+  ROOT,
+  runScript,
+  SHELLS,
+  tempDir,
+  writeFiles,
+} from './helpers.ts';
 
 type Section = Record<string, string>;
 
@@ -109,7 +119,7 @@ fleets('random values that pass the faithfulness check read back unchanged', asy
         );
       },
     ),
-    { numRuns: 40 },
+    { numRuns: propertyRuns(40) },
   );
 });
 

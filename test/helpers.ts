@@ -143,3 +143,14 @@ export function readArgv(file: string): string[] {
 export function withoutDigests(text: string): string {
   return text.replace(/io\.boxwright\.digest=\d+/g, 'io.boxwright.digest=<digest>');
 }
+
+/**
+ * How many random samples a property test runs: `full` in `npm test` and CI, a third of it
+ * in `npm run test:fast` (BOXWRIGHT_TEST_PROFILE=fast), or BOXWRIGHT_PROPERTY_RUNS when set
+ * (a soak: BOXWRIGHT_PROPERTY_RUNS=300).
+ */
+export function propertyRuns(full: number): number {
+  const asked = process.env.BOXWRIGHT_PROPERTY_RUNS;
+  if (asked) return Number(asked);
+  return process.env.BOXWRIGHT_TEST_PROFILE === 'fast' ? Math.max(5, Math.ceil(full / 3)) : full;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { remove, ROOT, runScript, SHELLS, tempDir, which } from './helpers.ts';
+import { propertyRuns, remove, ROOT, runScript, SHELLS, tempDir, which } from './helpers.ts';
 
 const JOB = join(ROOT, 'generated/zephyr/job.sh');
 const jobs = suite<{ dir: string; busyboxAwk: string }>('job');
@@ -60,7 +60,7 @@ for (const awk of ['mawk', 'busybox'] as const) {
           decoded,
         );
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 }

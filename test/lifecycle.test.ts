@@ -103,14 +103,16 @@ for (const [name, args, state, more] of CASES) {
   for (const runtime of ['podman', 'docker']) {
     lifecycle(`${name} (${runtime}): ${args.join(' ')} with the container ${state}`, (context) => {
       const env = { ...environment(context, runtime, state), ...more };
-      const runs = SHELLS.map((shell) =>
+      // Every shell of the matrix for podman; docker differs only in the runtime's name.
+      const shells = runtime === 'podman' ? SHELLS : SHELLS.slice(0, 1);
+      const runs = shells.map((shell) =>
         runScript(shell, context.script, ['--dry-run', ...args], { env, cwd: context.dir }),
       );
       for (const [i, run] of runs.entries()) {
         assert.equal(
           [run.status, run.stdout, run.stderr],
           [runs[0]!.status, runs[0]!.stdout, runs[0]!.stderr],
-          `${SHELLS[i]!.name} agrees with dash`,
+          `${shells[i]!.name} agrees with dash`,
         );
       }
       const printed = withoutDigests(

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { comment, heredoc, quote, word } from '../scripts/lib/shell/quote.ts';
-import { SHELLS } from './helpers.ts';
+import { propertyRuns, SHELLS } from './helpers.ts';
 
 // Strings that stress shell quoting: quotes, expansions, globs, newlines, leading dashes,
 // unicode. NUL is excluded: no argv can carry it (the generator rejects it in configs).
@@ -35,7 +35,7 @@ for (const shell of SHELLS) {
       fc.property(fc.array(nasty, { minLength: 1, maxLength: 6 }), (values) => {
         assert.equal(echoWords(shell, values.map(quote).join(' ')), values);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 
@@ -45,7 +45,7 @@ for (const shell of SHELLS) {
         const produced = word([{ literal: before }, { variable: 'V' }, { literal: after }, { variable: 'HOME' }]);
         assert.equal(echoWords(shell, produced), [`${before}v a$l${after}/home/q`]);
       }),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
   });
 }

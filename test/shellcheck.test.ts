@@ -1,8 +1,9 @@
 // Every generated script, in the repository and in the golden cases, is shellcheck-clean
 // as POSIX sh, with no disable directives.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, SHELLS, which } from './helpers.ts';
@@ -25,14 +26,27 @@ test('there are generated scripts to check', () => {
   assert.ok(all.length >= 4, all.join(', '));
 });
 
-// One shellcheck for every script (a process each is most of this suite's time), its
-// findings one per line as file:line:col, then judged file by file.
+// One shellcheck for every script (a process each was most of this suite's time), its
+// findings one per line as file:line:col, then judged file by file. A script shellcheck
+// found clean is remembered by the digest of its exact content and of shellcheck's version
+// (in .cache/), so that only changed scripts are checked again; a fresh checkout checks all.
+const CLEAN = join(ROOT, '.cache/shellcheck-clean.txt');
 let findings: string[] | undefined;
 function findingsIn(path: string): string[] {
   if (!findings) {
-    const result = spawnSync(which('shellcheck'), ['-s', 'sh', '-f', 'gcc', ...all], { encoding: 'utf8' });
+    const version = spawnSync(which('shellcheck'), ['--version'], { encoding: 'utf8' }).stdout;
+    const digest = (file: string) => createHash('sha256').update(version).update(readFileSync(file)).digest('hex');
+    const known = new Set(existsSync(CLEAN) ? readFileSync(CLEAN, 'utf8').split('\n') : []);
+    const unknown = all.filter((file) => !known.has(digest(file)));
+    const result = unknown.length
+      ? spawnSync(which('shellcheck'), ['-s', 'sh', '-f', 'gcc', ...unknown], { encoding: 'utf8' })
+      : { stdout: '', stderr: '' };
     assert.is(result.stderr, '');
     findings = result.stdout.split('\n').filter(Boolean);
+    const clean = unknown.filter((file) => !findings!.some((line) => line.startsWith(`${file}:`)));
+    mkdirSync(dirname(CLEAN), { recursive: true });
+    // Several runs may share the cache: each appends whole lines, and a line is only a digest.
+    if (clean.length) appendFileSync(CLEAN, `${clean.map(digest).join('\n')}\n`);
   }
   return findings.filter((line) => line.startsWith(`${path}:`));
 }

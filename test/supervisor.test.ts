@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { propertyRuns } from './helpers.ts';
 import { supervisorValue, supervisorWord } from '../scripts/lib/shell/supervisor.ts';
 
 const text = fc.string({ unit: fc.constantFrom(...[...`'"\\ %$\`;,=\tab09é-`]), maxLength: 20 });
@@ -33,7 +34,7 @@ test('supervisorWord survives supervisord splitting a command line', async () =>
     fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 4 }), async (values) => {
       assert.equal(await shlex(values.map(supervisorWord).join(' ')), values);
     }),
-    { numRuns: 200 },
+    { numRuns: propertyRuns(200) },
   );
 });
 
@@ -43,7 +44,7 @@ test('supervisorValue is one shlex token with % escaped', async () => {
     fc.asyncProperty(text, async (value) => {
       assert.equal(await shlex(supervisorValue(value)), [value]);
     }),
-    { numRuns: 200 },
+    { numRuns: propertyRuns(200) },
   );
 });
 

@@ -4,7 +4,7 @@ import { header } from '../header.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
-import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
+import { code, comment, heredoc, quote, shellName, word } from '../shell/quote.ts';
 import { columns } from '../text.ts';
 
 export function renderStack(stack: Stack, root: string): GeneratedFile {
