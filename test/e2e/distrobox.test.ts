@@ -6,14 +6,17 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { remove } from '../helpers.ts';
-import { e2eSuite, PREFIX, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podman, PREFIX, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: distrobox');
 const USER = PREFIX.replaceAll('-', '');
 const SUDOERS = `/etc/sudoers.d/${PREFIX}`;
 const SHARED = `/tmp/${PREFIX}-fleet`;
 
+const anonymousVolumes: string[] = [];
+
 e2e.after(() => {
+  if (anonymousVolumes.length) podman('volume', 'rm', '--force', ...anonymousVolumes);
   rmSync(SUDOERS, { force: true });
   spawnSync('userdel', ['--remove', USER], { stdio: 'ignore' });
   remove(SHARED);
@@ -49,6 +52,19 @@ e2e('create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh
     new RegExp(`${box} +running +root +${TEST_IMAGE}\\n${PREFIX}-later +absent +root,tpl +-`),
   );
 
+  // distrobox 1.4 gives each container an anonymous volume (/var/log/journal) that its rm
+  // leaves behind: remembered here, removed after.
+  anonymousVolumes.push(
+    ...podman(
+      'container',
+      'inspect',
+      '--format',
+      '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}',
+      box,
+    )
+      .stdout.split(/\s+/)
+      .filter(Boolean),
+  );
   assert.is(as(`sh ${fleet}/create.sh rm`).status, 0);
   assert.match(as(`sh ${fleet}/status.sh`).stdout, new RegExp(`${box} +absent`));
 });
