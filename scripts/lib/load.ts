@@ -19,10 +19,24 @@ export interface LoadedConfig {
   sources: string[]; // every file that contributed, absolute, this one first
 }
 
+/**
+ * Line and column of an offset, in time independent of the line's length (a minified config
+ * is one long line, and every node of it is located).
+ */
 export class Positions {
   private readonly lineStarts: number[] = [0];
+  /** Surrogate pairs before each offset, where the text has any: columns count characters. */
+  private readonly pairsBefore: Uint32Array | undefined;
   constructor(readonly file: SourceFile) {
-    for (let i = 0; i < file.text.length; i++) if (file.text[i] === '\n') this.lineStarts.push(i + 1);
+    const text = file.text;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    if (/[\uD800-\uDBFF]/.test(text)) {
+      this.pairsBefore = new Uint32Array(text.length + 1);
+      for (let i = 0; i < text.length; i++) {
+        const high = text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff;
+        this.pairsBefore[i + 1] = this.pairsBefore[i]! + (high ? 1 : 0);
+      }
+    }
   }
   at(offset: number, pointer: string): Location {
     let low = 0;
@@ -33,8 +47,9 @@ export class Positions {
       else high = mid - 1;
     }
     // Columns count characters as editors do, not UTF-16 units.
-    const column = [...this.file.text.slice(this.lineStarts[low]!, offset)].length + 1;
-    return { file: this.file.shown, pointer, line: low + 1, column };
+    const start = this.lineStarts[low]!;
+    const pairs = this.pairsBefore ? this.pairsBefore[offset]! - this.pairsBefore[start]! : 0;
+    return { file: this.file.shown, pointer, line: low + 1, column: offset - start - pairs + 1 };
   }
 }
 

@@ -374,7 +374,8 @@ function boxwrightLabels(env: Environment): ShellCode[] {
         : code('"$bw_image_user"');
     lines.push(code(`${APPEND} --label io.boxwright.user=${who}`));
   }
-  lines.push(code(`${APPEND} --label io.boxwright.digest=`), code('bw_label_at=$#'));
+  // A one-shot container is never compared with its config, so run skips the digest.
+  lines.push(code(`[ "$bw_verb" = run ] || { ${APPEND} --label io.boxwright.digest=; bw_label_at=$#; }`));
   return lines;
 }
 
