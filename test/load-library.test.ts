@@ -20,40 +20,32 @@ function check(dir: string) {
   return spawnSync(process.execPath, ['scripts/generate.mjs', '--check', '--quiet'], { cwd: dir, encoding: 'utf8' });
 }
 
-test('a bundle made in one copy of the sources works in another after the first is gone', () => {
+test('a bundle is shared by copies of the same sources, also once the copy that made it is gone, and an edit gets its own', () => {
   const first = copyOfProject();
   const second = copyOfProject();
+  const cache = join(ROOT, 'node_modules/.cache/boxwright');
+  const bundles = () => readdirSync(cache).filter((f) => f.startsWith('cli-'));
   try {
     const change = `\n// a change only these two copies have: ${Date.now()}\n`;
     for (const dir of [first, second]) appendFileSync(join(dir, 'scripts/lib/paths.ts'), change);
     const made = check(first);
     assert.is(made.status, 0, made.stderr);
+    const afterFirst = bundles();
     remove(first);
+
     const reused = check(second);
     assert.is(reused.stderr, '', 'no trace of the first copy');
     assert.is(reused.status, 0);
+
+    appendFileSync(join(second, 'scripts/lib/text.ts'), `\nexport const EDITED_${Date.now()} = 1;\n`);
+    assert.is(check(second).status, 0);
+    assert.ok(
+      bundles().some((f) => !afterFirst.includes(f)),
+      'an edited source gets a new bundle',
+    );
   } finally {
     remove(first);
     remove(second);
-  }
-});
-
-test('an edited source gets a bundle of its own', () => {
-  const dir = copyOfProject();
-  try {
-    const cache = join(ROOT, 'node_modules/.cache/boxwright');
-    appendFileSync(join(dir, 'scripts/lib/text.ts'), `\n// edited: ${Date.now()}\n`);
-    assert.is(check(dir).status, 0);
-    const before = readdirSync(cache).filter((f) => f.startsWith('cli-'));
-    appendFileSync(join(dir, 'scripts/lib/text.ts'), `\nexport const EDITED_${Date.now()} = 1;\n`);
-    assert.is(check(dir).status, 0);
-    const after = readdirSync(cache).filter((f) => f.startsWith('cli-'));
-    assert.ok(
-      after.some((f) => !before.includes(f)),
-      `a new bundle: ${after.join(' ')}`,
-    );
-  } finally {
-    remove(dir);
   }
 });
 

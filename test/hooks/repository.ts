@@ -1,0 +1,73 @@
+// The git hooks' tests share this: a repository holding a copy of this project, with the
+// hook installed and a first commit, built once per suite; each test works on a copy of it.
+import { spawnSync } from 'node:child_process';
+import { cpSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite, type Test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, ROOT, remove, tempDir, writeFiles } from '../helpers.ts';
+
+export const BOX = (image: string) => `{\n  "kind": "environment",\n  "image": "${image}"\n}\n`;
+export const NODE = process.execPath;
+
+export function git(repo: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CI: '',
+      BOXWRIGHT_HOOKS: '',
+      BOXWRIGHT_HOOK_AUTOFIX: '',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+      ...env,
+    },
+  });
+}
+
+/** What `npx zx scripts/generate.mjs --force` does in the repository, run in-process. */
+export async function regenerate(repo: string) {
+  const result = await generate(['--quiet', '--force'], repo);
+  assert.is(result.code, 0, result.err);
+}
+
+export function commit(repo: string, env: Record<string, string> = {}, extra: string[] = []) {
+  return git(repo, ['commit', '-q', '-m', 'change', ...extra], env);
+}
+
+/** A suite whose tests each get `repo`, a fresh copy of the template repository. */
+export function hookSuite(name: string): Test<{ repo: string }> {
+  const hooks = suite<{ repo: string }>(name);
+  let template = '';
+  hooks.before(async () => {
+    template = tempDir('boxwright-repo-template-');
+    for (const part of ['scripts', 'schemas', 'templates', 'hooks', 'package.json']) {
+      cpSync(join(ROOT, part), join(template, part), { recursive: true });
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(template, 'node_modules'));
+    writeFiles(template, {
+      'configs/box.json': BOX('debian:12'),
+      '.gitignore': 'node_modules\n',
+      'README.md': 'hello\n',
+    });
+    assert.is(git(template, ['init', '-q']).status, 0);
+    const install = spawnSync('sh', ['hooks/install.sh'], { cwd: template, encoding: 'utf8' });
+    assert.match(install.stderr, 'installed (core.hooksPath = hooks)');
+    await regenerate(template);
+    git(template, ['add', '-A']);
+    const first = commit(template);
+    assert.is(first.status, 0, first.stderr);
+    // One pack file copies faster than hundreds of loose objects, once per test.
+    assert.is(git(template, ['repack', '-a', '-d', '-q']).status, 0);
+  });
+  hooks.after(() => remove(template));
+  hooks.before.each((context) => {
+    context.repo = tempDir('boxwright-repo-');
+    cpSync(template, context.repo, { recursive: true, verbatimSymlinks: true });
+  });
+  hooks.after.each(({ repo }) => remove(repo));
+  return hooks;
+}
