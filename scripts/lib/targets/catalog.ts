@@ -139,15 +139,7 @@ function catalogTables(catalog: Catalog): string[] {
   out.push(
     ...columns([
       ['ID', 'NAME', 'CPU', 'MEMORY', 'STORAGE', 'PRICE', ''],
-      ...catalog.tiers.map((t) => [
-        t.id,
-        t.name,
-        showCpu(t.cpuMilli),
-        showMemory(t.memoryMi),
-        t.storageGb ? `${t.storageGb}GB` : '',
-        price(t.priceCents),
-        t.default ? '(default)' : '',
-      ]),
+      ...catalog.tiers.map((t) => [...tierCells(t), t.default ? '(default)' : '']),
     ]),
   );
   out.push('', 'Flavors:');
@@ -232,4 +224,16 @@ function launchUsage(catalog: Catalog): string {
     );
   }
   return lines.join('\n');
+}
+
+/** A tier as people read it, in --help and the README: id, name, CPU, memory, storage, price. */
+export function tierCells(tier: Catalog['tiers'][number]): string[] {
+  return [
+    tier.id,
+    tier.name,
+    showCpu(tier.cpuMilli),
+    showMemory(tier.memoryMi),
+    tier.storageGb ? `${tier.storageGb}GB` : '',
+    price(tier.priceCents),
+  ];
 }

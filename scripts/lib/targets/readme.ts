@@ -7,6 +7,7 @@ import { CONTAINER_DIR, publishSpec, type Environment } from '../model/environme
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { markdownTable, price, showTemplate } from '../text.ts';
+import { tierCells } from './catalog.ts';
 
 function code(text: string): string {
   return text === '' ? ' ' : `\`${text.replace(/`/g, "'")}\``;
@@ -260,15 +261,7 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
       '',
       ...markdownTable(
         ['Tier', 'Name', 'CPU', 'Memory', 'Storage', 'Price', 'Default'],
-        catalog.tiers.map((t) => [
-          t.id,
-          t.name,
-          showCpu(t.cpuMilli),
-          showMemory(t.memoryMi),
-          t.storageGb ? `${t.storageGb}GB` : '',
-          price(t.priceCents),
-          t.default ? 'yes' : '',
-        ]),
+        catalog.tiers.map((t) => [...tierCells(t), t.default ? 'yes' : '']),
       ),
     ],
     [
