@@ -181,4 +181,34 @@ cli('--quiet prints nothing on success', async ({ dir }) => {
   assert.is(result.out + result.err, '');
 });
 
+cli(
+  'a hand-edited file whose config is gone is kept and refused (exit 3), and removed with --force',
+  async ({ dir }) => {
+    assert.is((await generate(['--quiet'], dir)).code, EXIT.ok);
+    writeFileSync(launch(dir, 'other'), `${readFileSync(launch(dir, 'other'), 'utf8')}# my own line\n`);
+    rmSync(join(dir, 'configs/other.json'));
+    const refused = await generate(['--quiet'], dir);
+    assert.is(refused.code, EXIT.refused);
+    assert.match(refused.err, 'generated/other/launch.sh: hand-edited, and its config no longer produces it');
+    assert.ok(existsSync(launch(dir, 'other')), 'the edited file is still there');
+    assert.ok(existsSync(join(dir, 'generated/other/README.md')), 'and so is the rest: nothing was written');
+    const forced = await generate(['--quiet', '--force'], dir);
+    assert.is(forced.code, EXIT.ok, forced.err);
+    assert.not.ok(existsSync(join(dir, 'generated/other')), '--force removes the folder');
+  },
+);
+
+cli("with --out . only files in a config folder that their header names are boxwright's to remove", async ({ dir }) => {
+  assert.is((await generate(['--quiet'], dir)).code, EXIT.ok);
+  const made = readFileSync(launch(dir), 'utf8');
+  // Copies of generated files elsewhere in a repository: goldens deeper down, another folder.
+  writeFiles(dir, { 'test/cases/box/launch.sh': made, 'elsewhere/launch.sh': made, 'box/notes.sh': made });
+  const result = await generate(['--quiet', '--out', '.'], dir);
+  assert.is(result.code, EXIT.ok, result.err);
+  for (const kept of ['test/cases/box/launch.sh', 'elsewhere/launch.sh', 'generated/box/launch.sh']) {
+    assert.ok(existsSync(join(dir, kept)), `${kept} is not boxwright's to remove here`);
+  }
+  assert.not.ok(existsSync(join(dir, 'box/notes.sh')), 'a stale file in the config folder boxwright writes is removed');
+});
+
 cli.run();

@@ -23,6 +23,7 @@ const STATE_TEXT: Record<string, string> = {
   stale: 'stale (out of date with its config)',
   'hand-edited': 'hand-edited (changed since it was generated)',
   extra: 'extra (its config no longer produces it)',
+  'extra-edited': 'hand-edited, and its config no longer produces it (generate will not remove it)',
   unmanaged: 'not made by boxwright (generate will not overwrite it)',
 };
 
@@ -48,7 +49,7 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
     })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only problems' })
     .epilog(
-      'Exit codes: 0 done or up to date; 1 --check found files out of date; 2 a config is invalid; 3 refused to overwrite a file; 64 usage error.',
+      'Exit codes: 0 done or up to date; 1 --check found files out of date; 2 a config is invalid; 3 refused to overwrite or remove a file edited by hand (or not made by boxwright); 64 usage error.',
     )
     .strict()
     .help()
@@ -122,11 +123,12 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
     return EXIT.outOfDate;
   }
 
-  const refused = planned.filter((p) => p.state === 'unmanaged' || (p.state === 'hand-edited' && !options.force));
+  const edited = (p: PlannedFile) => p.state === 'hand-edited' || p.state === 'extra-edited';
+  const refused = planned.filter((p) => p.state === 'unmanaged' || (edited(p) && !options.force));
   if (refused.length > 0) {
     streams.err(`${refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
     streams.err(
-      refused.some((p) => p.state === 'hand-edited')
+      refused.some(edited)
         ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
         : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
     );
@@ -135,7 +137,9 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   apply(planned, outDir);
   if (!options.quiet) {
     for (const p of changes)
-      streams.out(`${p.state === 'extra' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
+      streams.out(
+        `${p.state.startsWith('extra') ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`,
+      );
     streams.out(
       `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
     );

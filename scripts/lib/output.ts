@@ -12,8 +12,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { provenance, seal } from './header.ts';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { provenance, seal, sourceOf } from './header.ts';
 
 export interface GeneratedFile {
   path: string; // relative to the output folder, with /
@@ -21,7 +21,11 @@ export interface GeneratedFile {
   executable: boolean;
 }
 
-export type FileState = 'up-to-date' | 'missing' | 'stale' | 'hand-edited' | 'extra' | 'unmanaged';
+/**
+ * `extra`: boxwright made it and its config no longer produces it (removed); `extra-edited`:
+ * the same, but edited by hand since (refused, like overwriting a hand edit, without --force).
+ */
+export type FileState = 'up-to-date' | 'missing' | 'stale' | 'hand-edited' | 'extra' | 'extra-edited' | 'unmanaged';
 
 export interface PlannedFile {
   path: string;
@@ -45,10 +49,25 @@ export function plan(files: GeneratedFile[], outDir: string, scopes: readonly st
     for (const path of listFiles(join(outDir, scope))) {
       const relativePath = relative(outDir, path).split(sep).join('/');
       if (expected.has(relativePath)) continue;
-      if (provenance(readFileSync(path, 'utf8')) !== 'unmanaged') planned.push({ path: relativePath, state: 'extra' });
+      const content = readFileSync(path, 'utf8');
+      if (!isManaged(relativePath, content)) continue;
+      planned.push({ path: relativePath, state: provenance(content) === 'hand-edited' ? 'extra-edited' : 'extra' });
     }
   }
   return planned.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * Whether an existing file is one boxwright would remove: it carries the header, and stands
+ * where boxwright writes, <config>/<file>, in the folder of the config its header names. Any
+ * other file is left alone, whatever folder --out names (even `.`).
+ */
+function isManaged(relativePath: string, content: string): boolean {
+  if (provenance(content) === 'unmanaged') return false;
+  const [folder, name, ...deeper] = relativePath.split('/');
+  const source = sourceOf(content);
+  if (name === undefined || deeper.length > 0 || source === undefined) return false;
+  return basename(source).replace(/\.jsonc?$/, '') === folder;
 }
 
 function stateOf(file: GeneratedFile, path: string): FileState {
@@ -101,7 +120,7 @@ export function apply(planned: PlannedFile[], outDir: string): void {
     throw error;
   }
   for (const { temporary, target } of staged) renameSync(temporary, target);
-  for (const extra of planned.filter((p) => p.state === 'extra')) {
+  for (const extra of planned.filter((p) => p.state === 'extra' || p.state === 'extra-edited')) {
     const path = join(outDir, extra.path);
     rmSync(path);
     removeEmptyParents(dirname(path), outDir);
