@@ -2,7 +2,15 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
-import { CONTAINER_DIR, publishSpec, VERBS, type Environment, type Mount, type Verb } from '../model/environment.ts';
+import {
+  CONTAINER_DIR,
+  publishSpec,
+  VERBS,
+  type Environment,
+  type Mount,
+  type Variable,
+  type Verb,
+} from '../model/environment.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
@@ -108,8 +116,12 @@ function variableLines(env: Environment): ShellCode[] {
   const lines: ShellCode[] = [];
   for (const variable of env.variables) {
     if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
-    if (variable.default)
-      lines.push(code(`[ -n "\${${shellName(variable.name)}:-}" ] || ${variable.name}=${word(variable.default)}`));
+    const name = shellName(variable.name);
+    if (variable.default) lines.push(code(`[ -n "\${${name}:-}" ] || ${name}=${word(variable.default)}`));
+    // An optional variable that is unset reads as empty (set -u would stop the script), and is
+    // then left out of the container's environment, like an optional secret.
+    else if (!variable.required)
+      lines.push(code(`[ -n "\${${name}+set}" ] || { ${name}=; ${unsetMark(variable)}=true; }`));
   }
   const requiredVariables = env.variables.filter((v) => v.required).map((v) => shellName(v.name));
   const requiredSecrets = env.secrets.filter((s) => s.required).map((s) => shellName(s.name));
@@ -246,7 +258,19 @@ function restart(env: Environment): ShellCode[] {
 function variablesExported(env: Environment): ShellCode[] {
   return env.variables
     .filter((v) => v.export)
-    .map((v) => code(`${APPEND} --env ${word([{ literal: `${v.name}=` }, { variable: v.name }])}`));
+    .map((v) => {
+      const argument = `${APPEND} --env ${word([{ literal: `${v.name}=` }, { variable: v.name }])}`;
+      return code(isOptional(v) ? `[ "\${${unsetMark(v)}:-}" = true ] || ${argument}` : argument);
+    });
+}
+
+function isOptional(variable: Variable): boolean {
+  return variable.default === undefined && !variable.required;
+}
+
+/** The launcher's own variable that says an optional variable was unset. */
+function unsetMark(variable: Variable): ShellCode {
+  return shellName(`bw_unset_${variable.name}`);
 }
 
 function environment(env: Environment): ShellCode[] {
