@@ -1,6 +1,7 @@
 // The generator as a user drives it: generate, --check, --only, --out, and the promises
 // that nothing is lost: a failed run writes nothing, and only boxwright's files are touched.
-import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -209,6 +210,34 @@ cli("with --out . only files in a config folder that their header names are boxw
     assert.ok(existsSync(join(dir, kept)), `${kept} is not boxwright's to remove here`);
   }
   assert.not.ok(existsSync(join(dir, 'box/notes.sh')), 'a stale file in the config folder boxwright writes is removed');
+});
+
+cli(
+  'a FIFO, a folder or a dangling link named like a config is reported, never read (a FIFO would hang)',
+  async ({ dir }) => {
+    assert.is(spawnSync('mkfifo', [join(dir, 'configs/pipe.json')]).status, 0);
+    mkdirSync(join(dir, 'configs/folder.json'));
+    symlinkSync(join(dir, 'nowhere.json'), join(dir, 'configs/dangling.json'));
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, EXIT.invalid);
+    assert.match(
+      result.err,
+      'configs/dangling.json:1:1  /  cannot read this config: it does not exist (a dangling symbolic link?)',
+    );
+    assert.match(result.err, 'configs/folder.json:1:1  /  cannot read this config: it is a folder');
+    assert.match(result.err, 'configs/pipe.json:1:1  /  cannot read this config: it is a FIFO');
+    assert.not.ok(existsSync(join(dir, 'generated')), 'nothing was written');
+  },
+);
+
+cli('an extends target that is a FIFO is reported where extends names it', async ({ dir }) => {
+  assert.is(spawnSync('mkfifo', [join(dir, 'base.json')]).status, 0);
+  writeFiles(dir, {
+    'configs/box.json': '{\n  "kind": "environment",\n  "extends": "../base.json",\n  "image": "a:1"\n}\n',
+  });
+  const result = await generate(['--quiet'], dir);
+  assert.is(result.code, EXIT.invalid);
+  assert.match(result.err, 'configs/box.json:3:14  /extends  cannot read extended config ../base.json: it is a FIFO');
 });
 
 cli.run();

@@ -1,6 +1,6 @@
 // Reads config files (JSON with comments and trailing commas) into located trees and
 // resolves `extends`, reporting every problem with the file, line and column it comes from.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { merge, pointerOf, type Located, type MergeRule } from './located.ts';
@@ -53,14 +53,51 @@ export class Positions {
   }
 }
 
+/** Why a config file cannot be read, in a few words; thrown by readSource. */
+export class UnreadableSource extends Error {}
+
+const NOT_READABLE: Record<string, string> = {
+  ENOENT: 'it does not exist (a dangling symbolic link?)',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a folder',
+  ELOOP: 'symbolic links loop',
+};
+
+/**
+ * Reads a config file. Only a regular file is read: a FIFO would block for ever, a folder or
+ * socket is no config.
+ */
 export function readSource(path: string, cwd: string): SourceFile {
-  return { path, shown: relative(cwd, path) || path, text: readFileSync(path, 'utf8') };
+  const shown = relative(cwd, path) || path;
+  let text: string;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile())
+      throw new UnreadableSource(
+        `it is ${stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO' : 'not a regular file'}`,
+      );
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UnreadableSource) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new UnreadableSource(NOT_READABLE[code] ?? `${code || 'it cannot be read'}`);
+  }
+  return { path, shown, text };
 }
 
 /** Parses one file; on syntax errors reports them all and returns undefined. */
 export function parseLocated(file: SourceFile, problems: ProblemList): Located | undefined {
   const errors: ParseError[] = [];
   const positions = new Positions(file);
+  if (file.text.startsWith('\uFEFF')) {
+    // Editors on Windows may add one; JSON forbids it, and the parser would only say "invalid symbol".
+    problems.add(
+      positions.at(0, ''),
+      'the file starts with a byte order mark (U+FEFF), which JSON does not allow',
+      'save it as UTF-8 without a BOM',
+    );
+    return undefined;
+  }
   const tree = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const error of errors) {
     problems.add(positions.at(error.offset, ''), `invalid JSON: ${syntaxMessage(printParseErrorCode(error.error))}`);
@@ -114,7 +151,17 @@ export function loadConfig(
   problems: ProblemList,
   cache: Map<string, Located | null> = new Map(),
 ): LoadedConfig | undefined {
-  const file = readSource(path, cwd);
+  let file: SourceFile;
+  try {
+    file = readSource(path, cwd);
+  } catch (error) {
+    if (!(error instanceof UnreadableSource)) throw error;
+    problems.add(
+      { file: relative(cwd, path) || path, pointer: '', line: 1, column: 1 },
+      `cannot read this config: ${error.message}`,
+    );
+    return undefined;
+  }
   const own = parseCached(file, cache, problems);
   if (!own) return undefined;
   const sources: string[] = [];
@@ -142,6 +189,11 @@ function resolveExtends(
   const withoutExtends: Located = { ...own, entries: new Map([...own.entries].filter(([key]) => key !== 'extends')) };
   if (!entry) return withoutExtends;
   const references = entry.value.kind === 'array' ? entry.value.items : [entry.value];
+  if (references.length === 0) {
+    // An empty list would leave nothing to merge onto: the config would silently vanish.
+    problems.add(entry.value.at, 'extends is an empty list', 'name the configs this one builds on, or remove extends');
+    return undefined;
+  }
   let result: Located | undefined;
   let failed = false;
   for (const reference of references) {
@@ -164,10 +216,8 @@ function resolveExtends(
       base = baseOwn && resolveExtends(baseFile, baseOwn, [...chain, target], ruleAt, problems, cache, cwd, sources);
       sources.push(target);
     } catch (error) {
-      problems.add(
-        reference.at,
-        `cannot read extended config ${reference.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
+      if (!(error instanceof UnreadableSource)) throw error;
+      problems.add(reference.at, `cannot read extended config ${reference.value}: ${error.message}`);
     }
     if (!base) {
       failed = true;
