@@ -1,7 +1,17 @@
 // The generator as a user drives it: generate, --check, --only, --out, and the promises
 // that nothing is lost: a failed run writes nothing, and only boxwright's files are touched.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -239,5 +249,59 @@ cli('an extends target that is a FIFO is reported where extends names it', async
   assert.is(result.code, EXIT.invalid);
   assert.match(result.err, 'configs/box.json:3:14  /extends  cannot read extended config ../base.json: it is a FIFO');
 });
+
+cli('a missing configs folder, or --out naming a file, is one line with its own exit code', async ({ dir }) => {
+  const missing = await generate(['--configs', 'nope'], dir);
+  assert.equal(
+    [missing.code, missing.err],
+    [EXIT.noInput, 'generate: cannot read the configs folder nope: does not exist\n'],
+  );
+  writeFiles(dir, { afile: 'x\n' });
+  const file = await generate(['--out', 'afile'], dir);
+  assert.is(file.code, EXIT.cannotWrite);
+  assert.is(file.err, 'generate: cannot write to afile: is not a folder (or a file stands in its path)\n');
+});
+
+/** A tiny tmpfs for the faults a full or read-only disk brings; undefined where mounting is not allowed. */
+function tinyDisk(dir: string): string | undefined {
+  const mountPoint = join(dir, 'tiny');
+  mkdirSync(mountPoint);
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mountPoint]).status === 0
+    ? mountPoint
+    : undefined;
+}
+const canMount = (() => {
+  const probe = tempDir();
+  try {
+    const disk = tinyDisk(probe);
+    if (disk) spawnSync('umount', [disk]);
+    return disk !== undefined;
+  } finally {
+    remove(probe);
+  }
+})();
+if (!canMount)
+  process.stderr.write(
+    'generate: the full and read-only disk tests are skipped: this machine does not let tests mount a tmpfs\n',
+  );
+
+(canMount ? cli : cli.skip)(
+  'a full disk or a read-only one: exit 73, one line, and nothing left behind',
+  async ({ dir }) => {
+    const disk = tinyDisk(dir)!;
+    try {
+      const full = await generate(['--quiet', '--out', join(disk, 'generated')], dir);
+      assert.is(full.code, EXIT.cannotWrite);
+      assert.match(full.err, /^generate: cannot write to .*: no space left on the device\n$/);
+      assert.equal(readdirSync(disk), [], 'no temporary file and no folder is left');
+      assert.is(spawnSync('mount', ['-o', 'remount,ro', disk]).status, 0);
+      const readOnly = await generate(['--quiet', '--out', join(disk, 'generated')], dir);
+      assert.is(readOnly.code, EXIT.cannotWrite);
+      assert.match(readOnly.err, 'cannot be created there (a read-only file system, or no permission)');
+    } finally {
+      spawnSync('umount', [disk]);
+    }
+  },
+);
 
 cli.run();

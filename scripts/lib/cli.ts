@@ -1,7 +1,7 @@
 // The generator's command line: parses arguments, runs the pipeline, reports, and returns
 // the exit code. scripts/generate.mjs is only the zx entry around it.
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
 import { REGENERATE } from './header.ts';
 import { compileConfigs, UsageError } from './generate.ts';
@@ -11,7 +11,83 @@ import { BOXWRIGHT_ROOT, SCHEMAS_DIR } from './paths.ts';
 import { describe, sortProblems } from './problems.ts';
 import { COMPILE_COMMAND, compiledIsCurrent, compiledPath } from './schema-code.ts';
 
-export const EXIT = { ok: 0, outOfDate: 1, invalid: 2, refused: 3, usage: 64 } as const;
+/** Exit codes; 64 and up follow sysexits.h. Documented in the README ("The generator"). */
+export const EXIT = {
+  ok: 0,
+  outOfDate: 1,
+  invalid: 2,
+  refused: 3,
+  usage: 64,
+  noInput: 66,
+  internal: 70,
+  cannotWrite: 73,
+} as const;
+
+/** A failure that ends the run with one line and its own exit code. */
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'is not a folder (or a file stands in its path)',
+  EEXIST: 'is in the way (a file where a folder must be)',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'is on a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EMFILE: 'too many open files',
+};
+
+function errnoText(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === undefined ? undefined : (ERRNO_TEXT[code] ?? code);
+}
+
+/** Runs `work`; a file system error becomes a Failure that names `what` and the reason. */
+function failingAs<T>(what: string, code: number, work: () => T, path?: string): T {
+  try {
+    return work();
+  } catch (error) {
+    const reason = errnoText(error);
+    if (reason === undefined || error instanceof Failure) throw error;
+    // mkdir -p on a read-only file system reports ENOENT: say what really stops it.
+    if (path && (error as NodeJS.ErrnoException).code === 'ENOENT' && !writable(path)) {
+      throw new Failure(`${what}: cannot be created there (a read-only file system, or no permission)`, code);
+    }
+    throw new Failure(`${what}: ${reason}`, code);
+  }
+}
+
+/** Whether the nearest folder that exists on the way to `path` can be written. */
+function writable(path: string): boolean {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return !statfsReadOnly(dir);
+  } catch {
+    return false;
+  }
+}
+
+/** A read-only mount: root may write anywhere else, so access() does not tell. */
+function statfsReadOnly(dir: string): boolean {
+  const probe = join(dir, `.boxwright-write-test.${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export interface Streams {
   out: (text: string) => void;
@@ -27,7 +103,22 @@ const STATE_TEXT: Record<string, string> = {
   unmanaged: 'not made by boxwright (generate will not overwrite it)',
 };
 
+/** The generator's command line; never throws: every failure is one line and an exit code. */
 export async function main(argv: string[], cwd = process.cwd(), streams: Streams = defaultStreams()): Promise<number> {
+  try {
+    return await run(argv, cwd, streams);
+  } catch (error) {
+    if (error instanceof Failure) {
+      streams.err(`generate: ${error.message}\n`);
+      return error.code;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    streams.err(`generate: internal error: ${message.split('\n')[0]} (please report it)\n`);
+    return EXIT.internal;
+  }
+}
+
+async function run(argv: string[], cwd: string, streams: Streams): Promise<number> {
   let usageFailure: string | undefined;
   const parser = yargs(argv)
     .scriptName('generate.mjs')
@@ -80,7 +171,10 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   const outDir = resolve(cwd, options.out);
   let compilation: ReturnType<typeof compileConfigs>;
   try {
-    compilation = compileConfigs({ cwd, configsDir: resolve(cwd, options.configs), outDir, only: options.only });
+    const configsDir = resolve(cwd, options.configs);
+    compilation = failingAs(`cannot read the configs folder ${options.configs}`, EXIT.noInput, () =>
+      compileConfigs({ cwd, configsDir, outDir, only: options.only }),
+    );
   } catch (error) {
     if (error instanceof UsageError) {
       streams.err(`generate: ${error.message}\n`);
@@ -99,7 +193,9 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
   }
 
   const scopes = options.only?.length ? compilation.ids : [''];
-  const planned = plan(compilation.files, outDir, scopes);
+  const planned = failingAs(`cannot read ${options.out}`, EXIT.cannotWrite, () =>
+    plan(compilation.files, outDir, scopes),
+  );
   const changes = planned.filter((p) => p.state !== 'up-to-date');
   const shown = (p: PlannedFile) => `${options.out.replace(/\/$/, '')}/${p.path}`;
 
@@ -134,7 +230,7 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
     );
     return EXIT.refused;
   }
-  apply(planned, outDir);
+  failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
   if (!options.quiet) {
     for (const p of changes)
       streams.out(

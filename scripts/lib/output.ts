@@ -99,6 +99,7 @@ export function apply(planned: PlannedFile[], outDir: string): void {
     (p) => p.file && (p.state === 'missing' || p.state === 'stale' || p.state === 'hand-edited'),
   );
   const staged: { temporary: string; target: string }[] = [];
+  const created: string[] = [];
   const folders = new Set<string>();
   // The mode must not depend on the umask; chmod only when the umask would change it.
   const umask = process.umask(0o022);
@@ -107,16 +108,22 @@ export function apply(planned: PlannedFile[], outDir: string): void {
     for (const { file } of writes) {
       const target = join(outDir, file!.path);
       const folder = dirname(target);
-      if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+      if (!folders.has(folder)) {
+        const first = mkdirSync(folder, { recursive: true });
+        if (first !== undefined) created.push(first);
+      }
       folders.add(folder);
       const temporary = join(folder, `.${file!.path.split('/').pop()}.${process.pid}.tmp`);
       const mode = file!.executable ? 0o755 : 0o644;
+      // Staged before it is written: a write that fails half way (a full disk) is removed too.
+      staged.push({ temporary, target });
       writeFileSync(temporary, file!.content, { mode });
       if ((mode & umask) !== 0) chmodSync(temporary, mode);
-      staged.push({ temporary, target });
     }
   } catch (error) {
     for (const { temporary } of staged) rmSync(temporary, { force: true });
+    // Folders this run made did not exist before it: a failed run leaves none behind.
+    for (const folder of created.reverse()) rmSync(folder, { recursive: true, force: true });
     throw error;
   }
   for (const { temporary, target } of staged) renameSync(temporary, target);
