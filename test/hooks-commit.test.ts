@@ -74,4 +74,45 @@ hooks('a blocked commit leaves the index and the working tree as they were', ({ 
   assert.equal(after, before);
 });
 
+hooks(
+  'a merge of two branches that each pass is checked too, and blocked when it leaves generated/ stale',
+  async ({ repo }) => {
+    const base = (image: string) => `{ "kind": "environment", "abstract": true, "image": "${image}" }\n`;
+    const extending = '{ "kind": "environment", "extends": "base.json" }\n';
+    writeFiles(repo, { 'configs/base.json': base('debian:12') });
+    await regenerate(repo);
+    git(repo, ['add', '-A']);
+    assert.is(commit(repo).status, 0);
+    // One branch changes the base; the other adds a config that extends it.
+    assert.is(git(repo, ['checkout', '-q', '-b', 'other']).status, 0);
+    writeFiles(repo, { 'configs/other.json': extending });
+    await regenerate(repo);
+    git(repo, ['add', '-A']);
+    assert.is(commit(repo).status, 0, 'the new config passes on its branch');
+    assert.is(git(repo, ['checkout', '-q', '-']).status, 0);
+    writeFiles(repo, { 'configs/base.json': base('debian:13') });
+    await regenerate(repo);
+    git(repo, ['add', '-A']);
+    assert.is(commit(repo).status, 0, 'the changed base passes on its branch');
+    const merged = git(repo, ['merge', '--no-ff', '-q', '-m', 'merge', 'other']);
+    assert.is.not(merged.status, 0, 'the merge commit is refused');
+    assert.match(merged.stderr, 'generated/other/launch.sh: stale (out of date with its config)');
+  },
+);
+
+hooks('a staged file outside configs/ that a config extends takes the full check', async ({ repo }) => {
+  writeFiles(repo, {
+    'shared/base.json': '{ "kind": "environment", "abstract": true, "image": "debian:12" }\n',
+    'configs/box.json': '{ "kind": "environment", "extends": "../shared/base.json" }\n',
+  });
+  await regenerate(repo);
+  git(repo, ['add', '-A']);
+  assert.is(commit(repo).status, 0);
+  writeFiles(repo, { 'shared/base.json': '{ "kind": "environment", "abstract": true, "image": "debian:13" }\n' });
+  git(repo, ['add', 'shared']);
+  const result = commit(repo);
+  assert.is(result.status, 1, 'not the fast path: the generated files are stale');
+  assert.match(result.stderr, 'generated/box/launch.sh: stale (out of date with its config)');
+});
+
 hooks.run();
