@@ -1,6 +1,6 @@
 // The generated launch script's behaviour, in every shell of the matrix, against stub
 // runtimes (and a stub nvidia-smi) that record how they were called.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,6 +13,7 @@ import {
   SHELLS,
   stubRuntimes,
   tempDir,
+  which,
   writeFiles,
 } from './helpers.ts';
 
@@ -77,14 +78,19 @@ function run(
   return { ...result, argv: readArgv(context.argvFile) };
 }
 
-/** A stub nvidia-smi printing the header of a driver that supports CUDA `version`, or failing. */
-function stubNvidiaSmi(dir: string, version: string | 'fail'): string {
+/** Whether docker's argv asks for the GPU. */
+const gpuArgs = (argv: string[]) => argv.join(' ').includes('--gpus all');
+
+/** A stub nvidia-smi printing the header of a driver that supports CUDA `version`, failing, or hanging. */
+function stubNvidiaSmi(dir: string, version: string | 'fail' | 'hang'): string {
   const bin = join(dir, `smi-${version}`);
   writeFiles(bin, {
     'nvidia-smi':
-      version === 'fail'
-        ? '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver."\nexit 9\n'
-        : `#!/bin/sh\ncat <<'EOF'\n+-----------------------------------------------------------------------------------------+\n| NVIDIA-SMI 575.57.08              Driver Version: 575.57.08      CUDA Version: ${version}     |\n+-----------------------------------------------------------------------------------------+\nEOF\n`,
+      version === 'hang'
+        ? `#!/bin/sh\nexec ${which('sleep')} 60\n`
+        : version === 'fail'
+          ? '#!/bin/sh\necho "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver."\nexit 9\n'
+          : `#!/bin/sh\ncat <<'EOF'\n+-----------------------------------------------------------------------------------------+\n| NVIDIA-SMI 575.57.08              Driver Version: 575.57.08      CUDA Version: ${version}     |\n+-----------------------------------------------------------------------------------------+\nEOF\n`,
   });
   chmodSync(join(bin, 'nvidia-smi'), 0o755);
   return bin;
@@ -172,7 +178,6 @@ for (const shell of SHELLS) {
   });
 
   launch(`${shell.name}: uses the GPU only when the driver supports the CUDA floor`, (context) => {
-    const gpuArgs = (argv: string[]) => argv.join(' ').includes('--gpus all');
     const newer = stubNvidiaSmi(context.dir, '13.0');
     const older = stubNvidiaSmi(context.dir, '12.4');
     const broken = stubNvidiaSmi(context.dir, 'fail');
@@ -200,6 +205,17 @@ for (const shell of SHELLS) {
     assert.not.ok(gpuArgs(forcedOff.argv));
     assert.is(forcedOff.stderr, '');
     assert.is(run(context, shell, [], { BOX_GPU: 'maybe' }).status, 2);
+  });
+
+  launch(`${shell.name}: a CUDA version too long for any integer is no usable GPU, in every shell alike`, (context) => {
+    const absurd = stubNvidiaSmi(context.dir, '99999999999999999999.1');
+    const result = run(context, shell, ['--runtime', 'docker'], {}, [context.bin, absurd]);
+    assert.is(result.status, 0, result.stderr);
+    assert.not.ok(gpuArgs(result.argv));
+    assert.match(
+      result.stderr,
+      'starting without GPU: nvidia-smi reports CUDA version 99999999999999999999.1, which is not one',
+    );
   });
 
   launch(`${shell.name}: podman gets the GPU through CDI, and no CDI spec means no GPU`, (context) => {
@@ -230,5 +246,17 @@ for (const shell of SHELLS) {
     assert.is(run(context, shell, ['--bogus']).status, 2);
   });
 }
+
+launch('a hung nvidia-smi is given 5 seconds, then the launcher starts without the GPU', (context) => {
+  const hung = stubNvidiaSmi(context.dir, 'hang');
+  const tools = join(context.dir, 'timeout-bin');
+  mkdirSync(tools, { recursive: true });
+  if (!existsSync(join(tools, 'timeout'))) symlinkSync(which('timeout'), join(tools, 'timeout'));
+  const started = Date.now();
+  const result = run(context, SHELLS[0]!, ['--runtime', 'docker'], {}, [context.bin, hung, tools]);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stderr, 'starting without GPU: nvidia-smi did not answer within 5 seconds (a hung driver?)');
+  assert.ok(Date.now() - started < 30_000, 'it did not wait for nvidia-smi to finish');
+});
 
 launch.run();

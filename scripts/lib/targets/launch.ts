@@ -49,6 +49,7 @@ export function renderLaunch(env: Environment): GeneratedFile {
     runtime: env.runtime,
     gpu: env.gpu.mode !== 'off' && {
       variable: shellName(env.gpu.variable),
+      smi_seconds: code('5'),
       mode: code(env.gpu.mode),
       min_cuda: env.gpu.minCuda && {
         major: code(String(env.gpu.minCuda.major)),
