@@ -71,14 +71,14 @@ function writable(path: string): boolean {
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   try {
     accessSync(dir, constants.W_OK);
-    return !statfsReadOnly(dir);
+    return !writeProbeFails(dir);
   } catch {
     return false;
   }
 }
 
 /** A read-only mount: root may write anywhere else, so access() does not tell. */
-function statfsReadOnly(dir: string): boolean {
+function writeProbeFails(dir: string): boolean {
   const probe = join(dir, `.boxwright-write-test.${process.pid}`);
   try {
     writeFileSync(probe, '');
