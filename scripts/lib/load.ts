@@ -1,5 +1,6 @@
 // Reads config files (JSON with comments and trailing commas) into located trees and
 // resolves `extends`, reporting every problem with the file, line and column it comes from.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
@@ -10,6 +11,37 @@ export interface SourceFile {
   path: string; // absolute
   shown: string; // as printed in messages
   text: string;
+  /** Where the bytes stop being UTF-8, as an offset into `text`, and the byte found there. */
+  invalidUtf8?: { offset: number; byte: number };
+}
+
+/**
+ * Decodes a file's bytes; bytes that are not UTF-8 would silently become U+FFFD (and, say, a
+ * different mount path), so the first of them is found and reported instead.
+ */
+function decode(bytes: Buffer): Pick<SourceFile, 'text' | 'invalidUtf8'> {
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8') };
+  // The longest prefix that is UTF-8 (a sequence cut at its end still counts): a binary search.
+  const validUpTo = (length: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (validUpTo(mid)) low = mid;
+    else high = mid - 1;
+  }
+  // A streaming decoder holds back a sequence cut at the end: what it returns is every
+  // character before the bad one, so its length is the bad character's offset in the text.
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, low), { stream: true });
+  const byte = bytes[Buffer.byteLength(before, 'utf8')] ?? 0;
+  return { text: bytes.toString('utf8'), invalidUtf8: { offset: before.length, byte } };
 }
 
 export interface LoadedConfig {
@@ -69,26 +101,33 @@ const NOT_READABLE: Record<string, string> = {
  */
 export function readSource(path: string, cwd: string): SourceFile {
   const shown = relative(cwd, path) || path;
-  let text: string;
   try {
     const stats = statSync(path);
     if (!stats.isFile())
       throw new UnreadableSource(
         `it is ${stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO' : 'not a regular file'}`,
       );
-    text = readFileSync(path, 'utf8');
+    return { path, shown, ...decode(readFileSync(path)) };
   } catch (error) {
     if (error instanceof UnreadableSource) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw new UnreadableSource(NOT_READABLE[code] ?? `${code || 'it cannot be read'}`);
   }
-  return { path, shown, text };
 }
 
 /** Parses one file; on syntax errors reports them all and returns undefined. */
 export function parseLocated(file: SourceFile, problems: ProblemList): Located | undefined {
   const errors: ParseError[] = [];
   const positions = new Positions(file);
+  if (file.invalidUtf8) {
+    const { offset, byte } = file.invalidUtf8;
+    problems.add(
+      positions.at(offset, ''),
+      `invalid UTF-8: byte 0x${byte.toString(16).padStart(2, '0')} here is not part of a character`,
+      'save the file as UTF-8',
+    );
+    return undefined;
+  }
   if (file.text.startsWith('\uFEFF')) {
     // Editors on Windows may add one; JSON forbids it, and the parser would only say "invalid symbol".
     problems.add(
@@ -137,8 +176,17 @@ function fromNode(node: Node, path: (string | number)[], positions: Positions, p
       items: (node.children ?? []).map((item, i) => fromNode(item, [...path, i], positions, problems)),
     };
   }
+  if (typeof node.value === 'string' && LONE_SURROGATE.test(node.value)) {
+    problems.add(
+      at,
+      'a \\u escape here is half of a character (a lone surrogate), which UTF-8 cannot hold',
+      'write the character itself, or both halves of its pair',
+    );
+  }
   return { kind: 'scalar', at, value: node.value as string | number | boolean | null };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Loads `path` and everything it extends, in order, merging later over earlier and the file
