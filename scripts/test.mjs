@@ -91,58 +91,48 @@ const count = (text, label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(tex
 const ESCAPE = String.fromCharCode(27);
 const plain = (text) => text.replaceAll(new RegExp(`${ESCAPE}\\[[0-9;]*m`, 'g'), '');
 
-function runCheck({ name, argv: [command, ...args] }) {
+/** Runs a command, collecting what it prints on both streams and how long it took. */
+function collect(command, args, env = process.env) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: root });
+    const child = spawn(command, args, { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code, signal) => {
-      const seconds = (Date.now() - started) / 1000;
-      if (code === 0) totals.passed++;
-      else {
-        totals.failed++;
-        failures.push(`${name} (exit ${code ?? signal})`);
-      }
-      timings.push([name, seconds]);
-      process.stdout.write(
-        `\n── ${name} (${seconds.toFixed(1)} s): ${code === 0 ? 'ok' : 'FAILED'}\n${output.trimEnd()}${output.trim() ? '\n' : ''}`,
-      );
-      resolve();
-    });
+    child.on('close', (code, signal) => resolve({ code, signal, output, seconds: (Date.now() - started) / 1000 }));
   });
 }
 
-function runFile(file) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code, signal) => {
-      const seconds = (Date.now() - started) / 1000;
-      const text = plain(output);
-      const total = count(text, 'Total');
-      const passed = count(text, 'Passed');
-      const skipped = count(text, 'Skipped');
-      // A file that crashed before uvu's summary has failed as a whole.
-      const failed = code === 0 ? total - passed : Math.max(total - passed, 1);
-      totals.passed += passed;
-      totals.failed += failed;
-      totals.skipped += skipped;
-      timings.push([file, seconds]);
-      // uvu exits 0 when a before-hook throws, having run none of the tests: that fails too.
-      if (code !== 0 || failed > 0)
-        failures.push(`${file} (${code !== 0 ? `exit ${code ?? signal}` : `${failed} of ${total} did not pass`})`);
-      process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
-      resolve();
-    });
-  });
+async function runCheck({ name, argv: [command, ...args] }) {
+  const { code, signal, output, seconds } = await collect(command, args);
+  if (code === 0) totals.passed++;
+  else {
+    totals.failed++;
+    failures.push(`${name} (exit ${code ?? signal})`);
+  }
+  timings.push([name, seconds]);
+  process.stdout.write(
+    `\n── ${name} (${seconds.toFixed(1)} s): ${code === 0 ? 'ok' : 'FAILED'}\n${output.trimEnd()}${output.trim() ? '\n' : ''}`,
+  );
+}
+
+async function runFile(file) {
+  const env = { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
+  const { code, signal, output, seconds } = await collect(process.execPath, ['--import', 'tsx', file], env);
+  const text = plain(output);
+  const total = count(text, 'Total');
+  const passed = count(text, 'Passed');
+  const skipped = count(text, 'Skipped');
+  // A file that crashed before uvu's summary has failed as a whole.
+  const failed = code === 0 ? total - passed : Math.max(total - passed, 1);
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  timings.push([file, seconds]);
+  // uvu exits 0 when a before-hook throws, having run none of the tests: that fails too.
+  if (code !== 0 || failed > 0)
+    failures.push(`${file} (${code !== 0 ? `exit ${code ?? signal}` : `${failed} of ${total} did not pass`})`);
+  process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
 }
 
 const started = Date.now();

@@ -28,13 +28,15 @@ export function renderLaunch(env: Environment): GeneratedFile {
     .join('\n');
   const prepare = prepareLines(env);
   const handover = handsOverToImage(env);
+  const readsImage = readsImageConfig(env);
+  const volumes = namedVolumes(env);
   const view = {
     header: headerText,
     usage: indent(heredoc(usage(env))),
     default_verb: code(env.defaultVerb),
     name: assignedWord(env.name),
-    has_volumes: namedVolumes(env).length > 0,
-    volumes: namedVolumes(env).map(quote),
+    has_volumes: volumes.length > 0,
+    volumes: volumes.map(quote),
     has_ports: env.ports.length > 0,
     ports: [...new Set(env.ports.map((p) => code(String(p.host))))],
     shell_user: shellUser(env),
@@ -56,10 +58,10 @@ export function renderLaunch(env: Environment): GeneratedFile {
         minor: code(String(env.gpu.minCuda.minor)),
       },
     },
-    image_config: readsImageConfig(env),
+    image_config: readsImage,
     image_user: env.startup !== undefined,
     env_extends: env.env.some((e) => e.extend),
-    newline: env.gpu.mode !== 'off' || readsImageConfig(env),
+    newline: env.gpu.mode !== 'off' || readsImage,
     image: word(env.image),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
@@ -107,6 +109,15 @@ function shellUser(env: Environment): ShellCode {
   return env.user ? word(env.user) : quote('');
 }
 
+/**
+ * The user the generated entrypoint hands over to: startup.runAs, else the config's user,
+ * else the image's USER (read by read_image_config).
+ */
+function handedOverTo(env: Environment): ShellCode {
+  if (env.startup?.runAs) return quote(env.startup.runAs.name);
+  return env.user ? word(env.user) : code('"$bw_image_user"');
+}
+
 function namedVolumes(env: Environment): string[] {
   return env.mounts.flatMap((m) => (m.type === 'volume' && m.sourceText !== undefined ? [m.sourceText] : []));
 }
@@ -121,7 +132,7 @@ function variableLines(env: Environment): ShellCode[] {
     if (variable.default) lines.push(code(`[ -n "\${${name}:-}" ] || ${name}=${word(variable.default)}`));
     // An optional variable that is unset reads as empty (set -u would stop the script), and is
     // then left out of the container's environment, like an optional secret.
-    else if (!variable.required)
+    else if (isOptional(variable))
       lines.push(code(`[ -n "\${${name}+set}" ] || { ${name}=; ${unsetMark(variable)}=true; }`));
   }
   const requiredVariables = env.variables.filter((v) => v.required).map((v) => shellName(v.name));
@@ -241,10 +252,7 @@ function user(env: Environment): ShellCode[] {
   // The generated entrypoint needs root, whatever the image's USER; it drops to the user
   // named here (the config's, else the image's) before it hands over.
   const lines = [code(`${APPEND} --user 0:0`)];
-  if (env.startup.runAs === undefined) {
-    const who = env.user ? word(env.user) : code('"$bw_image_user"');
-    lines.push(code(`${APPEND} --env BOXWRIGHT_USER=${who}`));
-  }
+  if (env.startup.runAs === undefined) lines.push(code(`${APPEND} --env BOXWRIGHT_USER=${handedOverTo(env)}`));
   return lines;
 }
 
@@ -391,14 +399,7 @@ function boxwrightLabels(env: Environment): ShellCode[] {
     code(`${APPEND} --label ${quote(`io.boxwright.config=${env.id}`)}`),
     code(`[ -z "$bw_instance" ] || ${APPEND} --label "io.boxwright.instance=$bw_instance"`),
   ];
-  if (env.startup) {
-    const who = env.startup.runAs
-      ? quote(env.startup.runAs.name)
-      : env.user
-        ? word(env.user)
-        : code('"$bw_image_user"');
-    lines.push(code(`${APPEND} --label io.boxwright.user=${who}`));
-  }
+  if (env.startup) lines.push(code(`${APPEND} --label io.boxwright.user=${handedOverTo(env)}`));
   // A one-shot container is never compared with its config, so run skips the digest.
   lines.push(code(`[ "$bw_verb" = run ] || { ${APPEND} --label io.boxwright.digest=; bw_label_at=$#; }`));
   return lines;
