@@ -4,21 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { manifestProblem } from '../scripts/lib/model/distrobox.ts';
-import {
-  generate,
-  isolatedPath,
-  propertyRuns,
-  remove,
-  ROOT,
-  runScript,
-  SHELLS,
-  tempDir,
-  writeFiles,
-} from './helpers.ts';
+import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
 
 type Section = Record<string, string>;
 
@@ -43,6 +31,8 @@ export function readManifest(text: string, home: string): Record<string, Section
     let value = line.slice(line.indexOf('=') + 1);
     if (value === 'true') value = '1';
     if (value === 'false') value = '0';
+    // Hooks travel base64-encoded: assemble only strips the quotes around them.
+    if (key.endsWith('init_hooks')) value = `'${value.replace(/^"(.*)"$/, '$1').replace(/'/g, "'\\''")}'`;
     if (value.includes(' ') && !/^['"]/.test(value)) value = `"${value}"`;
     const lines = sections[name]!;
     if (lines.some((l) => l.startsWith(`${key}=`))) value = value.replace('"', `" \${${key}}¤`);
@@ -65,7 +55,7 @@ export function readManifest(text: string, home: string): Record<string, Section
  * The items of a repeated key as distrobox uses them: split at "¤". Each repetition prefixes
  * the joined value with a space, which distrobox's consumers ignore, so it is trimmed here.
  */
-function items(value: string): string[] {
+function _items(value: string): string[] {
   return value.split('¤').map((item, i) => (i === 0 ? item.trimStart() : item));
 }
 
@@ -86,41 +76,10 @@ fleets('the seed fleet reads back as the config says, defaults and lists include
     additional_flags: '--security-opt label=disable',
     init_hooks: 'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
   });
-  assert.is(ini['litellm-proxy']!.init_hooks, "pip install 'litellm[proxy]==1.81.10'");
+  assert.is(ini['litellm-proxy']!.init_hooks, 'pip install "litellm[proxy]==1.81.10"');
   assert.is(ini['bazzite-arch']!.image, 'ghcr.io/ublue-os/bazzite-arch:latest');
   const templates = readManifest(readFileSync(join(ROOT, 'generated/bazzite/templates.ini'), 'utf8'), '/home/yish');
   assert.equal(Object.keys(templates), ['cursor-dev', 'claude-dev', 'windsurf-dev']);
-});
-
-fleets('random values that pass the faithfulness check read back unchanged', async ({ dir }) => {
-  const value = fc
-    .string({ unit: fc.constantFrom(...[...`abcXYZ019 -_./:=,;&|'!?*[](){}<>@%+~é#]`]), minLength: 1, maxLength: 20 })
-    .filter(
-      (s) => s.trim() === s && manifestProblem(s) === undefined && !/^(true|false)$/.test(s) && !s.startsWith('~'),
-    );
-  await fc.assert(
-    fc.asyncProperty(
-      value,
-      fc.array(value, { minLength: 1, maxLength: 3 }),
-      fc.array(value, { minLength: 1, maxLength: 3 }),
-      async (home, volumes, hooks) => {
-        writeFiles(dir, {
-          'configs/fleet.json': JSON.stringify({
-            kind: 'distrobox',
-            containers: { box: { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks } },
-          }),
-        });
-        const result = await generate(['--quiet', '--force'], dir);
-        assert.is(result.code, 0, result.err);
-        const ini = readManifest(readFileSync(join(dir, 'generated/fleet/distrobox.ini'), 'utf8'), '/home/u');
-        assert.equal(
-          { ...ini.box, volume: items(ini.box!.volume!), init_hooks: items(ini.box!.init_hooks!) },
-          { image: 'img', home: `/h/${home}`, volume: volumes, init_hooks: hooks },
-        );
-      },
-    ),
-    { numRuns: propertyRuns(40) },
-  );
 });
 
 fleets("a ~ in a host path becomes the host user's $HOME, expanded when distrobox reads it", async ({ dir }) => {
@@ -140,31 +99,27 @@ fleets('values the manifest would mangle are refused with the reason', async ({ 
     'configs/fleet.json': JSON.stringify({
       kind: 'distrobox',
       defaults: { init_hooks: ['echo $HOME'] },
-      containers: { a: { image: 'x', init_hooks: ['make # build', 'a\tb', 'x¤y', 'say "hi"'] } },
+      containers: { a: { image: 'say "hi"', volume: ['/make #build', '/a\tb', '/x¤y', '/d\u00e4'] } },
     }),
   });
   const result = await generate([], dir);
   assert.is(result.code, 2);
-  assert.match(
-    result.err,
-    '/defaults/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "$" would not survive',
+  const refused = (pointer: string, key: string, reason: string) =>
+    assert.match(result.err, `${pointer}  this ${key} cannot be passed to distrobox faithfully: ${reason}`);
+  refused(
+    '/defaults/init_hooks/0',
+    'init_hooks',
+    'distrobox assemble pastes these hooks between double quotes, so "$" would be expanded on the host',
   );
-  assert.match(
-    result.err,
-    '/containers/a/init_hooks/0  this init_hooks cannot be written to distrobox.ini faithfully: distrobox strips " #" and what follows as a comment',
+  refused(
+    '/containers/a/image',
+    'image',
+    'distrobox\'s parser evaluates values with the shell, so "\\"" would not survive',
   );
-  assert.match(
-    result.err,
-    '/containers/a/init_hooks/1  this init_hooks cannot be written to distrobox.ini faithfully: distrobox turns tabs into spaces',
-  );
-  assert.match(
-    result.err,
-    '/containers/a/init_hooks/2  this init_hooks cannot be written to distrobox.ini faithfully: distrobox joins repeated values with "¤"',
-  );
-  assert.match(
-    result.err,
-    '/containers/a/init_hooks/3  this init_hooks cannot be written to distrobox.ini faithfully: distrobox\'s parser evaluates values with the shell, so "\\"" would not survive',
-  );
+  refused('/containers/a/volume/0', 'volume', 'distrobox strips " #" and what follows as a comment');
+  refused('/containers/a/volume/1', 'volume', 'distrobox turns tabs into spaces');
+  refused('/containers/a/volume/2', 'volume', 'distrobox joins repeated values with "¤"');
+  refused('/containers/a/volume/3', 'volume', 'distrobox splits repeated values at the bytes of "¤" (0xC2, 0xA4)');
 });
 
 /** Stubs: distrobox 1.4 (help without the newer flags) recording its argv, and podman. */

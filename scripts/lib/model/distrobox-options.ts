@@ -9,6 +9,21 @@
 export type OptionType = 'boolean' | 'string' | 'list';
 
 /**
+ * How distrobox's create step carries a text value into the command line it evaluates with
+ * the host shell (`eval ${cmd}`, after splitting and globbing it), in 1.4 and 1.8 alike:
+ * - `word`: pasted unquoted, as one shell word (image, --volume...);
+ * - `words`: pasted unquoted, as words split at spaces (additional flags and packages,
+ *   exported apps and bins, which assemble splits at spaces too);
+ * - `double-quoted`: pasted between double quotes (--pre-init-hooks);
+ * - `quoted-if-spaced`: assemble pastes it unquoted unless it holds a space, then between
+ *   double quotes; create between double quotes (--home);
+ * - `hooks`: joined with the other hooks and pasted between single quotes (init hooks),
+ *   after assemble 1.8 carried them base64-encoded and pasted them between double quotes,
+ *   or single quotes when they hold a double quote.
+ */
+export type Carried = 'word' | 'words' | 'double-quoted' | 'quoted-if-spaced' | 'hooks';
+
+/**
  * How `distrobox create` takes a key: one flag with the value (`value`), a switch set when
  * true (`switch`) or when false (`negated`), one flag per list item (`each`), one flag with
  * the items joined by spaces (`joined`), or assemble's hook joining (`hooks`). Keys without
@@ -21,6 +36,8 @@ export interface DistroboxOption {
   type: OptionType;
   /** A host path, where a leading ~ is the host user's home. */
   path?: boolean;
+  /** How a text value reaches the host shell's `eval` (see Carried); booleans never do. */
+  carried?: Carried;
   create?: { flag: string; form: CreateForm };
   /** What create.sh does for a key that is no create flag. */
   by?: string;
@@ -31,12 +48,27 @@ export interface DistroboxOption {
 }
 
 export const DISTROBOX_OPTIONS = [
-  { key: 'image', type: 'string', create: { flag: '--image', form: 'value' }, since: '1.4', onDistrobox14: 'yes' },
-  { key: 'clone', type: 'string', create: { flag: '--clone', form: 'value' }, since: '1.4', onDistrobox14: 'yes' },
+  {
+    key: 'image',
+    type: 'string',
+    carried: 'word',
+    create: { flag: '--image', form: 'value' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
+  {
+    key: 'clone',
+    type: 'string',
+    carried: 'word',
+    create: { flag: '--clone', form: 'value' },
+    since: '1.4',
+    onDistrobox14: 'yes',
+  },
   { key: 'root', type: 'boolean', create: { flag: '--root', form: 'switch' }, since: '1.4', onDistrobox14: 'yes' },
   {
     key: 'home',
     type: 'string',
+    carried: 'quoted-if-spaced',
     path: true,
     create: { flag: '--home', form: 'value' },
     since: '1.4',
@@ -45,6 +77,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'hostname',
     type: 'string',
+    carried: 'word',
     create: { flag: '--hostname', form: 'value' },
     since: '1.7.0',
     onDistrobox14: 'through --additional-flags',
@@ -97,6 +130,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'additional_packages',
     type: 'list',
+    carried: 'words',
     create: { flag: '--additional-packages', form: 'joined' },
     since: '1.5.0',
     onDistrobox14: 'no',
@@ -104,6 +138,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'volume',
     type: 'list',
+    carried: 'word',
     path: true,
     create: { flag: '--volume', form: 'each' },
     since: '1.4',
@@ -112,6 +147,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'additional_flags',
     type: 'list',
+    carried: 'words',
     create: { flag: '--additional-flags', form: 'each' },
     since: '1.4',
     onDistrobox14: 'yes',
@@ -119,6 +155,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'init_hooks',
     type: 'list',
+    carried: 'hooks',
     create: { flag: '--init-hooks', form: 'hooks' },
     since: '1.4',
     onDistrobox14: 'yes',
@@ -126,6 +163,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'pre_init_hooks',
     type: 'list',
+    carried: 'double-quoted',
     create: { flag: '--pre-init-hooks', form: 'hooks' },
     since: '1.4',
     onDistrobox14: 'yes',
@@ -147,6 +185,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'exported_apps',
     type: 'list',
+    carried: 'words',
     by: 'distrobox-export --app, inside the container',
     since: '1.5.0',
     onDistrobox14: 'yes',
@@ -154,6 +193,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'exported_bins',
     type: 'list',
+    carried: 'words',
     by: 'distrobox-export --bin, inside the container',
     since: '1.5.0',
     onDistrobox14: 'yes',
@@ -161,6 +201,7 @@ export const DISTROBOX_OPTIONS = [
   {
     key: 'exported_bins_path',
     type: 'string',
+    carried: 'word',
     path: true,
     by: "distrobox-export's --export-path",
     since: '1.5.0',
@@ -187,17 +228,31 @@ export const PATH_KEYS: ReadonlySet<string> = new Set(
   DISTROBOX_OPTIONS.filter((o) => 'path' in o && o.path).map((o) => o.key),
 );
 
+/** How each text key reaches the host shell's `eval`, by key. */
+export const CARRIED: ReadonlyMap<string, Carried> = new Map(
+  DISTROBOX_OPTIONS.flatMap((o) => ('carried' in o ? [[o.key, o.carried] as const] : [])),
+);
+
 /** Flags distrobox 1.4 does not have and nothing stands in for; create.sh stops on them. */
 export const NEWER_FLAGS: ReadonlySet<string> = new Set(
   DISTROBOX_OPTIONS.flatMap((o) => ('create' in o && o.onDistrobox14 === 'no' ? [o.create.flag] : [])),
 );
 
-/** The table as rows for people: key, distrobox create flag, since, on distrobox 1.4. */
+const CARRIED_WORDS: Record<Carried, string> = {
+  word: 'one unquoted word',
+  words: 'unquoted words',
+  'double-quoted': 'between double quotes',
+  'quoted-if-spaced': 'one unquoted word, or between double quotes if it has a space',
+  hooks: 'between single quotes',
+};
+
+/** The table as rows for people: key, distrobox create flag, since, on distrobox 1.4, shell. */
 export function optionRows(): string[][] {
   return DISTROBOX_OPTIONS.map((o) => [
     o.key,
     'create' in o ? `${o.create.form === 'negated' ? `${o.create.flag} (when false)` : o.create.flag}` : o.by,
     o.since,
     o.onDistrobox14,
+    'carried' in o ? CARRIED_WORDS[o.carried] : '-',
   ]);
 }

@@ -5,6 +5,8 @@ import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
 import {
   BOOLEAN_KEYS,
+  CARRIED,
+  type Carried,
   LIST_KEYS,
   PATH_KEYS,
   STRING_KEYS,
@@ -54,19 +56,93 @@ export interface Fleet {
   boxes: Box[];
 }
 
-/** Why distrobox's assemble parser would not read `text` back unchanged, if it would not. */
-export function manifestProblem(text: string): string | undefined {
+/**
+ * Why distrobox's assemble parser would not read `text` back unchanged, if it would not.
+ * Hooks travel base64-encoded from there on, so only the line clean-up and `echo` touch them;
+ * other values are sourced between double quotes, and repeated ones split at "¤".
+ */
+export function manifestProblem(text: string, carried?: Carried, repeated = false): string | undefined {
   if (/[\r\n]/.test(text)) return 'a manifest value cannot span lines';
-  const evaluated = /[$`"\\]/.exec(text);
-  if (evaluated)
+  if (text.includes('\\')) return 'distrobox passes values through echo, which reads "\\" as an escape in dash';
+  const evaluated = /[$`"]/.exec(text);
+  if (evaluated && carried !== 'hooks')
     return `distrobox's parser evaluates values with the shell, so ${JSON.stringify(evaluated[0])} would not survive`;
-  if (text.includes('¤')) return 'distrobox joins repeated values with "¤", so a value cannot contain it';
   if (text.includes('\t')) return 'distrobox turns tabs into spaces';
   if (text.includes(' #')) return 'distrobox strips " #" and what follows as a comment';
   if (/\].*#/.test(text)) return 'distrobox strips from "]" to a later "#" as a comment';
   if (text.trim() !== text)
     return 'distrobox pads repeated values with spaces, so leading or trailing spaces would not survive';
+  if (repeated && carried !== 'hooks') {
+    if (text.includes('¤')) return 'distrobox joins repeated values with "¤", so a value cannot contain it';
+    const cut = [...text].find((ch) => Buffer.from(ch).some((byte) => byte === 0xc2 || byte === 0xa4));
+    if (cut)
+      return `distrobox splits repeated values at the bytes of "¤" (0xC2, 0xA4) when /bin/sh is dash, which would cut ${JSON.stringify(cut)}`;
+  }
   return undefined;
+}
+
+const UNQUOTED_SPECIAL = /[|&;<>()$`\\"'*?[\]{}\s]/;
+const GLOB = /[*?[]/;
+
+/**
+ * Why distrobox's create step would change `text` on its way into the command line it
+ * evaluates with the host shell (see Carried), if it would. `text` is what follows a `~`
+ * that became $HOME, so a leading ~ here is a real one.
+ */
+export function evaluationProblem(text: string, carried: Carried): string | undefined {
+  const pasted = 'distrobox pastes it into a command line that the host shell evaluates';
+  const unquoted = (word: string): string | undefined => {
+    const special = UNQUOTED_SPECIAL.exec(word);
+    if (special)
+      return special[0] === ' '
+        ? `${pasted} unquoted, so a space would split it`
+        : `${pasted} unquoted, so ${JSON.stringify(special[0])} would be shell syntax there`;
+    if (/^[#~]/.test(word)) return `${pasted} unquoted, so a leading ${JSON.stringify(word[0])} would be shell syntax`;
+    return undefined;
+  };
+  if (/\s\s/.test(text)) return 'distrobox splits its command line at spaces and rejoins it, so two spaces become one';
+  switch (carried) {
+    case 'word':
+      return unquoted(text);
+    case 'words':
+      for (const word of text.split(' ')) {
+        const problem = unquoted(word);
+        if (problem) return problem;
+      }
+      return undefined;
+    case 'quoted-if-spaced':
+      return text.includes(' ') ? evaluationProblem(text, 'double-quoted') : unquoted(text);
+    case 'double-quoted': {
+      const special = /[$`"]/.exec(text) ?? GLOB.exec(text);
+      if (special)
+        return `${pasted} between double quotes after splitting and globbing it, so ${JSON.stringify(special[0])} would not survive`;
+      if (text.startsWith("'")) return 'distrobox leaves a value that starts with a quote unquoted';
+      return undefined;
+    }
+    case 'hooks':
+      if (text.includes("'"))
+        return `distrobox pastes hooks between single quotes, so a "'" ends them early: write "..." instead of '...'`;
+      if (text.startsWith('-')) return 'distrobox passes hooks through echo, which takes a leading "-" as an option';
+      for (const field of text.split(' '))
+        if (GLOB.test(field) && !field.includes('"'))
+          return `distrobox expands ${JSON.stringify(field)} as a file pattern on the host before the container sees it: put it between double quotes`;
+      return undefined;
+  }
+}
+
+/**
+ * Why assemble would expand a box's hooks on the host, if it would: it pastes them between
+ * double quotes unless one of them holds a double quote.
+ */
+function hostExpansionProblem(hooks: string[]): { index: number; problem: string } | undefined {
+  if (hooks.some((hook) => hook.includes('"'))) return undefined;
+  const index = hooks.findIndex((hook) => /[$`]/.test(hook));
+  if (index < 0) return undefined;
+  const found = /[$`]/.exec(hooks[index]!)![0];
+  return {
+    index,
+    problem: `distrobox assemble pastes these hooks between double quotes, so ${JSON.stringify(found)} would be expanded on the host; quoting it ("$VAR") makes assemble use single quotes`,
+  };
 }
 
 export function buildFleet(
@@ -81,11 +157,14 @@ export function buildFleet(
   const resolved = new Map<string, BoxConfig>();
   const resolving: string[] = [];
 
-  const value = (key: string, text: string, pointer: string): Value => {
-    const problem = manifestProblem(text);
-    if (problem) problems.add(at(pointer), `this ${key} cannot be written to distrobox.ini faithfully: ${problem}`);
-    if (PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/')))
-      return [{ variable: 'HOME' }, { literal: text.slice(1) }];
+  const value = (key: string, written: string, pointer: string, repeated = false): Value => {
+    // distrobox-create strips a home's trailing slashes; the folder is the same without them.
+    const text = key === 'home' ? written.replace(/(.)\/+$/, '$1') : written;
+    const carried = CARRIED.get(key)!;
+    const home = PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/'));
+    const problem = manifestProblem(text, carried, repeated) ?? evaluationProblem(home ? text.slice(1) : text, carried);
+    if (problem) problems.add(at(pointer), `this ${key} cannot be passed to distrobox faithfully: ${problem}`);
+    if (home) return [{ variable: 'HOME' }, { literal: text.slice(1) }];
     return [{ literal: text }];
   };
 
@@ -157,9 +236,16 @@ export function buildFleet(
       const inherited = box[key]!.length - ownCount;
       // Inherited items are reported where they were written: the defaults, or the includes.
       const inheritedAt = (i: number) => (own.include?.length ? `${pointer}/include` : `/defaults/${key}/${i}`);
-      lists[key] = box[key]!.map((text, i) =>
-        value(key, text, i >= inherited ? `${pointer}/${key}/${i - inherited}` : inheritedAt(i)),
+      const pointers = box[key]!.map((_, i) =>
+        i >= inherited ? `${pointer}/${key}/${i - inherited}` : inheritedAt(i),
       );
+      lists[key] = box[key]!.map((text, i) => value(key, text, pointers[i]!, true));
+      const expanded = key === 'init_hooks' ? hostExpansionProblem(box[key]!) : undefined;
+      if (expanded)
+        problems.add(
+          at(pointers[expanded.index]!),
+          `this init_hooks cannot be passed to distrobox faithfully: ${expanded.problem}`,
+        );
     }
     const booleans: Box['booleans'] = {};
     for (const key of BOOLEAN_KEYS) if (box[key] !== undefined) booleans[key] = box[key];

@@ -80,13 +80,18 @@ function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
 
 // ---- create.sh ------------------------------------------------------------------------
 
+/** The text of a value that holds no $HOME (apps, bins, hooks are never paths). */
+function literalText(value: Value): string {
+  return value.map((p) => ('literal' in p ? p.literal : '')).join('');
+}
+
 /** distrobox assemble's joining of hooks: ": ;" then each hook, "&&" unless one ends in ; or &&. */
 export function joinHooks(hooks: Value[]): Value {
   const parts: Value = [{ literal: ': ;' }];
   let separator = '';
   for (const hook of hooks) {
     parts.push({ literal: ` ${separator} ` }, ...hook);
-    const text = hook.map((p) => ('literal' in p ? p.literal : '')).join('');
+    const text = literalText(hook);
     separator = /(;|&&)\s?$/.test(text) ? '' : '&&';
   }
   return parts;
@@ -132,10 +137,12 @@ function afterCase(box: Box) {
   const steps: ShellCode[] = [];
   const exports = (box.lists.exported_apps?.length ?? 0) + (box.lists.exported_bins?.length ?? 0) > 0;
   if (box.booleans.start_now || exports) steps.push(code('true'));
-  for (const app of box.lists.exported_apps ?? []) steps.push(code(`distrobox-export --app ${word(app)}`));
+  // assemble exports each space-separated name of an item on its own.
+  const names = (items: Value[] = []) => items.flatMap((item) => literalText(item).split(' '));
+  for (const app of names(box.lists.exported_apps)) steps.push(code(`distrobox-export --app ${quote(app)}`));
   const exportPath = box.strings.exported_bins_path ? word(box.strings.exported_bins_path) : '"${HOME}"/.local/bin';
-  for (const bin of box.lists.exported_bins ?? []) {
-    steps.push(code(`distrobox-export --bin ${word(bin)} --export-path ${exportPath}`));
+  for (const bin of names(box.lists.exported_bins)) {
+    steps.push(code(`distrobox-export --bin ${quote(bin)} --export-path ${exportPath}`));
   }
   if (steps.length === 0) return [];
   return [{ name: quote(box.name), enter: code(`${box.booleans.root ? '--root ' : ''}${quote(box.name)}`), steps }];
@@ -177,5 +184,5 @@ function updateUsage(fleet: Fleet): string {
 
 /** The option table for people (README), made from the table create.sh and the model use. */
 export function distroboxOptionsTable(): string[] {
-  return markdownTable(['Key', 'distrobox create', 'Since', 'On distrobox 1.4'], optionRows());
+  return markdownTable(['Key', 'distrobox create', 'Since', 'On distrobox 1.4', 'Host shell sees it'], optionRows());
 }

@@ -1,0 +1,295 @@
+// Every text value boxwright writes for distrobox goes through the real distrobox, in dash:
+// distrobox.ini through assemble 1.8.2.5 and its create, create.sh through create 1.4.2.1,
+// against a podman and a `distrobox enter` that record their argv. What they receive must be
+// what the config said; a value the generator refuses must never get that far. Random values
+// come from an alphabet of everything a shell or the manifest parser treats specially.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, propertyRuns, remove, ROOT, tempDir, which, writeFiles } from './helpers.ts';
+
+const VENDOR = join(ROOT, 'test/vendor/distrobox');
+const DASH = which('dash');
+
+interface Box {
+  image: string;
+  home?: string;
+  hostname?: string;
+  volume?: string[];
+  additional_flags?: string[];
+  additional_packages?: string[];
+  init_hooks?: string[];
+  pre_init_hooks?: string[];
+  exported_apps?: string[];
+  exported_bins?: string[];
+  exported_bins_path?: string;
+}
+
+const STUB = '#!/bin/sh\n';
+const RECORD = `#!/bin/sh\nprintf '%s\\0' "\${0##*/}" "$@" >>"$BW_RECORD"\nprintf '\\n\\0' >>"$BW_RECORD"\n`;
+const PODMAN = `#!/bin/sh
+case "$1 $2" in
+  'inspect --type') [ "$3" = image ] && exit 0; exit 1 ;;
+  'container inspect') exit 1 ;;
+esac
+[ "$1" = create ] || exit 0
+printf '%s\\0' podman "$@" >>"$BW_RECORD"
+printf '\\n\\0' >>"$BW_RECORD"
+`;
+
+/**
+ * A folder with the vendored distrobox scripts beside stubs: `18/` runs assemble and create
+ * 1.8.2.5; `bin/distrobox` answers create.sh with create 1.4.2.1, which refuses root, so it
+ * runs as nobody when the tests run as root.
+ */
+function lab(dir: string): string {
+  const write = (path: string, text: string) => {
+    writeFileSync(join(dir, path), text);
+    chmodSync(join(dir, path), 0o755);
+  };
+  for (const folder of ['18', '14', 'bin', 'home', 'cwd']) mkdirSync(join(dir, folder), { recursive: true });
+  for (const version of ['18', '14']) {
+    for (const name of ['distrobox-init', 'distrobox-export', 'distrobox-generate-entry', 'distrobox-host-exec'])
+      write(`${version}/${name}`, STUB);
+    write(`${version}/distrobox-list`, STUB);
+    write(`${version}/distrobox`, RECORD);
+  }
+  for (const name of ['distrobox-assemble', 'distrobox-create']) {
+    copyFileSync(join(VENDOR, '1.8.2.5', name), join(dir, '18', name));
+    chmodSync(join(dir, '18', name), 0o755);
+  }
+  copyFileSync(join(VENDOR, '1.4.2.1/distrobox-create'), join(dir, '14/distrobox-create'));
+  const asUser = process.getuid?.() === 0 ? `${which('setpriv')} --reuid=65534 --regid=65534 --clear-groups ` : '';
+  write(
+    'bin/distrobox',
+    `#!/bin/sh
+case $1 in
+  version) echo 'distrobox: 1.4.2.1' ;;
+  list) ;;
+  create) shift; exec ${asUser}${DASH} "${join(dir, '14/distrobox-create')}" "$@" ;;
+  *) exec "${join(dir, '14/distrobox')}" "$@" ;;
+esac
+`,
+  );
+  write('bin/podman', PODMAN);
+  chmodSync(dir, 0o755);
+  for (const folder of ['home', 'cwd']) chmodSync(join(dir, folder), 0o777);
+  return dir;
+}
+
+/** Runs `command` in dash within the lab; returns the argv of every recorded command. */
+function recorded(labDir: string, command: string[], tag: string, input: string): string[][] {
+  const record = join(labDir, `record-${tag}`);
+  writeFileSync(record, '');
+  chmodSync(record, 0o666);
+  const result = spawnSync(DASH, command, {
+    cwd: join(labDir, 'cwd'),
+    encoding: 'utf8',
+    env: {
+      PATH: `${join(labDir, 'bin')}:/usr/bin:/bin`,
+      HOME: join(labDir, 'home'),
+      LANG: 'C.UTF-8',
+      BW_RECORD: record,
+      DBX_CONTAINER_MANAGER: 'podman',
+      DBX_NON_INTERACTIVE: '1',
+    },
+  });
+  assert.is(result.status, 0, `${command.join(' ')}: ${result.stderr}\n${readFileSync(input, 'utf8')}`);
+  const fields = readFileSync(record, 'utf8').split('\0');
+  const commands: string[][] = [[]];
+  for (const field of fields.slice(0, -1))
+    if (field === '\n') commands.push([]);
+    else commands.at(-1)!.push(field);
+  return commands.filter((c) => c.length > 0);
+}
+
+/** The hook text distrobox-init evaluates: `$*`, split at blanks and rejoined by `eval ${hook}`. */
+function evaluated(text: string): string {
+  return text
+    .split(/[ \t\n]+/)
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** What the container should evaluate: assemble's joining, with each hook exactly as written. */
+function joined(hooks: string[]): string {
+  const words = [': ;'];
+  hooks.forEach((hook, i) => {
+    if (i > 0 && !/(;|&&)$/.test(hooks[i - 1]!)) words.push('&&');
+    words.push(hook);
+  });
+  return words.join(' ');
+}
+
+/** The value of a flag, at its first occurrence or (podman's reading of a repeated flag) its last. */
+function after(argv: string[], flag: string, occurrence: 'first' | 'last' = 'first'): string | undefined {
+  const at = occurrence === 'first' ? argv.indexOf(flag) : argv.lastIndexOf(flag);
+  return at < 0 ? undefined : argv[at + 1];
+}
+
+function containsRun(argv: string[], run: string[]): boolean {
+  return argv.some((_, i) => run.every((word, j) => argv[i + j] === word));
+}
+
+/** Checks one box's podman argv and `distrobox enter` calls against its config. */
+function checkBox(name: string, box: Box, commands: string[][], version: '1.8' | '1.4', home: string): void {
+  const creates = commands.filter((c) => c[0] === 'podman' && after(c, '--name') === name);
+  assert.is(creates.length, 1, `${version} ${name}: one podman create`);
+  const argv = creates[0]!;
+  const where = `${version} ${name}: ${JSON.stringify(argv)}`;
+  assert.is(argv[argv.indexOf('/usr/bin/entrypoint') + 1], box.image, where);
+  const volumes = argv.flatMap((word, i) => (argv[i - 1] === '--volume' ? [word] : []));
+  for (const volume of box.volume ?? []) assert.ok(volumes.includes(volume), `${where}\nvolume ${volume}`);
+  if (box.home) assert.ok(argv.includes(`HOME=${box.home.replace(/(.)\/+$/, '$1')}`), `${where}\nhome ${box.home}`);
+  if (box.hostname) assert.is(after(argv, '--hostname', 'last'), box.hostname, where);
+  for (const flags of box.additional_flags ?? []) assert.ok(containsRun(argv, flags.split(' ')), `${where}\n${flags}`);
+  if (box.additional_packages)
+    assert.equal(
+      after(argv, '--additional-packages')!.split(' ').filter(Boolean),
+      box.additional_packages.flatMap((p) => p.split(' ')),
+      where,
+    );
+  const hooks = argv.slice(argv.lastIndexOf('--') + 1).join(' ');
+  assert.is(evaluated(hooks), box.init_hooks ? joined(box.init_hooks) : '', where);
+  const preHooks = after(argv, '--pre-init-hooks') ?? '';
+  assert.is(evaluated(preHooks), box.pre_init_hooks ? joined(box.pre_init_hooks) : '', where);
+  const exports = commands
+    .filter((c) => c[0] === 'distrobox' && c[1] === 'enter' && c.includes(name) && c.includes('distrobox-export'))
+    .map((c) => c.slice(c.indexOf('distrobox-export') + 1));
+  const exportPath = box.exported_bins_path ?? join(home, '.local/bin');
+  assert.equal(
+    exports,
+    [
+      ...(box.exported_apps ?? []).flatMap((a) => a.split(' ')).map((app) => ['--app', app]),
+      ...(box.exported_bins ?? [])
+        .flatMap((b) => b.split(' '))
+        .map((bin) => ['--bin', bin, '--export-path', exportPath]),
+    ],
+    where,
+  );
+}
+
+/** Characters that shells, distrobox's manifest clean-up or its "¤" splitting treat specially. */
+const NASTY = [...'abcXZ019 -_./:=,;&|\'"!?*[](){}<>@%+~#$`\\éä¤°\t'];
+const PLAIN = [...'abcdefXYZ0189-_./:=@+,'];
+const text = (unit: string[]) => fc.string({ unit: fc.constantFrom(...unit), minLength: 1, maxLength: 12 });
+const plain = text(PLAIN);
+/** Mostly plausible values, each with a chance of one character that something treats specially. */
+const value = fc.oneof(
+  { weight: 3, arbitrary: plain },
+  { weight: 3, arbitrary: fc.array(plain, { minLength: 2, maxLength: 3 }).map((w) => w.join(' ')) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(plain, text([...PLAIN, ' ', '$', '*', '[', ']', "'"])).map(([a, b]) => `${a} "${b}"`),
+  },
+  { weight: 3, arbitrary: fc.tuple(plain, fc.constantFrom(...NASTY), plain).map(([a, c, b]) => a + c + b) },
+  { weight: 1, arbitrary: text(NASTY) },
+);
+const list = fc.array(value, { minLength: 1, maxLength: 3 });
+
+function boxArbitrary(home: string) {
+  const keys = {
+    home: value.map((h) => `${home}/${h}`),
+    hostname: fc.constantFrom('box', 'dev.local'),
+    volume: list,
+    additional_flags: list,
+    additional_packages: list,
+    init_hooks: list,
+    pre_init_hooks: list,
+    exported_apps: list,
+    exported_bins: list,
+    exported_bins_path: value.map((p) => `${home}/${p}`),
+  };
+  return fc
+    .tuple(
+      fc.oneof({ weight: 4, arbitrary: plain }, value),
+      fc.subarray(Object.keys(keys) as (keyof typeof keys)[], { maxLength: 3 }),
+      fc.record(keys),
+    )
+    .map(([image, chosen, all]): Box => ({ image, ...Object.fromEntries(chosen.map((key) => [key, all[key]])) }));
+}
+
+const carry = suite<{ dir: string; lab: string }>('distrobox carry');
+carry.before((context) => {
+  context.dir = tempDir();
+  chmodSync(context.dir, 0o755);
+  context.lab = lab(join(context.dir, 'lab'));
+});
+carry.after(({ dir }) => remove(dir));
+
+carry('values that pass the generator reach podman and distrobox-export exactly, in 1.8 and 1.4', async (context) => {
+  const work = join(context.dir, 'work');
+  let accepted = 0;
+  let refused = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(boxArbitrary(join(context.lab, 'home')), { minLength: 6, maxLength: 10 }),
+      async (list) => {
+        remove(work);
+        const boxes = new Map(list.map((box, i) => [`b${i}`, box]));
+        const refusedNow = new Set<string>();
+        while (boxes.size > 0) {
+          writeFiles(work, {
+            'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: Object.fromEntries(boxes) }),
+          });
+          const result = await generate(['--quiet', '--force'], work);
+          if (result.code === 0) break;
+          assert.is(result.code, 2, result.err);
+          const named = new Set([...result.err.matchAll(/\/containers\/(b\d+)\//g)].map((m) => m[1]!));
+          assert.ok(named.size > 0, result.err);
+          for (const name of named) {
+            boxes.delete(name);
+            refusedNow.add(name);
+          }
+        }
+        refused += refusedNow.size;
+        accepted += boxes.size;
+        if (boxes.size === 0) return;
+        const out = join(work, 'generated/fleet');
+        const assembled = recorded(
+          context.lab,
+          [join(context.lab, '18/distrobox-assemble'), 'create', '--file', join(out, 'distrobox.ini')],
+          '18',
+          join(out, 'distrobox.ini'),
+        );
+        for (const [name, box] of boxes) checkBox(name, box, assembled, '1.8', join(context.lab, 'home'));
+        // create.sh on 1.4 stops at a key that distrobox 1.4 lacks: only boxes without one.
+        const old = [...boxes].filter(([, box]) => !box.additional_packages);
+        if (old.length === 0) return;
+        const created = recorded(
+          context.lab,
+          [join(out, 'create.sh'), ...old.flatMap(([name]) => ['--only', name])],
+          '14',
+          join(work, 'configs/fleet.json'),
+        );
+        for (const [name, box] of old) checkBox(name, box, created, '1.4', join(context.lab, 'home'));
+      },
+    ),
+    { numRuns: propertyRuns(6) },
+  );
+  // A property that refused everything would prove nothing.
+  assert.ok(accepted > 0 && accepted * 3 >= refused, `accepted ${accepted}, refused ${refused}`);
+});
+
+carry("the seed fleet's hooks reach the container as written, quotes included", (context) => {
+  const out = join(ROOT, 'generated/bazzite');
+  const assembled = recorded(
+    context.lab,
+    [join(context.lab, '18/distrobox-assemble'), 'create', '--file', join(out, 'distrobox.ini')],
+    'seed',
+    join(out, 'distrobox.ini'),
+  );
+  const litellm: Box = {
+    image: 'registry.fedoraproject.org/fedora-toolbox:43',
+    init_hooks: ['pip install "litellm[proxy]==1.81.10"'],
+    additional_flags: ['--security-opt label=disable'],
+    additional_packages: ['python3', 'python3-pip'],
+  };
+  checkBox('litellm-proxy', litellm, assembled, '1.8', join(context.lab, 'home'));
+  assert.is(assembled.filter((c) => c[0] === 'podman').length, 5);
+});
+
+carry.run();
