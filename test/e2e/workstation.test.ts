@@ -143,4 +143,42 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   assert.is.not(podman('volume', 'exists', volume).status, 0, 'down --volumes removes them');
 });
 
+e2e('links that users plant are never followed by root at the next start', (context) => {
+  const secrets = { ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: 'https://api.z.ai', DEVUSER_PASSWORD: PASSWORD };
+  const started = runGenerated(context, 'workstation', 'launch.sh', [], secrets);
+  assert.is(started.status, 0, started.stderr);
+  const name = `${PREFIX}-workstation`;
+  const running = () => /sshd +RUNNING/.test(podman('exec', name, 'supervisorctl', 'status').stdout);
+  waitFor(running, 'supervisord to start');
+  inContainer(name, 'mkdir -m 755 /etc/bw-victim');
+  // Each user, without sudo, points a path that root writes or hands over at a root folder.
+  inContainer(
+    name,
+    'rm -rf ~/.config/claude ~/.ssh && ln -s /etc/bw-victim ~/.config/claude && ln -s /etc/bw-victim ~/.ssh',
+    'devuser',
+  );
+  inContainer(
+    name,
+    'rm -r ~/workspace ~/.config/zai/config.json && ln -s /opt ~/workspace && ln -s /etc/bw-victim/zai ~/.config/zai/config.json',
+    'zai-user',
+  );
+  assert.is(podman('restart', '-t', '2', name).status, 0);
+  waitFor(running, 'supervisord after the restart');
+
+  assert.is(
+    inContainer(name, 'stat -c "%U:%G %a" /etc/bw-victim /opt; ls -A /etc/bw-victim'),
+    'root:root 755\nroot:root 755\n',
+  );
+  const logs = podman('logs', name);
+  for (const link of ['/home/devuser/.config/claude', '/home/devuser/.ssh', '/home/zai-user/workspace'])
+    assert.match(logs.stderr, `warning: ${link} is a symbolic link that a user owns; root does not follow it, skipped`);
+  // A link in place of the file itself is replaced, by its owner, with the file.
+  assert.is(inContainer(name, 'stat -c "%F %U" /home/zai-user/.config/zai/config.json'), 'regular file zai-user\n');
+  assert.equal(
+    JSON.parse(inContainer(name, 'cat /home/zai-user/.config/zai/config.json')).base_url,
+    'https://api.z.ai',
+  );
+  assert.is(runGenerated(context, 'workstation', 'launch.sh', ['down', '--volumes']).status, 0);
+});
+
 e2e.run();

@@ -12,6 +12,12 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
     has_users: startup.users.length > 0,
     has_credentials: startup.credentials.length > 0,
+    touches_paths:
+      startup.directories.length > 0 ||
+      startup.users.length > 0 ||
+      startup.credentials.length > 0 ||
+      startup.ssh !== undefined ||
+      permissions(startup).length > 0,
     needs_newline: startup.credentials.length > 0 || startup.users.some((u) => u.passwordSecret),
     secret_checks: secretChecks(startup),
     directories: directories(startup),
@@ -21,6 +27,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
       from: quote(startup.ssh.from),
       dir: quote(`${startup.ssh.owner.home}/.ssh`),
       owner: quote(`${startup.ssh.owner.name}:${startup.ssh.owner.group}`),
+      user: quote(startup.ssh.owner.name),
       host_keys: startup.ssh.hostKeys,
     },
     fix_lines: permissions(startup),
@@ -50,10 +57,7 @@ function secretChecks(startup: Startup): ShellCode[] {
 }
 
 function directories(startup: Startup): ShellCode[] {
-  return startup.directories.flatMap((d) => [
-    code(`mkdir -p -- ${quote(d.path)}`),
-    ...(d.mode ? [code(`chmod ${quote(d.mode)} ${quote(d.path)}`)] : []),
-  ]);
+  return startup.directories.map((d) => code(`declared_folder ${quote(d.path)}${d.mode ? ` ${quote(d.mode)}` : ''}`));
 }
 
 function users(startup: Startup): ShellCode[] {
@@ -157,8 +161,8 @@ function permissions(startup: Startup): ShellCode[] {
   return fixes.flatMap((fix) => {
     const recursive = fix.recursive ? ' -R' : '';
     return [
-      ...(fix.owner ? [code(`chown${recursive} ${quote(fix.owner)} ${quote(fix.path)}`)] : []),
-      ...(fix.mode ? [code(`chmod${recursive} ${quote(fix.mode)} ${quote(fix.path)}`)] : []),
+      ...(fix.owner ? [code(`fix_owner ${quote(fix.owner)} ${quote(fix.path)}${recursive}`)] : []),
+      ...(fix.mode ? [code(`fix_mode ${quote(fix.mode)} ${quote(fix.path)}${recursive}`)] : []),
     ];
   });
 }
