@@ -24,6 +24,17 @@ for (const name of readdirSync(ERRORS).sort()) {
   });
 }
 
+test("a stack compiled alone (--only) still shows its members' own problems", async () => {
+  const out = tempDir();
+  try {
+    const result = await generate(['--out', out, '--only', 'stack'], join(ERRORS, 'stack-member-problems'));
+    assert.is(result.code, 2);
+    assert.fixture(result.err, readFileSync(join(ERRORS, 'stack-member-problems/expected.txt'), 'utf8'));
+  } finally {
+    remove(out);
+  }
+});
+
 test('every error case has its expected output', () => {
   for (const name of readdirSync(ERRORS)) assert.ok(existsSync(join(ERRORS, name, 'expected.txt')), name);
 });

@@ -67,7 +67,7 @@ export function compileConfigs(options: CompileOptions): Compilation {
   const problems = new ProblemList();
   const parsed = new Map<string, Located | null>();
   const files: GeneratedFile[] = [];
-  const lookup = lookupIn(all, options.cwd, parsed);
+  const lookup = lookupIn(all, options.cwd, parsed, problems);
   for (const id of ids) {
     const root =
       relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd)
@@ -81,31 +81,49 @@ export function compileConfigs(options: CompileOptions): Compilation {
 
 /**
  * Another config by name, merged and checked against its kind's schema, for kinds that
- * refer to other configs. Its own problems are reported when it is compiled itself.
+ * refer to other configs. Its own problems join the run's, so that they show with
+ * `--only STACK` too; when it is compiled itself as well, the list keeps one of each.
  */
-function lookupIn(all: Map<string, string>, cwd: string, parsed: Map<string, Located | null>): ConfigLookup {
+function lookupIn(
+  all: Map<string, string>,
+  cwd: string,
+  parsed: Map<string, Located | null>,
+  problems: ProblemList,
+): ConfigLookup {
   return (name) => {
     const path = all.get(name);
     if (!path) return undefined;
     const quiet = new ProblemList();
-    const probe = loadConfig(path, cwd, () => 'replace', quiet, parsed);
-    const kind = probe && kindOf(probe.merged, quiet);
-    if (!probe || !kind) return { kind: 'invalid', valid: false, abstract: false };
-    const schema = schemaOf(kind);
-    const loaded = loadConfig(path, cwd, schema.ruleAt, quiet, parsed)!;
-    const valid = validateLocated(schema, loaded.merged, quiet) && quiet.empty;
-    if (!valid || kind.name !== 'environment') return { kind: kind.name, valid, abstract: isAbstract(loaded.own) };
-    // The member as its own compilation sees it: templates parsed, defaults applied.
-    const source = relative(cwd, path).split(sep).join('/');
-    const environment = buildEnvironment(
-      name,
-      source,
-      toPlain(loaded.merged) as unknown as EnvironmentConfig,
-      (pointer, key) => locate(loaded.merged, pointer, key),
-      quiet,
-    );
-    return { kind: kind.name, valid: environment !== undefined, abstract: isAbstract(loaded.own), environment };
+    const found = lookUp(name, path, cwd, parsed, quiet);
+    for (const problem of quiet.items) problems.add(problem.location, problem.message, problem.hint);
+    return found;
   };
+}
+
+function lookUp(
+  name: string,
+  path: string,
+  cwd: string,
+  parsed: Map<string, Located | null>,
+  quiet: ProblemList,
+): ReturnType<ConfigLookup> {
+  const probe = loadConfig(path, cwd, () => 'replace', quiet, parsed);
+  const kind = probe && kindOf(probe.merged, quiet);
+  if (!probe || !kind) return { kind: 'invalid', valid: false, abstract: false };
+  const schema = schemaOf(kind);
+  const loaded = loadConfig(path, cwd, schema.ruleAt, quiet, parsed)!;
+  const valid = validateLocated(schema, loaded.merged, quiet) && quiet.empty;
+  if (!valid || kind.name !== 'environment') return { kind: kind.name, valid, abstract: isAbstract(loaded.own) };
+  // The member as its own compilation sees it: templates parsed, defaults applied.
+  const source = relative(cwd, path).split(sep).join('/');
+  const environment = buildEnvironment(
+    name,
+    source,
+    toPlain(loaded.merged) as unknown as EnvironmentConfig,
+    (pointer, key) => locate(loaded.merged, pointer, key),
+    quiet,
+  );
+  return { kind: kind.name, valid: environment !== undefined, abstract: isAbstract(loaded.own), environment };
 }
 
 function compileOne(

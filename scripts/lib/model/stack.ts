@@ -75,12 +75,12 @@ export function buildStack(
       problems.add(at(pointer), `no config named "${member.config}"`, suggestion(member.config, configNames));
       continue;
     }
-    if (found.kind !== 'environment') {
-      problems.add(at(pointer), `"${member.config}" is a ${found.kind}, not an environment`);
-      continue;
-    }
     if (!found.valid) {
       problems.add(at(pointer), `"${member.config}" is invalid (see its own problems)`);
+      continue;
+    }
+    if (found.kind !== 'environment') {
+      problems.add(at(pointer), `"${member.config}" is a ${found.kind}, not an environment`);
       continue;
     }
     if (found.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
