@@ -192,3 +192,44 @@ const check = await timed(
 );
 console.log(`hook / --check: ×${(slow / check).toFixed(2)} (targets: fast path ≤ 20 ms, full check ≤ ×1.2)`);
 rmSync(repo, { recursive: true, force: true });
+
+// Issue 15 (#9, #10): work linear in the length of a line. A 1 MB config on one line must
+// generate in about the time of its pretty-printed copy; job.sh must log a 10 MB line in
+// seconds.
+console.log('');
+const wide = mkdtempSync(join(tmpdir(), 'boxwright-bench-wide-'));
+const config = {
+  kind: 'environment',
+  image: 'registry.example/wide:1',
+  env: Object.fromEntries(Array.from({ length: 16000 }, (_, i) => [`VARIABLE_${i}`, `value ${i} `.padEnd(40, 'x')])),
+};
+const layouts = { pretty: JSON.stringify(config, null, 2), 'one line': JSON.stringify(config) };
+const layoutMs = {};
+for (const [layout, text] of Object.entries(layouts)) {
+  const dir = join(wide, layout.replace(' ', '-'));
+  mkdirSync(join(dir, 'configs'), { recursive: true });
+  writeFileSync(join(dir, 'configs/wide.json'), text);
+  layoutMs[layout] = await timed(
+    `generate a ${(text.length / 1e6).toFixed(2)} MB config, ${layout}`,
+    () => main(['--quiet', '--force'], dir, silent),
+    3,
+  );
+}
+console.log(`one line / pretty: ×${(layoutMs['one line'] / layoutMs.pretty).toFixed(2)} (target: about ×1)`);
+const jobs = join(wide, 'jobs');
+for (const megabytes of [1, 10]) {
+  const line = join(wide, `line-${megabytes}`);
+  writeFileSync(line, 'x"\\é'.repeat((megabytes * 1e6) / 5));
+  await timed(
+    `job.sh logs one ${megabytes} MB line (dash, mawk)`,
+    () => {
+      const result = spawnSync('dash', ['generated/zephyr/job.sh', `line${megabytes}`, '--', 'cat', line], {
+        env: { ...process.env, BOXWRIGHT_JOB_DIR: jobs },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      if (result.status !== 0) throw new Error(`job.sh failed: ${result.stderr}`);
+    },
+    3,
+  );
+}
+rmSync(wide, { recursive: true, force: true });
