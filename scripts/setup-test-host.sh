@@ -5,7 +5,7 @@
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox'
+packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2
@@ -44,4 +44,19 @@ if [ ! -e "$conf" ] && [ "$as_root" != none ]; then
   $as_root mkdir -p /etc/containers
   printf '%s\n' '[containers]' 'default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]' '' '[engine]' 'runtime = "runc"' |
     $as_root tee "$conf" >/dev/null
+fi
+
+# supervisor's own config parser, for the supervisord.conf round trip: Debian's package,
+# extracted rather than installed (installing would start a supervisord on this host).
+supervisor=${XDG_CACHE_HOME:-$HOME/.cache}/boxwright/supervisor-4.2.5
+if [ ! -d "$supervisor/usr/lib/python3/dist-packages/supervisor" ]; then
+  say "extracting supervisor 4.2.5 into $supervisor"
+  download=$(mktemp -d)
+  (cd "$download" && apt-get download supervisor=4.2.5-1 >/dev/null 2>&1) || {
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    (cd "$download" && apt-get download supervisor=4.2.5-1 >/dev/null)
+  }
+  mkdir -p "$supervisor"
+  dpkg -x "$download"/supervisor_*.deb "$supervisor"
+  rm -rf "$download"
 fi

@@ -1,5 +1,6 @@
-// supervisord.conf quoting, checked against Python's shlex, which supervisord uses to split
-// command= (after turning %% back into %). One python3 answers every sample, one JSON line
+// supervisorWord checked against Python's shlex, which supervisord uses to split command=
+// (after turning %% back into %); test/supervisord-conf.test.ts reads whole files with
+// supervisor's own parser. One python3 answers every sample, one JSON line
 // per question, so the property keeps fast-check's shrinking without a process per sample.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -7,7 +8,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { propertyRuns } from './helpers.ts';
-import { supervisorValue, supervisorWord } from '../scripts/lib/shell/supervisor.ts';
+import { supervisorWord } from '../scripts/lib/shell/supervisor.ts';
 
 const text = fc.string({ unit: fc.constantFrom(...[...`'"\\ %$\`;,=\tab09é-`]), maxLength: 20 });
 
@@ -33,16 +34,6 @@ test('supervisorWord survives supervisord splitting a command line', async () =>
   await fc.assert(
     fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 4 }), async (values) => {
       assert.equal(await shlex(values.map(supervisorWord).join(' ')), values);
-    }),
-    { numRuns: propertyRuns(200) },
-  );
-});
-
-test('supervisorValue is one shlex token with % escaped', async () => {
-  assert.is(supervisorValue('50% "done"'), '"50%% \\"done\\""');
-  await fc.assert(
-    fc.asyncProperty(text, async (value) => {
-      assert.equal(await shlex(supervisorValue(value)), [value]);
     }),
     { numRuns: propertyRuns(200) },
   );

@@ -4,6 +4,7 @@
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import { SHELL_NAME, type Locator } from './kernel.ts';
+import { supervisorProblem, type SupervisorField } from '../shell/supervisor.ts';
 
 export interface StartupConfig {
   directories?: { path: string; owner?: string; mode?: string }[];
@@ -239,14 +240,19 @@ export function buildStartup(
 
 export function buildServices(config: Record<string, ServiceConfig>, at: Locator, problems: ProblemList): Service[] {
   return Object.entries(config).map(([name, service]) => {
-    // supervisord.conf is line-based: no value may span lines.
-    for (const [field, value] of [
-      ['command', service.command],
-      ['directory', service.directory ?? ''],
-      ...Object.entries(service.environment ?? {}).map(([k, v]) => [`environment/${k}`, v]),
-    ] as const) {
-      if (/[\r\n]/.test(value))
-        problems.add(at(`/services/${name}/${field}`), 'supervisord.conf cannot hold a line break here');
+    const fields: [string, SupervisorField, string | undefined][] = [
+      ['command', 'command', service.command],
+      ['directory', 'directory', service.directory],
+      ['user', 'user', service.user],
+      ...Object.entries(service.environment ?? {}).map(([key, value]): [string, SupervisorField, string] => [
+        `environment/${key}`,
+        'environment',
+        value,
+      ]),
+    ];
+    for (const [pointer, field, value] of fields) {
+      const problem = value === undefined ? undefined : supervisorProblem(field, value);
+      if (problem) problems.add(at(`/services/${name}/${pointer}`), problem);
     }
     const environment = Object.entries(service.environment ?? {}).map(([key, value]) => {
       if (!SHELL_NAME.test(key))

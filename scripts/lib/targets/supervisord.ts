@@ -22,7 +22,7 @@ function program(service: Service) {
   return {
     name: service.name,
     description: service.description
-      ?.split(/\r?\n/)
+      ?.split(/\r\n|\r|\n/)
       .map((line) => `# ${line}`.trimEnd())
       .join('\n'),
     command: command(service),
