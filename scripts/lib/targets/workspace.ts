@@ -5,6 +5,7 @@ import type { Workspace } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, quote, type ShellCode } from '../shell/quote.ts';
+import { tmuxArgument, tmuxFormatArgument } from '../shell/tmux.ts';
 
 export function renderWorkspace(env: Environment, workspace: Workspace): GeneratedFile {
   const view = {
@@ -17,15 +18,19 @@ export function renderWorkspace(env: Environment, workspace: Workspace): Generat
 }
 
 function windows(workspace: Workspace): ShellCode[] {
-  const directory = workspace.directory ? ` -c ${quote(workspace.directory)}` : '';
+  const directory = workspace.directory ? ` -c ${quote(tmuxFormatArgument(workspace.directory))}` : '';
   return workspace.windows.flatMap((window, i) => {
+    const name = quote(tmuxFormatArgument(window.name));
+    // "=" makes the target the session of exactly that name, not the first one it prefixes.
     const create =
       i === 0
-        ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${quote(window.name)}${directory})`
-        : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "$bw_session:" -n ${quote(window.name)}${directory})`;
+        ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${name}${directory})`
+        : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "=$bw_session:" -n ${name}${directory})`;
+    // -l types the text as it is, even text that names a key; Enter is sent apart.
     return [
       code(create),
-      ...(window.command ? [code(`tmux send-keys -t "$bw_window" ${quote(window.command)} Enter`)] : []),
+      ...(window.command ? [code(`tmux send-keys -t "$bw_window" -l -- ${quote(tmuxArgument(window.command))}`)] : []),
+      ...(window.command ? [code('tmux send-keys -t "$bw_window" Enter')] : []),
     ];
   });
 }
