@@ -1,22 +1,26 @@
 // The generator as a user drives it: generate, --check, --only, --out, and the promises
 // that nothing is lost: a failed run writes nothing, and only boxwright's files are touched.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../scripts/lib/cli.ts';
-import { generate, remove, tempDir, writeFiles } from './helpers.ts';
+import { OutputBusy, withOutputLock } from '../scripts/lib/output.ts';
+import { generate, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const cli = suite<{ dir: string }>('generate');
 
@@ -239,6 +243,86 @@ cli(
     assert.not.ok(existsSync(join(dir, 'generated')), 'nothing was written');
   },
 );
+
+cli(
+  "an interrupted run's temporary files are reported by --check and removed; a live run's are left",
+  async ({ dir }) => {
+    await generate([], dir);
+    const ended = spawnSync('true').pid!;
+    const live = spawn('sleep', ['30']);
+    try {
+      const folder = join(dir, 'generated/box');
+      writeFiles(folder, {
+        [`.launch.sh.${ended}.tmp`]: '',
+        [`.README.md.${ended}.tmp`]: readFileSync(join(folder, 'README.md'), 'utf8').slice(0, 40),
+        [`.launch.sh.${live.pid}.tmp`]: 'being written',
+      });
+      const check = await generate(['--check'], dir);
+      assert.is(check.code, EXIT.outOfDate);
+      assert.match(
+        check.err,
+        `generated/box/.launch.sh.${ended}.tmp: a temporary file left by an interrupted run (generate removes it)`,
+      );
+      assert.match(check.err, `.README.md.${ended}.tmp`);
+      assert.not.match(check.err, `${live.pid}`);
+      const result = await generate([], dir);
+      assert.is(result.code, EXIT.ok, result.err);
+      assert.equal(
+        readdirSync(folder).filter((f) => f.endsWith('.tmp')),
+        [`.launch.sh.${live.pid}.tmp`],
+      );
+      assert.is((await generate(['--check'], dir)).code, EXIT.ok);
+    } finally {
+      live.kill();
+    }
+  },
+);
+
+cli('two runs at once take turns: both succeed, even while one removes what the other plans', async ({ dir }) => {
+  const zx = join(ROOT, 'node_modules/.bin/zx');
+  const run = () =>
+    new Promise<{ code: number | null; err: string }>((done) => {
+      const child = spawn(zx, [join(ROOT, 'scripts/generate.mjs'), '--quiet'], { cwd: dir });
+      let err = '';
+      child.stderr.on('data', (chunk) => (err += chunk));
+      child.on('close', (code) => done({ code, err }));
+    });
+  for (let round = 0; round < 3; round++) {
+    await generate(['--quiet'], dir);
+    renameSync(
+      join(dir, 'configs', round % 2 ? 'renamed.json' : 'box.json'),
+      join(dir, 'configs', round % 2 ? 'box.json' : 'renamed.json'),
+    );
+    const results = await Promise.all([run(), run()]);
+    assert.equal(results, [
+      { code: 0, err: '' },
+      { code: 0, err: '' },
+    ]);
+    assert.is((await generate(['--check'], dir)).code, EXIT.ok);
+  }
+});
+
+cli('the output lock of a run still going is waited for; one whose run has ended is taken over', ({ dir }) => {
+  const out = join(dir, 'generated');
+  const lock = join(tmpdir(), `boxwright-${createHash('sha256').update(out).digest('hex').slice(0, 16)}.lock`);
+  const live = spawn('sleep', ['30']);
+  try {
+    writeFileSync(lock, String(live.pid));
+    assert.throws(
+      () => withOutputLock(out, () => 1, 200),
+      (error: Error) => error instanceof OutputBusy,
+    );
+    writeFileSync(lock, String(spawnSync('true').pid));
+    assert.is(
+      withOutputLock(out, () => 7, 200),
+      7,
+    );
+    assert.not.ok(existsSync(lock), 'released');
+  } finally {
+    live.kill();
+    rmSync(lock, { force: true });
+  }
+});
 
 cli('an extends target that is a FIFO is reported where extends names it', async ({ dir }) => {
   assert.is(spawnSync('mkfifo', [join(dir, 'base.json')]).status, 0);

@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { REGENERATE } from './header.ts';
 import { compileConfigs, UsageError } from './generate.ts';
 import { KINDS } from './kinds.ts';
-import { apply, plan, type PlannedFile } from './output.ts';
+import { apply, OutputBusy, plan, type PlannedFile, withOutputLock } from './output.ts';
 import { BOXWRIGHT_ROOT, SCHEMAS_DIR } from './paths.ts';
 import { describe, sortProblems } from './problems.ts';
 import { COMPILE_COMMAND, compiledIsCurrent, compiledPath } from './schema-code.ts';
@@ -101,6 +101,7 @@ const STATE_TEXT: Record<string, string> = {
   extra: 'extra (its config no longer produces it)',
   'extra-edited': 'hand-edited, and its config no longer produces it (generate will not remove it)',
   unmanaged: 'not made by boxwright (generate will not overwrite it)',
+  leftover: 'a temporary file left by an interrupted run (generate removes it)',
 };
 
 /** The generator's command line; never throws: every failure is one line and an exit code. */
@@ -193,13 +194,12 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
   }
 
   const scopes = options.only?.length ? compilation.ids : [''];
-  const planned = failingAs(`cannot read ${options.out}`, EXIT.cannotWrite, () =>
-    plan(compilation.files, outDir, scopes),
-  );
-  const changes = planned.filter((p) => p.state !== 'up-to-date');
+  const planNow = () =>
+    failingAs(`cannot read ${options.out}`, EXIT.cannotWrite, () => plan(compilation.files, outDir, scopes));
   const shown = (p: PlannedFile) => `${options.out.replace(/\/$/, '')}/${p.path}`;
 
   if (options.check) {
+    const changes = planNow().filter((p) => p.state !== 'up-to-date');
     const staleValidators = staleCompiledValidators();
     if (staleValidators.length > 0) {
       streams.err(
@@ -209,7 +209,7 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
       if (changes.length === 0) return EXIT.outOfDate;
     }
     if (changes.length === 0) {
-      if (!options.quiet) streams.out(`${planned.length} generated files are up to date.\n`);
+      if (!options.quiet) streams.out(`${compilation.files.length} generated files are up to date.\n`);
       return EXIT.ok;
     }
     streams.err(`${changes.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
@@ -219,28 +219,45 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     return EXIT.outOfDate;
   }
 
-  const edited = (p: PlannedFile) => p.state === 'hand-edited' || p.state === 'extra-edited';
-  const refused = planned.filter((p) => p.state === 'unmanaged' || (edited(p) && !options.force));
-  if (refused.length > 0) {
-    streams.err(`${refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
-    streams.err(
-      refused.some(edited)
-        ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
-        : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
-    );
-    return EXIT.refused;
-  }
-  failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
-  if (!options.quiet) {
-    for (const p of changes)
-      streams.out(
-        `${p.state.startsWith('extra') ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`,
+  // Planned and written under the output folder's lock: a second run waits for this one.
+  let busy: string | undefined;
+  const code = (() => {
+    try {
+      return withOutputLock(outDir, () => write(planNow()));
+    } catch (error) {
+      if (!(error instanceof OutputBusy)) throw error;
+      busy = error.message;
+      return EXIT.cannotWrite;
+    }
+  })();
+  if (busy) streams.err(`generate: cannot write to ${options.out}: ${busy}\n`);
+  return code;
+
+  function write(planned: PlannedFile[]): number {
+    const changes = planned.filter((p) => p.state !== 'up-to-date');
+    const edited = (p: PlannedFile) => p.state === 'hand-edited' || p.state === 'extra-edited';
+    const refused = planned.filter((p) => p.state === 'unmanaged' || (edited(p) && !options.force));
+    if (refused.length > 0) {
+      streams.err(`${refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
+      streams.err(
+        refused.some(edited)
+          ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
+          : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
       );
-    streams.out(
-      `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
-    );
+      return EXIT.refused;
+    }
+    failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
+    if (!options.quiet) {
+      for (const p of changes)
+        streams.out(
+          `${p.state.startsWith('extra') || p.state === 'leftover' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`,
+        );
+      streams.out(
+        `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
+      );
+    }
+    return EXIT.ok;
   }
-  return EXIT.ok;
 }
 
 /** boxwright's own compiled validators that no longer match their schemas. */

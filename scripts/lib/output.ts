@@ -12,6 +12,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { provenance, seal, sourceOf } from './header.ts';
 
@@ -25,7 +27,32 @@ export interface GeneratedFile {
  * `extra`: boxwright made it and its config no longer produces it (removed); `extra-edited`:
  * the same, but edited by hand since (refused, like overwriting a hand edit, without --force).
  */
-export type FileState = 'up-to-date' | 'missing' | 'stale' | 'hand-edited' | 'extra' | 'extra-edited' | 'unmanaged';
+export type FileState =
+  | 'up-to-date'
+  | 'missing'
+  | 'stale'
+  | 'hand-edited'
+  | 'extra'
+  | 'extra-edited'
+  | 'unmanaged'
+  | 'leftover';
+
+/** A temporary file of a run that ended before renaming it: `.<name>.<pid>.tmp`. */
+const TEMPORARY = /^\.(.+)\.(\d+)\.tmp$/;
+
+function temporaryPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+}
+
+/** Whether `pid` is a process still running here (a run writing its own temporary files). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export interface PlannedFile {
   path: string;
@@ -49,6 +76,14 @@ export function plan(files: GeneratedFile[], outDir: string, scopes: readonly st
     for (const path of listFiles(join(outDir, scope))) {
       const relativePath = relative(outDir, path).split(sep).join('/');
       if (expected.has(relativePath)) continue;
+      // Another run's leftover whatever it holds (even nothing, if it was killed before its
+      // first write); a live run's own temporary files are its business.
+      const temporary = TEMPORARY.exec(basename(path));
+      if (temporary) {
+        if (Number(temporary[2]) !== process.pid && !running(Number(temporary[2])))
+          planned.push({ path: relativePath, state: 'leftover' });
+        continue;
+      }
       const content = readFileSync(path, 'utf8');
       if (!isManaged(relativePath, content)) continue;
       planned.push({ path: relativePath, state: provenance(content) === 'hand-edited' ? 'extra-edited' : 'extra' });
@@ -113,7 +148,7 @@ export function apply(planned: PlannedFile[], outDir: string): void {
         if (first !== undefined) created.push(first);
       }
       folders.add(folder);
-      const temporary = join(folder, `.${file!.path.split('/').pop()}.${process.pid}.tmp`);
+      const temporary = temporaryPath(target);
       const mode = file!.executable ? 0o755 : 0o644;
       // Staged before it is written: a write that fails half way (a full disk) is removed too.
       staged.push({ temporary, target });
@@ -127,9 +162,11 @@ export function apply(planned: PlannedFile[], outDir: string): void {
     throw error;
   }
   for (const { temporary, target } of staged) renameSync(temporary, target);
-  for (const extra of planned.filter((p) => p.state === 'extra' || p.state === 'extra-edited')) {
+  for (const extra of planned.filter(
+    (p) => p.state === 'extra' || p.state === 'extra-edited' || p.state === 'leftover',
+  )) {
     const path = join(outDir, extra.path);
-    rmSync(path);
+    rmSync(path, { force: true });
     removeEmptyParents(dirname(path), outDir);
   }
 }
@@ -138,5 +175,44 @@ function removeEmptyParents(dir: string, stop: string): void {
   while (relative(stop, dir) !== '' && !relative(stop, dir).startsWith('..') && readdirSync(dir).length === 0) {
     rmdirSync(dir);
     dir = dirname(dir);
+  }
+}
+
+export class OutputBusy extends Error {}
+
+/**
+ * Runs `work` holding the output folder's lock, so that two runs at once take turns instead of
+ * removing each other's files. The lock is a file in the system's temporary folder, named after
+ * the output folder's path and holding its run's pid: nothing is added to the repository, and
+ * the lock of a run that was killed is taken over.
+ */
+export function withOutputLock<T>(outDir: string, work: () => T, waitMs = 60_000): T {
+  const lock = join(tmpdir(), `boxwright-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.lock`);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let holder: number;
+    try {
+      holder = Number(readFileSync(lock, 'utf8') || Number.NaN);
+    } catch {
+      continue; // released meanwhile
+    }
+    // An empty file is a run between creating and writing it: wait for it like any other.
+    if (Number.isInteger(holder) && !running(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new OutputBusy(`another generate run (pid ${holder}) is still writing there`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
   }
 }
