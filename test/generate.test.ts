@@ -324,6 +324,28 @@ cli('the output lock of a run still going is waited for; one whose run has ended
   }
 });
 
+cli('configs that differ only in case are refused; look-alikes that are not read are named', async ({ dir }) => {
+  writeFiles(dir, { 'configs/X.JSON': BOX, 'configs/y.json5': BOX, 'configs/nested/z.json': BOX });
+  const warned = await generate(['--quiet'], dir);
+  assert.is(warned.code, EXIT.ok, warned.err);
+  assert.is(
+    warned.err,
+    [
+      'generate: warning: configs/nested/: a folder (only configs directly in it are read)',
+      'generate: warning: configs/X.JSON: not read (configs end in .json or .jsonc)',
+      'generate: warning: configs/y.json5: not read (configs end in .json or .jsonc)',
+      '',
+    ].join('\n'),
+  );
+  writeFiles(dir, { 'configs/Box.jsonc': BOX });
+  const refused = await generate([], dir);
+  assert.is(refused.code, EXIT.usage);
+  assert.match(
+    refused.err,
+    /configs (Box and box|box and Box) differ only in case, and would collide on a case-insensitive disk/,
+  );
+});
+
 cli('an extends target that is a FIFO is reported where extends names it', async ({ dir }) => {
   assert.is(spawnSync('mkfifo', [join(dir, 'base.json')]).status, 0);
   writeFiles(dir, {

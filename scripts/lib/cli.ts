@@ -183,6 +183,7 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     }
     throw error;
   }
+  for (const entry of compilation.ignored) streams.err(`generate: warning: ${join(options.configs, entry)}\n`);
   if (compilation.problems.length > 0) {
     const files = new Set(compilation.problems.map((p) => p.location.file));
     streams.err(`${sortProblems(compilation.problems).map(describe).join('\n')}\n`);

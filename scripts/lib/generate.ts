@@ -26,6 +26,8 @@ export interface Compilation {
   files: GeneratedFile[];
   /** The config ids that were compiled (their folders in the output). */
   ids: string[];
+  /** Entries of the configs folder that look meant as configs but are not read, and why. */
+  ignored: string[];
 }
 
 export class UsageError extends Error {}
@@ -41,22 +43,37 @@ function schemaOf(kind: Kind): CompiledSchema {
   return compiled;
 }
 
-export function listConfigs(configsDir: string): Map<string, string> {
+export function listConfigs(configsDir: string, ignored: string[] = []): Map<string, string> {
   const configs = new Map<string, string>();
-  for (const name of readdirSync(configsDir).sort()) {
-    if (!/\.jsonc?$/.test(name)) continue;
+  const byLowerCase = new Map<string, string>();
+  for (const entry of readdirSync(configsDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = entry.name;
+    if (!/\.jsonc?$/.test(name)) {
+      if (entry.isDirectory() && !name.startsWith('.'))
+        ignored.push(`${name}/: a folder (only configs directly in it are read)`);
+      else if (/\.json[c5]?$/i.test(name)) ignored.push(`${name}: not read (configs end in .json or .jsonc)`);
+      continue;
+    }
     const id = basename(name).replace(/\.jsonc?$/, '');
     // The name becomes a folder in generated/ and a word in scripts and hooks.
     if (!CONFIG_NAME.test(id))
       throw new UsageError(`config file name "${name}" must be letters, digits, ".", "_" or "-"`);
     if (configs.has(id)) throw new UsageError(`two configs are named ${id}: rename one of them`);
+    // Their folders in generated/ would be one folder on macOS and Windows.
+    const twin = byLowerCase.get(id.toLowerCase());
+    if (twin !== undefined)
+      throw new UsageError(
+        `configs ${twin} and ${id} differ only in case, and would collide on a case-insensitive disk`,
+      );
+    byLowerCase.set(id.toLowerCase(), id);
     configs.set(id, join(configsDir, name));
   }
   return configs;
 }
 
 export function compileConfigs(options: CompileOptions): Compilation {
-  const all = listConfigs(options.configsDir);
+  const ignored: string[] = [];
+  const all = listConfigs(options.configsDir, ignored);
   for (const id of options.only ?? []) {
     if (!all.has(id))
       throw new UsageError(
@@ -76,7 +93,7 @@ export function compileConfigs(options: CompileOptions): Compilation {
     const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed, lookup, [...all.keys()]);
     if (produced) files.push(...produced);
   }
-  return { problems: problems.items, files: problems.empty ? files : [], ids };
+  return { problems: problems.items, files: problems.empty ? files : [], ids, ignored };
 }
 
 /**

@@ -261,6 +261,9 @@ function resolveExtends(
     try {
       const baseFile = readSource(target, cwd);
       const baseOwn = parseCached(baseFile, cache, problems);
+      // Its own problems are located in it; say here too why this config cannot be built.
+      if (!baseOwn)
+        problems.add(reference.at, `extends ${reference.value}, which is not valid JSON (see its problems)`);
       base = baseOwn && resolveExtends(baseFile, baseOwn, [...chain, target], ruleAt, problems, cache, cwd, sources);
       sources.push(target);
     } catch (error) {

@@ -69,15 +69,28 @@ export function validateLocated(
   return !reported;
 }
 
-/** ajv reports `enum` and `const` alongside a failing `type`; the type is the real problem. */
+/**
+ * ajv reports `enum` and `const` alongside a failing `type`; the type is the real problem. A
+ * bad key gives its own error (carrying `propertyName`) and a vague `propertyNames` one.
+ */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
   const typeFailed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  return errors.filter((e) => !(typeFailed.has(e.instancePath) && e.keyword !== 'type'));
+  return errors.filter(
+    (e) => !(typeFailed.has(e.instancePath) && e.keyword !== 'type') && e.keyword !== 'propertyNames',
+  );
 }
 
 function explain(error: ErrorObject): { at?: string; message: string; hint?: string } {
   const parent = (error.parentSchema ?? {}) as JsonSchema;
   const params = error.params as Record<string, unknown>;
+  // A key that fails the object's propertyNames: reported at the key itself.
+  if (error.propertyName !== undefined) {
+    const pattern = params.pattern === undefined ? '' : ` ${String(params.pattern)}`;
+    return {
+      at: error.propertyName,
+      message: `the key ${JSON.stringify(error.propertyName)} does not match${pattern || ` (${error.message})`}`,
+    };
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);

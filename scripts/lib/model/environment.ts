@@ -271,6 +271,12 @@ export function buildEnvironment(
       at,
       problems,
     );
+    checkUsersDeclared(
+      config,
+      environment.startup.users.map((u) => u.name),
+      at,
+      problems,
+    );
   }
   if (config.backup) {
     environment.backupImage =
@@ -281,6 +287,21 @@ export function buildEnvironment(
   if (environment.detach && environment.interactive === true)
     problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;
+}
+
+/**
+ * With users declared, a service or the workspace must run as one of them (or root): another
+ * name is most likely a typo, which supervisord or setpriv would only report at start.
+ */
+function checkUsersDeclared(config: EnvironmentConfig, declared: string[], at: Locator, problems: ProblemList): void {
+  if (declared.length === 0) return;
+  const known = ['root', ...declared];
+  const check = (user: string | undefined, pointer: string) => {
+    if (user !== undefined && !known.includes(user))
+      problems.add(at(pointer), `no user named "${user}" is declared in startup.users`, suggestion(user, known));
+  };
+  for (const [name, service] of Object.entries(config.services ?? {})) check(service.user, `/services/${name}/user`);
+  check(config.workspace?.user, '/workspace/user');
 }
 
 function buildVariables(config: EnvironmentConfig, names: Scope): Variable[] {
