@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import { merge, pointerOf, type Located, type MergeRule } from './located.ts';
 import type { Location, ProblemList } from './problems.ts';
 
@@ -137,6 +137,12 @@ export function parseLocated(file: SourceFile, problems: ProblemList): Located |
     );
     return undefined;
   }
+  const tooDeep = nestingBeyond(file.text, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    // The parser and every later stage recurse: thousands of levels would exhaust the stack.
+    problems.add(positions.at(tooDeep, ''), `nested more than ${MAX_NESTING} levels deep`, 'no config needs that many');
+    return undefined;
+  }
   const tree = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const error of errors) {
     problems.add(positions.at(error.offset, ''), `invalid JSON: ${syntaxMessage(printParseErrorCode(error.error))}`);
@@ -147,6 +153,20 @@ export function parseLocated(file: SourceFile, problems: ProblemList): Located |
     return undefined;
   }
   return fromNode(tree, [], positions, problems);
+}
+
+const MAX_NESTING = 64;
+
+/** The offset of the first bracket that opens level `limit + 1`, if any: one pass, no recursion. */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > limit) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+  }
+  return undefined;
 }
 
 function syntaxMessage(code: string): string {
