@@ -43,6 +43,26 @@ hooks('BOXWRIGHT_HOOK_AUTOFIX=1 regenerates and stages, and only then', ({ repo 
   assert.match(git(repo, ['show', 'HEAD:generated/box/launch.sh']).stdout, 'debian:13');
 });
 
+hooks('the autofix stages only what the generator wrote, never other files under generated/', ({ repo }) => {
+  writeFiles(repo, { 'configs/box.json': BOX('debian:13'), 'generated/notes.txt': 'mine\n' });
+  git(repo, ['add', 'configs']);
+  const result = commit(repo, { BOXWRIGHT_HOOK_AUTOFIX: '1' });
+  assert.is(result.status, 0, result.stderr);
+  assert.match(git(repo, ['show', 'HEAD:generated/box/launch.sh']).stdout, 'debian:13');
+  assert.is(git(repo, ['status', '--porcelain', '--', 'generated']).stdout, '?? generated/notes.txt\n');
+});
+
+hooks('under partial staging the hook neither autofixes nor suggests a fix that would loop', ({ repo }) => {
+  writeFiles(repo, { 'configs/box.json': BOX('debian:13') });
+  git(repo, ['add', 'configs']);
+  writeFiles(repo, { 'configs/box.json': BOX('debian:14') });
+  const result = commit(repo, { BOXWRIGHT_HOOK_AUTOFIX: '1' });
+  assert.is.not(result.status, 0);
+  assert.match(result.stderr, 'generating now would follow them, not what you stage');
+  assert.match(result.stderr, 'git stash --keep-index');
+  assert.is(git(repo, ['diff', '--cached', '--name-only']).stdout, 'configs/box.json\n', 'nothing else was staged');
+});
+
 hooks('says once that it skipped shellcheck when it is not installed', async ({ repo }) => {
   // A PATH holding only what git and the hook run: everything but shellcheck.
   const farm = join(repo, '.no-shellcheck');
