@@ -369,12 +369,10 @@ cli('a missing configs folder, or --out naming a file, is one line with its own 
 });
 
 /** A tiny tmpfs for the faults a full or read-only disk brings; undefined where mounting is not allowed. */
-function tinyDisk(dir: string): string | undefined {
-  const mountPoint = join(dir, 'tiny');
+function tinyDisk(dir: string, options = 'size=16k', name = 'tiny'): string | undefined {
+  const mountPoint = join(dir, name);
   mkdirSync(mountPoint);
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mountPoint]).status === 0
-    ? mountPoint
-    : undefined;
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', mountPoint]).status === 0 ? mountPoint : undefined;
 }
 const canMount = (() => {
   const probe = tempDir();
@@ -407,7 +405,40 @@ if (!canMount)
     } finally {
       spawnSync('umount', [disk]);
     }
+    // Room for bytes but not for files: the folder takes the last inode.
+    const noInodes = tinyDisk(dir, 'size=1m,nr_inodes=3', 'inodes')!;
+    try {
+      const result = await generate(['--quiet', '--out', join(noInodes, 'generated')], dir);
+      assert.is(result.code, EXIT.cannotWrite);
+      assert.match(result.err, /^generate: cannot write to .*\n$/);
+      assert.equal(readdirSync(noInodes), [], 'no temporary file and no folder is left');
+    } finally {
+      spawnSync('umount', [noInodes]);
+    }
   },
 );
+
+cli('runs killed at random moments never leave a broken file; the next run cleans up', async ({ dir }) => {
+  const zx = join(ROOT, 'node_modules/.bin/zx');
+  await generate(['--quiet'], dir);
+  for (let i = 0; i < 6; i++) {
+    // Each kill lands somewhere in a run that has everything to rewrite.
+    writeFiles(dir, { 'configs/box.json': JSON.stringify({ kind: 'environment', image: `debian:${i}` }) });
+    const child = spawn(zx, [join(ROOT, 'scripts/generate.mjs'), '--quiet'], { cwd: dir });
+    const closed = new Promise((done) => child.on('close', done));
+    await new Promise((done) => setTimeout(done, 150 + Math.random() * 600));
+    child.kill('SIGKILL');
+    await closed;
+    const text = readFileSync(launch(dir), 'utf8');
+    assert.ok(text.startsWith('#!/bin/sh\n') && text.endsWith('\n'), 'the old file or the new one, whole');
+  }
+  const after = await generate(['--quiet'], dir);
+  assert.is(after.code, EXIT.ok, after.err);
+  assert.equal(
+    readdirSync(join(dir, 'generated/box')).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
+  assert.is((await generate(['--check'], dir)).code, EXIT.ok);
+});
 
 cli.run();
