@@ -19,15 +19,43 @@ export function columns(rows: readonly (readonly string[])[], widest = Number.PO
 }
 
 /** A Markdown table, followed by a blank line; none at all without rows. */
+/** Text already written as Markdown (a code span, a link), which a table cell keeps as it is. */
+export interface Markdown {
+  markdown: string;
+}
+
+/**
+ * A code span that shows `text` exactly: fenced with more backticks than any run in it, padded
+ * where Markdown would strip a space or merge a backtick, and its pipes escaped for the table
+ * (GitHub's table parser reads them first, even in code).
+ */
+export function codeSpan(text: string): Markdown {
+  if (text === '') return { markdown: ' ' };
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : '';
+  return { markdown: `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')}${pad}${fence}` };
+}
+
+/** A Markdown link whose text shows exactly. */
+export function link(text: string, target: string): Markdown {
+  return { markdown: `[${escapeMarkdown(text)}](${target})` };
+}
+
+/**
+ * What GitHub's Markdown would read as markup is backslash-escaped: emphasis, code, links,
+ * HTML, entities, strikethrough, math and a table's pipes. A line break shows as a space.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>&~|$]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
+}
+
 export function markdownTable(
   headings: readonly string[],
-  rows: readonly (readonly (string | number | undefined)[])[],
+  rows: readonly (readonly (string | number | Markdown | undefined)[])[],
 ): string[] {
   if (rows.length === 0) return [];
-  const cell = (text: string | number | undefined) =>
-    String(text ?? '')
-      .replace(/\|/g, '\\|')
-      .replace(/\r?\n/g, ' ') || ' ';
+  const cell = (value: string | number | Markdown | undefined) =>
+    (typeof value === 'object' ? value.markdown : escapeMarkdown(String(value ?? ''))) || ' ';
   return [
     `| ${headings.join(' | ')} |`,
     `|${headings.map(() => '---').join('|')}|`,

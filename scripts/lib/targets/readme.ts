@@ -6,12 +6,8 @@ import type { Fleet, Value } from '../model/distrobox.ts';
 import { CONTAINER_DIR, publishSpec, type Environment } from '../model/environment.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
-import { markdownTable, price, showTemplate } from '../text.ts';
+import { codeSpan, link, markdownTable, price, showTemplate } from '../text.ts';
 import { tierCells } from './catalog.ts';
-
-function code(text: string): string {
-  return text === '' ? ' ' : `\`${text.replace(/`/g, "'")}\``;
-}
 
 function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
@@ -68,7 +64,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
             ['Name', 'Command', 'Arguments after --', 'Description'],
             env.entrypoints.map((e) => [
               `${e.name}${e.name === env.defaultEntrypoint ? ' (default)' : ''}`,
-              code(e.command.join(' ')),
+              codeSpan(e.command.join(' ')),
               e.args,
               e.description,
             ]),
@@ -85,8 +81,8 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ...markdownTable(
             ['Name', 'Default', 'Required', 'In the container', 'Description'],
             env.variables.map((v) => [
-              code(v.name),
-              v.default ? code(showTemplate(v.default)) : '',
+              codeSpan(v.name),
+              v.default ? codeSpan(showTemplate(v.default)) : '',
               v.required ? 'yes' : '',
               v.export ? 'yes' : '',
               v.description,
@@ -103,7 +99,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Name', 'Required', 'Description'],
-            env.secrets.map((s) => [code(s.name), s.required ? 'yes' : '', s.description]),
+            env.secrets.map((s) => [codeSpan(s.name), s.required ? 'yes' : '', s.description]),
           ),
         ]
       : [],
@@ -113,7 +109,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Name', 'Value'],
-            env.env.map((e) => [code(e.name), code(showTemplate(e.value))]),
+            env.env.map((e) => [codeSpan(e.name), codeSpan(showTemplate(e.value))]),
           ),
         ]
       : [],
@@ -123,7 +119,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Published (host:container/protocol)', 'Service'],
-            env.ports.map((p) => [code(publishSpec(p)), p.description]),
+            env.ports.map((p) => [codeSpan(publishSpec(p)), p.description]),
           ),
         ]
       : [],
@@ -134,8 +130,8 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ...markdownTable(
             ['Source', 'Target', 'Mode', 'Description'],
             env.mounts.map((m) => [
-              m.type === 'tmpfs' ? 'tmpfs' : code(m.sourceText ?? ''),
-              code(m.targetText),
+              m.type === 'tmpfs' ? 'tmpfs' : codeSpan(m.sourceText ?? ''),
+              codeSpan(m.targetText),
               `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`,
               m.description,
             ]),
@@ -148,7 +144,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Device', 'When missing'],
-            env.devices.map((d) => [code(d.path), d.optional ? 'skipped' : 'error']),
+            env.devices.map((d) => [codeSpan(d.path), d.optional ? 'skipped' : 'error']),
           ),
         ]
       : [],
@@ -178,7 +174,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ...markdownTable(
             ['File', 'Owner', 'Format', 'From secrets'],
             startup.credentials.map((c) => [
-              code(c.path),
+              codeSpan(c.path),
               c.owner.name,
               c.format,
               c.entries.map((e) => e.secret).join(', '),
@@ -200,7 +196,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
                 s.priority,
                 s.name,
                 s.user,
-                code(s.command),
+                codeSpan(s.command),
                 `${s.description ?? ''}${s.startDelay ? ` (starts after ${s.startDelay} s)` : ''}`,
               ]),
           ),
@@ -214,7 +210,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Window', 'Name', 'Command'],
-            env.workspace.windows.map((w, i) => [i, w.name, w.command ? code(w.command) : '']),
+            env.workspace.windows.map((w, i) => [i, w.name, w.command ? codeSpan(w.command) : '']),
           ),
         ]
       : [],
@@ -227,7 +223,7 @@ function healthcheckSection(env: Environment): string[] {
   if (!env.healthcheck) return [];
   const every = env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : '';
   const byHand = `podman healthcheck run ${showTemplate(env.name)}`;
-  return ['## Health check', '', `${code(env.healthcheck.command)}${every}; by hand: \`${byHand}\`.`, ''];
+  return ['## Health check', '', `${codeSpan(env.healthcheck.command).markdown}${every}; by hand: \`${byHand}\`.`, ''];
 }
 
 function jobsSection(env: Environment): string[] {
@@ -271,7 +267,7 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
         ['Flavor', 'Image', 'Languages', 'Tools', 'Size', 'Default'],
         catalog.flavors.map((f) => [
           f.id,
-          code(imageName(catalog, f.id)),
+          codeSpan(imageName(catalog, f.id)),
           f.languages.join(', '),
           f.tools.join(', '),
           f.sizeMb ? `~${f.sizeMb}MB` : '',
@@ -309,7 +305,7 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
               p.tier,
               p.flavor,
               p.addons.join(', '),
-              code(imageName(catalog, p.flavor, p.addons)),
+              codeSpan(imageName(catalog, p.flavor, p.addons)),
               p.description,
             ]),
           ),
@@ -342,9 +338,9 @@ export function stackReadme(stack: Stack): GeneratedFile {
         ['Member', 'Config', 'Container', 'Image', 'Description'],
         stack.members.map((m) => [
           m.id,
-          `[${m.config}](../${m.config}/README.md)`,
+          link(m.config, `../${m.config}/README.md`),
           m.container,
-          code(m.image),
+          codeSpan(m.image),
           m.description,
         ]),
       ),
@@ -386,7 +382,7 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
         ['Container', 'Image', 'Root', 'Packages', 'Init hooks', 'Ports', 'Description'],
         fleet.boxes.map((b) => [
           `${b.name}${b.template ? ' (template)' : ''}`,
-          code(showValue(b.strings.image ?? b.strings.clone ?? [])),
+          codeSpan(showValue(b.strings.image ?? b.strings.clone ?? [])),
           b.booleans.root ? 'yes' : '',
           list(b.lists.additional_packages),
           list(b.lists.init_hooks),
