@@ -48,4 +48,36 @@ for (const awk of ['mawk', 'busybox'] as const) {
   });
 }
 
+// The env form: the generated lines, from the newline checks to the write, with write_credential
+// and die standing in for the entrypoint's own (which need root and a container).
+const CASE = readFileSync(join(ROOT, 'test/cases/container-side/entrypoint.sh'), 'utf8');
+const envLines = CASE.slice(CASE.indexOf('case ${API_KEY-} in'), CASE.indexOf("else\n  log 'skipping /etc/bot/env"));
+
+credentials('an env credential reads back, line by line, as each secret; a newline in one is refused', () => {
+  const script = `bw_newline='
+'
+die() { printf '%s\n' "$*" >&2; exit 1; }
+write_credential() { printf '%s' "$5"; }
+${envLines}fi
+`;
+  fc.assert(
+    fc.property(secret, secret, (key, extra) => {
+      const result = spawnSync('dash', ['-c', script], { encoding: 'utf8', env: { API_KEY: key, EXTRA: extra } });
+      if (key.includes('\n') || extra.includes('\n')) {
+        assert.is(result.status, 1);
+        assert.match(result.stderr, 'contains a newline, which /etc/bot/env cannot hold');
+        return;
+      }
+      assert.is(result.status, 0, result.stderr);
+      const lines = result.stdout.split('\n');
+      assert.is(lines.pop(), '', 'ends with a newline');
+      const read = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      assert.equal(read, { KEY: key, MORE: extra });
+    }),
+    { numRuns: propertyRuns(150) },
+  );
+});
+
 credentials.run();
