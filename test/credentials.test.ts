@@ -1,6 +1,7 @@
 // The credential files the entrypoint writes from secrets, read back by their consumers: the
-// JSON form through JSON.parse, on random secrets (quotes, backslashes, control characters,
-// any Unicode), with the generated json_string under Debian's awk and busybox's.
+// JSON form through JSON.parse (the generated json_string under Debian's awk and busybox's),
+// the env form line by line, on random secrets (quotes, backslashes, control characters, any
+// Unicode).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
