@@ -3,12 +3,12 @@
 // the env form line by line, on random secrets (quotes, backslashes, control characters, any
 // Unicode).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { propertyRuns, remove, ROOT, tempDir, which } from './helpers.ts';
+import { busyboxAwkFolder, propertyRuns, remove, ROOT, tempDir } from './helpers.ts';
 
 const ENTRYPOINT = join(ROOT, 'generated/turbo-flow/entrypoint.sh');
 const jsonString = /^json_string\(\) \{\n[\s\S]*?\n\}\n/m.exec(readFileSync(ENTRYPOINT, 'utf8'))![0];
@@ -16,9 +16,7 @@ const jsonString = /^json_string\(\) \{\n[\s\S]*?\n\}\n/m.exec(readFileSync(ENTR
 const credentials = suite<{ dir: string; busyboxAwk: string }>('credentials');
 credentials.before((context) => {
   context.dir = tempDir();
-  context.busyboxAwk = join(context.dir, 'busybox-awk');
-  mkdirSync(context.busyboxAwk);
-  symlinkSync(which('busybox'), join(context.busyboxAwk, 'awk'));
+  context.busyboxAwk = busyboxAwkFolder(context.dir);
 });
 credentials.after(({ dir }) => remove(dir));
 

@@ -106,6 +106,11 @@ function recorded(labDir: string, command: string[], tag: string, input: string)
   return commands.filter((c) => c.length > 0);
 }
 
+/** `distrobox assemble create` 1.8.2.5 on a manifest: the commands it ran. */
+function assemble(labDir: string, manifest: string): string[][] {
+  return recorded(labDir, [join(labDir, '18/distrobox-assemble'), 'create', '--file', manifest], '18', manifest);
+}
+
 /** The hook text distrobox-init evaluates: `$*`, split at blanks and rejoined by `eval ${hook}`. */
 function evaluated(text: string): string {
   return text
@@ -249,12 +254,7 @@ carry('values that pass the generator reach podman and distrobox-export exactly,
         accepted += boxes.size;
         if (boxes.size === 0) return;
         const out = join(work, 'generated/fleet');
-        const assembled = recorded(
-          context.lab,
-          [join(context.lab, '18/distrobox-assemble'), 'create', '--file', join(out, 'distrobox.ini')],
-          '18',
-          join(out, 'distrobox.ini'),
-        );
+        const assembled = assemble(context.lab, join(out, 'distrobox.ini'));
         for (const [name, box] of boxes) checkBox(name, box, assembled, '1.8', join(context.lab, 'home'));
         // create.sh on 1.4 stops at a key that distrobox 1.4 lacks: only boxes without one.
         const old = [...boxes].filter(([, box]) => !box.additional_packages);
@@ -276,12 +276,7 @@ carry('values that pass the generator reach podman and distrobox-export exactly,
 
 carry("the seed fleet's hooks reach the container as written, quotes included", (context) => {
   const out = join(ROOT, 'generated/bazzite');
-  const assembled = recorded(
-    context.lab,
-    [join(context.lab, '18/distrobox-assemble'), 'create', '--file', join(out, 'distrobox.ini')],
-    'seed',
-    join(out, 'distrobox.ini'),
-  );
+  const assembled = assemble(context.lab, join(out, 'distrobox.ini'));
   const litellm: Box = {
     image: 'registry.fedoraproject.org/fedora-toolbox:43',
     init_hooks: ['pip install "litellm[proxy]==1.81.10"'],

@@ -102,6 +102,14 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
   return bin;
 }
 
+/** A folder for the front of PATH whose `awk` is busybox's, made inside `dir`. */
+export function busyboxAwkFolder(dir: string): string {
+  const folder = join(dir, 'busybox-awk');
+  mkdirSync(folder);
+  symlinkSync(which('busybox'), join(folder, 'awk'));
+  return folder;
+}
+
 /** PATH with only the basics, so that no real podman, docker or nvidia-smi is found. */
 export function isolatedPath(...first: string[]): string {
   const basics = join(tmpdir(), 'boxwright-basics-links');

@@ -1,21 +1,19 @@
 // The job runner (seed 003): status files and JSONL logs that always parse, whatever bytes
 // a command prints. The expected text of a line is what the WHATWG UTF-8 decoder (Node's
 // TextDecoder) makes of its bytes; both Debian's awk (mawk) and busybox awk are checked.
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { propertyRuns, remove, ROOT, runScript, SHELLS, tempDir, which } from './helpers.ts';
+import { busyboxAwkFolder, propertyRuns, remove, ROOT, runScript, SHELLS, tempDir } from './helpers.ts';
 
 const JOB = join(ROOT, 'generated/zephyr/job.sh');
 const jobs = suite<{ dir: string; busyboxAwk: string }>('job');
 
 jobs.before((context) => {
   context.dir = tempDir();
-  context.busyboxAwk = join(context.dir, 'busybox-awk');
-  mkdirSync(context.busyboxAwk);
-  symlinkSync(which('busybox'), join(context.busyboxAwk, 'awk'));
+  context.busyboxAwk = busyboxAwkFolder(context.dir);
 });
 jobs.after(({ dir }) => remove(dir));
 
