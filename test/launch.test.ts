@@ -119,6 +119,26 @@ for (const shell of SHELLS) {
     assert.not.ok(run(context, shell, []).argv.includes('OPTIONAL_TOKEN'), 'an unset optional secret is not passed');
   });
 
+  launch(`${shell.name}: -e/--env sets variables for run and up, after the config's, and is checked`, (context) => {
+    const tricky = `V='$(touch x)' "\\ \t`;
+    const result = run(context, shell, ['run', '-e', 'REGION=us', '--env', `TRICKY=${tricky}`, '--env=PASSED']);
+    assert.is(result.status, 0, result.stderr);
+    const envs = result.argv.flatMap((arg, i) => (result.argv[i - 1] === '--env' ? [arg] : []));
+    assert.equal(envs.slice(-3), ['REGION=us', `TRICKY=${tricky}`, 'PASSED']);
+    assert.ok(envs.indexOf('REGION=eu') < envs.indexOf('REGION=us'), "the config's value comes first");
+    for (const [args, message] of [
+      [['run', '-e', '1X=y'], "--env takes NAME=VALUE (or NAME), not '1X=y'"],
+      [['run', '-e', 'A-B=y'], "--env takes NAME=VALUE (or NAME), not 'A-B=y'"],
+      [['run', '-e', 'A=line\nbreak'], '--env A: a value on the command line cannot hold a line break'],
+      [['stop', '-e', 'A=1'], '--env goes with run and up'],
+    ] as const) {
+      const refused = run(context, shell, [...args]);
+      assert.is(refused.status, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, message);
+      assert.equal(refused.argv, []);
+    }
+  });
+
   launch(`${shell.name}: reads the env file as data, with the environment taking precedence`, (context) => {
     const marker = join(context.dir, 'executed');
     writeFileSync(

@@ -30,10 +30,11 @@ export interface Markdown {
  * (GitHub's table parser reads them first, even in code).
  */
 export function codeSpan(text: string): Markdown {
-  if (text === '') return { markdown: ' ' };
-  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  const pad = /^[` ]|[` ]$/.test(text) && text.trim() !== '' ? ' ' : '';
-  return { markdown: `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ')}${pad}${fence}` };
+  const shown = text.replace(/\r\n|\r|\n/g, ' ');
+  if (shown === '') return { markdown: ' ' };
+  const fence = '`'.repeat(Math.max(0, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = /^[` ]|[` ]$/.test(shown) && shown.trim() !== '' ? ' ' : '';
+  return { markdown: `${fence}${pad}${shown.replace(/\|/g, '\\|')}${pad}${fence}` };
 }
 
 /** A Markdown link whose text shows exactly. */
