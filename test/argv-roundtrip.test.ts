@@ -115,6 +115,10 @@ function expectedArgv(s: Sample, mountRoot: string): string[] {
     `vol:/v/${s.volumeTarget}`,
     '--network',
     s.network,
+    // The hostname is an alias too (unless the alias list has it, or the network is the runtime's own).
+    ...(s.hostname !== s.alias && !['host', 'bridge', 'none', 'podman'].includes(s.network)
+      ? ['--network-alias', s.hostname]
+      : []),
     '--network-alias',
     s.alias,
     '--health-cmd',

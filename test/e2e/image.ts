@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers.ts';
 
 const REPOSITORY = 'localhost/boxwright-test';
-const PACKAGES = ['passwd', 'sudo', 'openssh-client', 'supervisor', 'tmux', 'procps'];
+const PACKAGES = ['passwd', 'sudo', 'openssh-client', 'supervisor', 'tmux', 'procps', 'zsh'];
 const RECIPE = createHash('sha256')
   .update(JSON.stringify(['bookworm', 'minbase', PACKAGES]))
   .digest('hex')

@@ -80,7 +80,7 @@ e2e('seed 000 (cachyos): the stack up in both modes, Z.AI reached by name in mic
   assert.match(micro.stderr, `${PREFIX}-cachyos-comfyui: running, up to date`);
   assert.is(
     inContainer(`${PREFIX}-cachyos-workstation`, 'echo "$ZAI_INTERNAL $ZAI_URL"'),
-    'false http://claude-zai:9600\n',
+    'false http://claude-zai-cachyos:9600\n',
   );
   assert.match(inContainer(`${PREFIX}-cachyos-workstation`, 'getent hosts claude-zai'), /^[0-9.]+ +claude-zai/);
   assert.is(stack('down').status, 0);

@@ -78,6 +78,11 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     'Claude-Main\nClaude-Agent\nServices\nDevelopment\nLogs\nSystem\nVNC-Status\nSSH-Shell\n',
   );
   assert.match(inContainer(name, 'sudo -u devuser sudo -n -u gemini-user whoami'), 'gemini-user');
+  // The seed's helpers (from canSwitchTo), and a bare supervisorctl finding these services.
+  assert.is(inContainer(name, 'as-gemini whoami', 'devuser'), 'gemini-user\n');
+  assert.is(inContainer(name, 'as-zai pwd', 'devuser'), '/home/zai-user\n');
+  assert.is(inContainer(name, 'readlink /etc/supervisord.conf'), '/opt/boxwright/supervisord.conf\n');
+  assert.match(inContainer(name, 'cd / && supervisorctl status xvnc'), /xvnc +RUNNING/);
 
   // Idempotent: three restarts give the same state and no errors.
   for (let i = 0; i < 3; i++) {

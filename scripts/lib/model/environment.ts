@@ -250,7 +250,16 @@ export function buildEnvironment(
     capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
     network: config.network && {
       name: names.template(config.network.name, '/network/name'),
-      aliases: (config.network.aliases ?? []).map((alias, i) => names.template(alias, `/network/aliases/${i}`)),
+      // Other containers on the network reach it by its hostname too, as compose's do by the
+      // service name (not on the runtime's own networks, which take no aliases).
+      aliases: [
+        ...(config.hostname !== undefined &&
+        !['host', 'bridge', 'none', 'podman'].includes(config.network.name) &&
+        !(config.network.aliases ?? []).includes(config.hostname)
+          ? [names.template(config.hostname, '/hostname')]
+          : []),
+        ...(config.network.aliases ?? []).map((alias, i) => names.template(alias, `/network/aliases/${i}`)),
+      ],
       create: config.network.create ?? false,
     },
     resources: config.resources ?? {},

@@ -12,6 +12,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
     has_users: startup.users.length > 0,
     has_credentials: startup.credentials.length > 0,
+    has_switch_helpers: switchHelpers(startup).size > 0,
     touches_paths:
       startup.directories.length > 0 ||
       startup.users.length > 0 ||
@@ -88,12 +89,22 @@ function users(startup: Startup): ShellCode[] {
     }
     lines.push(code(`set_sudo_rules ${[user.name, ...sudoRules(user)].map(quote).join(' ')}`));
   }
+  for (const [command, target] of switchHelpers(startup))
+    lines.push(code(`switch_helper ${quote(command)} ${quote(target)}`));
   return lines;
 }
 
 /** Stops the entrypoint when a secret that must be one line holds a line break. */
 function oneLineSecret(secret: string, reason: string): ShellCode {
   return renderSnippet('one-line-secret', { secret: shellName(secret), reason: quote(reason) });
+}
+
+/** The as-NAME commands for every user someone may switch to: `as-gemini` for gemini-user. */
+export function switchHelpers(startup: Startup): Map<string, string> {
+  const helpers = new Map<string, string>();
+  for (const target of startup.users.flatMap((u) => u.canSwitchTo))
+    helpers.set(`as-${target.replace(/-user$/, '')}`, target);
+  return helpers;
 }
 
 function sudoRules(user: User): string[] {
