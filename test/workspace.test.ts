@@ -118,4 +118,24 @@ workspace('a second run leaves an existing session of that exact name alone, and
   assert.equal(sessions.stdout.trim().split('\n').sort(), ['main', 'mainframe']);
 });
 
+workspace("a user's own ~/.config/tmux-autostart.sh wins over the generated layout", async ({ dir }) => {
+  writeFiles(dir, {
+    'configs/box.json': JSON.stringify({
+      kind: 'environment',
+      image: 'x',
+      workspace: { session: 'main', windows: [{ name: 'one' }] },
+    }),
+    'home/.config/tmux-autostart.sh': `#!/bin/sh\nexec ${TMUX} -f /dev/null new-session -d -s own\n`,
+  });
+  chmodSync(join(dir, 'home/.config/tmux-autostart.sh'), 0o755);
+  assert.is((await generate(['--quiet'], dir)).code, 0);
+  const env = { PATH: process.env.PATH!, HOME: join(dir, 'home'), SHELL: '/bin/sh', TMUX_TMPDIR: join(dir, 'tmux') };
+  mkdirSync(env.TMUX_TMPDIR);
+  const started = spawnSync('dash', [join(dir, 'generated/box/workspace.sh')], { env, encoding: 'utf8' });
+  assert.is(started.status, 0, started.stderr);
+  assert.match(started.stderr, 'instead of the generated layout');
+  const sessions = spawnSync(TMUX, ['list-sessions', '-F', '#{session_name}'], { env, encoding: 'utf8' });
+  assert.is(sessions.stdout, 'own\n');
+});
+
 workspace.run();

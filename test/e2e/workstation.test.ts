@@ -84,6 +84,9 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   assert.is(inContainer(name, 'readlink /etc/supervisord.conf'), '/opt/boxwright/supervisord.conf\n');
   assert.match(inContainer(name, 'cd / && supervisorctl status xvnc'), /xvnc +RUNNING/);
 
+  // A password changed inside the container (passwd) survives restarts: the secret did not change.
+  inContainer(name, "echo 'devuser:changed inside' | chpasswd");
+  const shadow = inContainer(name, "grep '^devuser:' /etc/shadow");
   // Idempotent: three restarts give the same state and no errors.
   for (let i = 0; i < 3; i++) {
     assert.is(podman('restart', '-t', '2', name).status, 0);
@@ -95,6 +98,8 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   }
   const logs = podman('logs', name);
   assert.not.match(logs.stdout + logs.stderr, /entrypoint: \[[a-z]+\] error/);
+  assert.is(inContainer(name, "grep '^devuser:' /etc/shadow"), shadow, 'the password set inside is kept');
+  assert.is(logs.stderr.split('set the password of devuser from its secret').length - 1, 1, 'set once, when new');
 
   // No secret value on the command line the runtime recorded, or in any generated file.
   const [inspected] = JSON.parse(podman('inspect', name).stdout) as {

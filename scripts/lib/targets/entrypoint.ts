@@ -13,6 +13,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     has_users: startup.users.length > 0,
     has_credentials: startup.credentials.length > 0,
     has_switch_helpers: switchHelpers(startup).size > 0,
+    has_passwords: startup.users.some((u) => u.passwordSecret),
     touches_paths:
       startup.directories.length > 0 ||
       startup.users.length > 0 ||
@@ -85,7 +86,7 @@ function users(startup: Startup): ShellCode[] {
           `${user.passwordSecret} contains a line break, which chpasswd would read as another account's password`,
         ),
       );
-      lines.push(code(`printf '%s:%s\n' ${quote(user.name)} "$${shellName(user.passwordSecret)}" | chpasswd`));
+      lines.push(code(`set_password ${quote(user.name)} "$${shellName(user.passwordSecret)}"`));
     }
     lines.push(code(`set_sudo_rules ${[user.name, ...sudoRules(user)].map(quote).join(' ')}`));
   }

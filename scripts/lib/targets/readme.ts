@@ -13,6 +13,37 @@ function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
 }
 
+/** The limits the runtime enforces, and why no CPU reservation is among them. */
+function resourcesSection(env: Environment): string[] {
+  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
+  const rows: [string, string | number | undefined, string][] = [
+    ['CPUs', cpus, '`--cpus`: a limit'],
+    ['Memory', memory, '`--memory`: a hard limit'],
+    [
+      'Memory reservation',
+      memoryReservation,
+      '`--memory-reservation`: what the kernel reclaims down to under pressure',
+    ],
+    ['/dev/shm', shmSize, '`--shm-size`'],
+    ['Processes', pids, '`--pids-limit`'],
+  ];
+  const set = rows.filter(([, value]) => value !== undefined);
+  if (set.length === 0) return [];
+  return [
+    '## Resources',
+    '',
+    ...markdownTable(
+      ['Resource', 'Value', 'Applied as'],
+      set.map(([name, value, how]) => [name, String(value), { markdown: how }]),
+    ),
+    'A CPU reservation (a guaranteed minimum, as compose’s `deploy.resources.reservations.cpus`) has',
+    'no flag in `podman run` or in `docker run` outside Swarm: the nearest, `--cpu-shares`, is a',
+    'relative weight that only matters while CPUs are contended, so none is set. Kubernetes applies',
+    'one as a CPU request.',
+    '',
+  ];
+}
+
 /** How to run it: the verbs, with the settings that must be given. */
 function runSection(env: Environment): string[] {
   const script = `generated/${env.id}/launch.sh`;
@@ -148,6 +179,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ),
         ]
       : [],
+    resourcesSection(env),
     gpu,
     startup?.users.length
       ? [
