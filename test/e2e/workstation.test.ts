@@ -100,6 +100,12 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   assert.not.match(logs.stdout + logs.stderr, /entrypoint: \[[a-z]+\] error/);
   assert.is(inContainer(name, "grep '^devuser:' /etc/shadow"), shadow, 'the password set inside is kept');
   assert.is(logs.stderr.split('set the password of devuser from its secret').length - 1, 1, 'set once, when new');
+  // Fresh named volumes in the homes became their users' once; restarts did not walk them again.
+  assert.is(
+    inContainer(name, 'touch ~/.claude/mine ~/models/mine && stat -c %U ~/.claude ~/models', 'devuser'),
+    'devuser\ndevuser\n',
+  );
+  assert.is(logs.stderr.split('handing /home/devuser/.claude over to devuser').length - 1, 1);
 
   // No secret value on the command line the runtime recorded, or in any generated file.
   const [inspected] = JSON.parse(podman('inspect', name).stdout) as {

@@ -32,7 +32,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
       user: quote(startup.ssh.owner.name),
       host_keys: startup.ssh.hostKeys,
     },
-    fix_lines: permissions(startup),
+    fix_lines: [...volumesInHomes(env, startup), ...permissions(startup)],
     hook_lines: hooks(startup),
     // Without runAs, the launcher names the user: the config's user, else the image's USER.
     run_as: startup.runAs ? quote(startup.runAs.name) : code('"${BOXWRIGHT_USER:-root}"'),
@@ -161,6 +161,19 @@ function content(credential: Credential): ShellCode {
 /** A JSON object key, written inside a double-quoted shell word. */
 function jsonKey(key: string): ShellCode {
   return insideDoubleQuotes(JSON.stringify(key));
+}
+
+/**
+ * Named volumes mounted in a declared user's home belong to that user: a fresh one is root's
+ * (or holds the image's files) until the entrypoint hands it over. Host folders (binds) are
+ * never touched.
+ */
+function volumesInHomes(env: Environment, startup: Startup): ShellCode[] {
+  return env.mounts.flatMap((mount) => {
+    if (mount.type !== 'volume') return [];
+    const owner = startup.users.find((u) => mount.targetText.startsWith(`${u.home}/`));
+    return owner ? [code(`own_volume ${quote(`${owner.name}:${owner.group}`)} ${quote(mount.targetText)}`)] : [];
+  });
 }
 
 function permissions(startup: Startup): ShellCode[] {
