@@ -1,6 +1,6 @@
 // Seed 001 on real podman: the turbo-flow workstation's users, credentials, SSH handling,
 // supervisord priorities and tmux, three identical restarts, and backup/restore.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { e2eSuite, inContainer, podman, PREFIX, runGenerated, waitFor } from './support.ts';
@@ -125,7 +125,8 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     assert.not.ok(commandLine.includes(value), 'no secret value on the command line');
   // backup.sh and restore.sh (inherited from configs/turbo-flow.json): dated archives of
   // the named volumes, restored into a stopped container.
-  const archives = join(context.dir, 'backups');
+  // A colon in the folder would split a --volume spec; backup.sh mounts it with --mount.
+  const archives = join(context.dir, 'backups:1');
   inContainer(name, 'echo precious > /home/devuser/workspace/note');
   const backedUp = runGenerated(context, 'workstation', 'backup.sh', ['--force', archives]);
   assert.is(backedUp.status, 0, backedUp.stderr);
@@ -143,6 +144,31 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   assert.is(restored.status, 0, restored.stderr);
   assert.is(podman('start', name).status, 0);
   waitFor(() => podman('exec', name, 'true').status === 0, 'the restored container');
+  assert.is(inContainer(name, 'cat /home/devuser/workspace/note'), 'precious\n');
+  // A truncated archive is refused before anything in the volume changes.
+  const archive = readFileSync(join(archives, `${PREFIX}-turbo-flow-unified_workspace-${date}.tar.gz`));
+  writeFileSync(
+    join(archives, `${PREFIX}-turbo-flow-unified_workspace-19990101.tar.gz`),
+    archive.subarray(0, archive.length >> 1),
+  );
+  assert.is(podman('stop', '-t', '2', name).status, 0);
+  const truncated = runGenerated(context, 'workstation', 'restore.sh', [archives, '19990101']);
+  assert.is(truncated.status, 1);
+  assert.match(truncated.stderr, 'turbo-flow-unified_workspace: not restored (its contents are as they were)');
+  assert.is(podman('start', name).status, 0);
+  waitFor(() => podman('exec', name, 'true').status === 0, 'the container after a refused restore');
+  assert.is(inContainer(name, 'ls -A /home/devuser/workspace; cat /home/devuser/workspace/note'), 'note\nprecious\n');
+  // An archive named as the seed named them (workspace-DATE.tar.gz), restored into the one
+  // volume chosen by its short name.
+  writeFileSync(join(archives, 'workspace-20241019.tar.gz'), archive);
+  inContainer(name, 'echo changed > /home/devuser/workspace/note');
+  assert.is(podman('stop', '-t', '2', name).status, 0);
+  const seedNamed = runGenerated(context, 'workstation', 'restore.sh', [archives, '20241019', 'workspace']);
+  assert.is(seedNamed.status, 0, seedNamed.stderr);
+  assert.match(seedNamed.stderr, `restoring ${PREFIX}-turbo-flow-unified_workspace from workspace-20241019.tar.gz`);
+  assert.not.match(seedNamed.stderr, 'agents');
+  assert.is(podman('start', name).status, 0);
+  waitFor(() => podman('exec', name, 'true').status === 0, 'the container after a seed-named restore');
   assert.is(inContainer(name, 'cat /home/devuser/workspace/note'), 'precious\n');
 
   for (const file of readdirSync(join(context.out, 'workstation'))) {

@@ -8,20 +8,22 @@ import { code, heredoc, quote, shellName, word, type ShellCode } from '../shell/
 import { variablesIn, type Template } from '../template-string.ts';
 
 export function renderBackup(env: Environment, image: Template): GeneratedFile[] {
-  const volumes = env.mounts.filter((m) => m.type === 'volume' && m.source).map((m) => word(m.source!));
   const names = env.mounts
     .filter((m) => m.type === 'volume')
     .map((m) => m.sourceText)
     .join(', ');
+  const volumeLines = env.mounts
+    .filter((m) => m.type === 'volume' && m.source)
+    .map((m) => code(`printf '%s %s\n' ${quote(shortName(m.sourceText ?? ''))} ${word(m.source!)}`));
   const common = {
-    volumes: volumes.join(' '),
+    volume_lines: volumeLines,
     image: word(image),
     container: env.name ? word(env.name) : "''",
     runtime: env.runtime,
     variable_lines: variableLines(env, image),
   };
-  const backupUsage = `Usage: backup.sh [--dry-run] [--force] [--runtime NAME] [DIR]\n\nArchives each named volume into DIR (default: .) as <volume>-<YYYYMMDD>.tar.gz (UTC date):\n  ${names}`;
-  const restoreUsage = `Usage: restore.sh [--dry-run] [--force] [--runtime NAME] DIR DATE\n\nEmpties each named volume and unpacks DIR/<volume>-DATE.tar.gz into it. Refuses while the\ncontainer runs (--force to do it anyway). Volumes without an archive are left alone.`;
+  const backupUsage = `Usage: backup.sh [--dry-run] [--force] [--runtime NAME] [DIR] [VOLUME...]\n\nArchives each named volume (or those named, by short or full name) into DIR (default: .)\nas <volume>-<YYYYMMDD>.tar.gz (UTC date):\n  ${names}`;
+  const restoreUsage = `Usage: restore.sh [--dry-run] [--force] [--runtime NAME] DIR DATE [VOLUME...]\n\nReplaces each named volume (or those named) with DIR/<volume>-DATE.tar.gz, or\nDIR/<short name>-DATE.tar.gz as the seed named them (workspace-DATE.tar.gz), once the\narchive checked whole. Refuses while the container runs (--force to do it anyway). Volumes\nwithout an archive are left alone.`;
   return [
     {
       path: `${env.id}/backup.sh`,
@@ -44,6 +46,11 @@ export function renderBackup(env: Environment, image: Template): GeneratedFile[]
       executable: true,
     },
   ];
+}
+
+/** A volume's short name: what follows the project's "_" (turbo-flow-unified_workspace → workspace). */
+function shortName(source: string): string {
+  return source.includes('_') ? source.slice(source.lastIndexOf('_') + 1) : source;
 }
 
 /** The config's variable defaults, and a check for those the image, name and volumes need. */
