@@ -284,6 +284,17 @@ carry("the seed fleet's hooks reach the container as written, quotes included", 
     additional_packages: ['python3', 'python3-pip'],
   };
   checkBox('litellm-proxy', litellm, assembled, '1.8', join(context.lab, 'home'));
+  // $HOME reaches the container unexpanded: the box's hooks hold double quotes.
+  const opencode: Box = {
+    image: 'registry.fedoraproject.org/fedora-toolbox:43',
+    init_hooks: [
+      'mkdir -p "$HOME/workspace/opencode-projects" "$HOME/opencode-manager"',
+      'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
+    ],
+    additional_flags: ['--security-opt label=disable'],
+    additional_packages: ['nodejs', 'git', 'gh'],
+  };
+  checkBox('opencode-dev', opencode, assembled, '1.8', join(context.lab, 'home'));
   assert.is(assembled.filter((c) => c[0] === 'podman').length, 5);
 });
 

@@ -9,9 +9,9 @@ import { isolatedPath, remove, ROOT, runScript, SHELLS, stubRuntimes, tempDir, w
 
 const SECRETS = {
   ANTHROPIC_API_KEY: 'sk-secret',
-  DEVUSER_PASSWORD: 'pw',
-  MANAGEMENT_API_KEY: 'mk',
-  HF_TOKEN: 'hf',
+  DEVUSER_PASSWORD: 'pw-secret',
+  MANAGEMENT_API_KEY: 'mk-secret',
+  HF_TOKEN: 'hf-secret',
 };
 
 const CASES: [string, string, string[], Record<string, string>?][] = [
