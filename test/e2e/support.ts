@@ -45,8 +45,24 @@ export function waitFor(check: () => boolean, what: string, seconds = 60): void 
   assert.unreachable(`timed out waiting for ${what}`);
 }
 
-/** A TCP port that nothing listens on now, chosen by the kernel. */
-function freePort(): Promise<number> {
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port that nothing listens on now, chosen by the kernel, and not handed out before in
+ * this run: the kernel may offer a port again once its probe closed, and two configs of one
+ * tree publishing the same port would clash.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
