@@ -123,6 +123,12 @@ for (const shell of SHELLS) {
     });
     assert.is(existing.stdout, '', 'every image exists: nothing to build');
     assert.is(refused.stderr, 'build.sh: add-on "gui" is listed twice\n');
+    // all: the base once, then each flavor once, in dependency order.
+    const all = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['--dry-run', 'all'], { env, cwd: dir });
+    assert.is(all.status, 0, all.stderr);
+    const built = [...all.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
+    assert.is(built[0], 'codeopen-base:0.0.2');
+    assert.equal(built, [...new Set(built)], 'no image is built twice');
   });
 }
 
