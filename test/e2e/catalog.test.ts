@@ -1,7 +1,7 @@
 // Catalogs on real podman: build.sh builds base → flavor → add-on layers, only what is
 // missing; launch.sh runs a combination with its summed resources (seed 002 too).
 import * as assert from 'uvu/assert';
-import { e2eSuite, podman, PREFIX, runGenerated, runSeed, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podman, podmanOk, PREFIX, runGenerated, runSeed, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: catalog');
 
@@ -38,7 +38,7 @@ e2e('build.sh builds base → flavor → add-on layers with podman, only what is
 
 e2e('seed 002 (codeopen): launch.sh runs a combination with its resources, ports and environment', (context) => {
   const image = `localhost/${PREFIX}-codeopen-js-cloud:0.0.2`;
-  assert.is(podman('tag', TEST_IMAGE, image).status, 0);
+  podmanOk('tag', TEST_IMAGE, image);
   const run = runSeed(context, 'codeopen', 'launch.sh', [
     '--tier',
     'starter',

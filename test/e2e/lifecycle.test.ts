@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { generate } from '../helpers.ts';
-import { e2eSuite, inContainer, podman, PREFIX, runGenerated, waitFor } from './support.ts';
+import { e2eSuite, inContainer, podman, podmanOk, PREFIX, runGenerated, waitFor } from './support.ts';
 
 const e2e = e2eSuite('e2e: lifecycle');
 const ENV = { MANAGEMENT_API_KEY: 'management', ANTHROPIC_API_KEY: 'sk-e2e' };
@@ -18,7 +18,7 @@ e2e(
     const launch = (...args: string[]) => runGenerated(context, 'cachyos-workstation', 'launch.sh', args, ENV);
     const id = () => podman('container', 'inspect', '--format', '{{.Id}}', name).stdout.trim();
     // The stack creates this network; brought up on its own, the member needs it to exist.
-    assert.is(podman('network', 'create', `${PREFIX}-cachyos-net`).status, 0);
+    podmanOk('network', 'create', `${PREFIX}-cachyos-net`);
 
     const up = launch('up');
     assert.is(up.status, 0, up.stderr);

@@ -30,6 +30,22 @@ export function podman(...args: string[]) {
   return spawnSync('podman', args, { encoding: 'utf8' });
 }
 
+/**
+ * Runs podman and fails the test with what podman said when it fails. podman's own errors
+ * (exit 125) can be transient on a loaded 2-core host, where three suites run at once: one
+ * such failure is retried, and said on stderr, so a real one still fails the test.
+ */
+export function podmanOk(...args: string[]): string {
+  let result = podman(...args);
+  if (result.status === 125) {
+    process.stderr.write(`podman ${args.join(' ')} failed (${result.stderr.trim()}); retrying once\n`);
+    spawnSync('sleep', ['2']);
+    result = podman(...args);
+  }
+  assert.is(result.status, 0, `podman ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
 export function inContainer(name: string, script: string, user?: string): string {
   const result = podman('exec', ...(user ? ['--user', user] : []), name, 'sh', '-c', script);
   assert.is(result.status, 0, result.stderr);

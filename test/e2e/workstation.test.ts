@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { e2eSuite, inContainer, podman, PREFIX, runGenerated, waitFor } from './support.ts';
+import { e2eSuite, inContainer, podman, podmanOk, PREFIX, runGenerated, waitFor } from './support.ts';
 
 const e2e = e2eSuite('e2e: seed 001 workstation');
 const SECRET = 'sk-"e2e"\\secret';
@@ -89,7 +89,7 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   const shadow = inContainer(name, "grep '^devuser:' /etc/shadow");
   // Idempotent: three restarts give the same state and no errors.
   for (let i = 0; i < 3; i++) {
-    assert.is(podman('restart', '-t', '2', name).status, 0);
+    podmanOk('restart', '-t', '2', name);
     waitFor(
       () => /sshd +RUNNING/.test(podman('exec', name, 'supervisorctl', 'status').stdout),
       'supervisord after a restart',
@@ -139,10 +139,10 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   const refused = runGenerated(context, 'workstation', 'restore.sh', [archives, date]);
   assert.is(refused.status, 1);
   assert.match(refused.stderr, 'the container is running: stop it before restoring its volumes');
-  assert.is(podman('stop', '-t', '2', name).status, 0);
+  podmanOk('stop', '-t', '2', name);
   const restored = runGenerated(context, 'workstation', 'restore.sh', [archives, date]);
   assert.is(restored.status, 0, restored.stderr);
-  assert.is(podman('start', name).status, 0);
+  podmanOk('start', name);
   waitFor(() => podman('exec', name, 'true').status === 0, 'the restored container');
   assert.is(inContainer(name, 'cat /home/devuser/workspace/note'), 'precious\n');
   // A truncated archive is refused before anything in the volume changes.
@@ -151,23 +151,23 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     join(archives, `${PREFIX}-turbo-flow-unified_workspace-19990101.tar.gz`),
     archive.subarray(0, archive.length >> 1),
   );
-  assert.is(podman('stop', '-t', '2', name).status, 0);
+  podmanOk('stop', '-t', '2', name);
   const truncated = runGenerated(context, 'workstation', 'restore.sh', [archives, '19990101']);
   assert.is(truncated.status, 1);
   assert.match(truncated.stderr, 'turbo-flow-unified_workspace: not restored (its contents are as they were)');
-  assert.is(podman('start', name).status, 0);
+  podmanOk('start', name);
   waitFor(() => podman('exec', name, 'true').status === 0, 'the container after a refused restore');
   assert.is(inContainer(name, 'ls -A /home/devuser/workspace; cat /home/devuser/workspace/note'), 'note\nprecious\n');
   // An archive named as the seed named them (workspace-DATE.tar.gz), restored into the one
   // volume chosen by its short name.
   writeFileSync(join(archives, 'workspace-20241019.tar.gz'), archive);
   inContainer(name, 'echo changed > /home/devuser/workspace/note');
-  assert.is(podman('stop', '-t', '2', name).status, 0);
+  podmanOk('stop', '-t', '2', name);
   const seedNamed = runGenerated(context, 'workstation', 'restore.sh', [archives, '20241019', 'workspace']);
   assert.is(seedNamed.status, 0, seedNamed.stderr);
   assert.match(seedNamed.stderr, `restoring ${PREFIX}-turbo-flow-unified_workspace from workspace-20241019.tar.gz`);
   assert.not.match(seedNamed.stderr, 'agents');
-  assert.is(podman('start', name).status, 0);
+  podmanOk('start', name);
   waitFor(() => podman('exec', name, 'true').status === 0, 'the container after a seed-named restore');
   assert.is(inContainer(name, 'cat /home/devuser/workspace/note'), 'precious\n');
 
@@ -204,7 +204,7 @@ e2e('links that users plant are never followed by root at the next start', (cont
     'rm -r ~/workspace ~/.config/zai/config.json && ln -s /opt ~/workspace && ln -s /etc/bw-victim/zai ~/.config/zai/config.json',
     'zai-user',
   );
-  assert.is(podman('restart', '-t', '2', name).status, 0);
+  podmanOk('restart', '-t', '2', name);
   waitFor(running, 'supervisord after the restart');
 
   assert.is(
