@@ -13,13 +13,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../scripts/lib/cli.ts';
-import { OutputBusy, withOutputLock } from '../scripts/lib/output.ts';
+import { OutputBusy, outputLockPath, withOutputLock } from '../scripts/lib/output.ts';
 import { generate, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const cli = suite<{ dir: string }>('generate');
@@ -304,7 +302,7 @@ cli('two runs at once take turns: both succeed, even while one removes what the 
 
 cli('the output lock of a run still going is waited for; one whose run has ended is taken over', ({ dir }) => {
   const out = join(dir, 'generated');
-  const lock = join(tmpdir(), `boxwright-${createHash('sha256').update(out).digest('hex').slice(0, 16)}.lock`);
+  const lock = outputLockPath(out);
   const live = spawn('sleep', ['30']);
   try {
     writeFileSync(lock, String(live.pid));

@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { REGENERATE } from './header.ts';
 import { compileConfigs, UsageError } from './generate.ts';
 import { KINDS } from './kinds.ts';
-import { apply, OutputBusy, plan, type PlannedFile, withOutputLock } from './output.ts';
+import { apply, OutputBusy, plan, type PlannedFile, removes, withOutputLock } from './output.ts';
 import { BOXWRIGHT_ROOT, SCHEMAS_DIR } from './paths.ts';
 import { describe, sortProblems } from './problems.ts';
 import { COMPILE_COMMAND, compiledIsCurrent, compiledPath } from './schema-code.ts';
@@ -221,18 +221,13 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
   }
 
   // Planned and written under the output folder's lock: a second run waits for this one.
-  let busy: string | undefined;
-  const code = (() => {
-    try {
-      return withOutputLock(outDir, () => write(planNow()));
-    } catch (error) {
-      if (!(error instanceof OutputBusy)) throw error;
-      busy = error.message;
-      return EXIT.cannotWrite;
-    }
-  })();
-  if (busy) streams.err(`generate: cannot write to ${options.out}: ${busy}\n`);
-  return code;
+  try {
+    return withOutputLock(outDir, () => write(planNow()));
+  } catch (error) {
+    if (!(error instanceof OutputBusy)) throw error;
+    streams.err(`generate: cannot write to ${options.out}: ${error.message}\n`);
+    return EXIT.cannotWrite;
+  }
 
   function write(planned: PlannedFile[]): number {
     const changes = planned.filter((p) => p.state !== 'up-to-date');
@@ -250,9 +245,7 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
     if (!options.quiet) {
       for (const p of changes)
-        streams.out(
-          `${p.state.startsWith('extra') || p.state === 'leftover' ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`,
-        );
+        streams.out(`${removes(p.state) ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
       streams.out(
         `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
       );

@@ -54,6 +54,11 @@ function running(pid: number): boolean {
   }
 }
 
+/** Whether writing the plan removes a file in this state. */
+export function removes(state: FileState): boolean {
+  return state === 'extra' || state === 'extra-edited' || state === 'leftover';
+}
+
 export interface PlannedFile {
   path: string;
   state: FileState;
@@ -162,9 +167,7 @@ export function apply(planned: PlannedFile[], outDir: string): void {
     throw error;
   }
   for (const { temporary, target } of staged) renameSync(temporary, target);
-  for (const extra of planned.filter(
-    (p) => p.state === 'extra' || p.state === 'extra-edited' || p.state === 'leftover',
-  )) {
+  for (const extra of planned.filter((p) => removes(p.state))) {
     const path = join(outDir, extra.path);
     rmSync(path, { force: true });
     removeEmptyParents(dirname(path), outDir);
@@ -180,6 +183,11 @@ function removeEmptyParents(dir: string, stop: string): void {
 
 export class OutputBusy extends Error {}
 
+/** The lock file of an output folder, in the system's temporary folder. */
+export function outputLockPath(outDir: string): string {
+  return join(tmpdir(), `boxwright-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.lock`);
+}
+
 /**
  * Runs `work` holding the output folder's lock, so that two runs at once take turns instead of
  * removing each other's files. The lock is a file in the system's temporary folder, named after
@@ -187,7 +195,7 @@ export class OutputBusy extends Error {}
  * the lock of a run that was killed is taken over.
  */
 export function withOutputLock<T>(outDir: string, work: () => T, waitMs = 60_000): T {
-  const lock = join(tmpdir(), `boxwright-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.lock`);
+  const lock = outputLockPath(outDir);
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {

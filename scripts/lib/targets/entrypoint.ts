@@ -8,19 +8,21 @@ import { renderSnippet, renderTemplate } from '../render.ts';
 import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
 
 export function renderEntrypoint(env: Environment, startup: Startup): GeneratedFile {
+  const fixLines = [...volumesInHomes(env, startup), ...permissions(startup)];
+  const hasPasswords = startup.users.some((u) => u.passwordSecret);
   const view = {
     header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
     has_users: startup.users.length > 0,
     has_credentials: startup.credentials.length > 0,
     has_switch_helpers: switchHelpers(startup).size > 0,
-    has_passwords: startup.users.some((u) => u.passwordSecret),
+    has_passwords: hasPasswords,
     touches_paths:
       startup.directories.length > 0 ||
       startup.users.length > 0 ||
       startup.credentials.length > 0 ||
       startup.ssh !== undefined ||
-      permissions(startup).length > 0,
-    needs_newline: startup.credentials.length > 0 || startup.users.some((u) => u.passwordSecret),
+      fixLines.length > 0,
+    needs_newline: startup.credentials.length > 0 || hasPasswords,
     secret_checks: secretChecks(startup),
     directories: directories(startup),
     user_lines: users(startup),
@@ -32,7 +34,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
       user: quote(startup.ssh.owner.name),
       host_keys: startup.ssh.hostKeys,
     },
-    fix_lines: [...volumesInHomes(env, startup), ...permissions(startup)],
+    fix_lines: fixLines,
     hook_lines: hooks(startup),
     // Without runAs, the launcher names the user: the config's user, else the image's USER.
     run_as: startup.runAs ? quote(startup.runAs.name) : code('"${BOXWRIGHT_USER:-root}"'),
