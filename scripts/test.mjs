@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs the uvu test files, each in its own Node process, several at once: the end-to-end
-// suites spend most of their time waiting on podman, so they overlap with the rest. Each
-// file's output is printed whole when it ends; the last line sums them up.
+// Runs the uvu test files several at once: in one long-lived worker per slot
+// (scripts/test-worker.mjs), which saves starting Node and loading the library per file,
+// except the end-to-end suites, which get a process each and spend most of their time
+// waiting on podman, so they overlap with the rest. Each file's output is printed whole when
+// it ends; the last line sums them up.
 //
 //   node scripts/test.mjs [--fast] [--jobs N] [PATTERN...]
 //
@@ -11,10 +13,19 @@
 // the files whose path contains it, and no checks. BOXWRIGHT_TEST_RUN names this run in
 // everything the end-to-end suites create, so two runs on one host never touch each
 // other's objects.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -116,9 +127,8 @@ async function runCheck({ name, argv: [command, ...args] }) {
   );
 }
 
-async function runFile(file) {
-  const env = { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
-  const { code, signal, output, seconds } = await collect(process.execPath, ['--import', 'tsx', file], env);
+/** Counts one file's uvu output into the totals, and prints it. */
+function report(file, { code, signal, output, seconds }) {
   const text = plain(output);
   const total = count(text, 'Total');
   const passed = count(text, 'Passed');
@@ -135,18 +145,109 @@ async function runFile(file) {
   process.stdout.write(`\n── ${file} (${seconds.toFixed(1)} s)\n${output.trimEnd()}\n`);
 }
 
+const testEnv = { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
+
+/**
+ * Where the workers' tests keep their scratch files: /dev/shm where it holds programs that
+ * can run (the tests write and run thousands of small scripts; in memory that is a tenth of
+ * the fast loop), else the usual temporary folder. The end-to-end suites keep the usual one:
+ * podman's image files are large.
+ */
+function scratchFolder() {
+  let probe;
+  try {
+    probe = mkdtempSync('/dev/shm/boxwright-probe-');
+    const script = join(probe, 'probe');
+    writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    return spawnSync(script).status === 0 ? '/dev/shm' : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (probe) rmSync(probe, { recursive: true, force: true });
+  }
+}
+const workerEnv = { ...testEnv, TMPDIR: scratchFolder() ?? testEnv.TMPDIR ?? tmpdir() };
+
+/** Runs a test file in a Node process of its own: the end-to-end suites, which clean up on exit. */
+async function runFile(file) {
+  report(file, await collect(process.execPath, ['--import', 'tsx', file], testEnv));
+}
+
+const MARK = `boxwright-test-file-done-${randomBytes(4).toString('hex')}`;
+
+/**
+ * A long-lived process running test files one after another (scripts/test-worker.mjs), its
+ * stderr joined to its stdout. `run(file)` resolves when the worker prints the mark after the
+ * file; if the worker dies instead, the file fails with what it printed and the next file
+ * gets a new worker.
+ */
+function worker() {
+  let child;
+  let pending;
+  let output = '';
+  let started = 0;
+  const start = () => {
+    child = spawn(
+      'sh',
+      ['-c', 'exec "$0" "$@" 2>&1', process.execPath, '--import', 'tsx', 'scripts/test-worker.mjs', MARK],
+      { cwd: root, env: workerEnv, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const at = output.indexOf(`\n${MARK} `);
+      const end = at < 0 ? -1 : output.indexOf('\n', at + 1);
+      if (end < 0) return;
+      const code = Number(output.slice(at + MARK.length + 2, end));
+      const done = { code, signal: null, output: output.slice(0, at), seconds: (Date.now() - started) / 1000 };
+      output = output.slice(end + 1);
+      pending(done);
+    });
+    child.on('close', (code, signal) => {
+      child = undefined;
+      if (pending) pending({ code: code || 1, signal, output, seconds: (Date.now() - started) / 1000 });
+    });
+  };
+  return {
+    run: (file) =>
+      new Promise((resolve) => {
+        if (!child) start();
+        output = '';
+        started = Date.now();
+        pending = (result) => {
+          pending = undefined;
+          resolve(result);
+        };
+        child.stdin.write(`${file}\n`);
+      }),
+    // Waits for the worker to exit, so that what it removes on exit is gone when the run ends.
+    stop: () =>
+      new Promise((resolve) => {
+        if (!child) return resolve();
+        child.on('close', resolve);
+        child.stdin.end();
+      }),
+  };
+}
+
 const started = Date.now();
 console.log(`test: ${files.length} files and ${checks.length} checks, ${jobs} at a time, run ${run}`);
-// Longest first, checks among the files, by what they took last time.
+// Longest first, checks among the files, by what they took last time. Each slot keeps one
+// worker for the files that can share a process.
 const queue = [
-  ...files.map((file) => ({ seconds: lastTimes[file] ?? 0, start: () => runFile(file) })),
-  ...checks.map((check) => ({ seconds: lastTimes[check.name] ?? 0, start: () => runCheck(check) })),
-]
-  .sort((a, b) => b.seconds - a.seconds)
-  .map((job) => job.start);
+  ...files.map((file) => ({ file, seconds: lastTimes[file] ?? 0 })),
+  ...checks.map((check) => ({ check, seconds: lastTimes[check.name] ?? 0 })),
+].sort((a, b) => b.seconds - a.seconds);
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length) await queue.shift()();
+    const slot = worker();
+    while (queue.length) {
+      const { file, check } = queue.shift();
+      if (check) await runCheck(check);
+      else if (isEndToEnd(file)) await runFile(file);
+      else report(file, await slot.run(file));
+    }
+    await slot.stop();
   }),
 );
 

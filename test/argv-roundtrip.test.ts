@@ -176,7 +176,7 @@ test('every string field reaches the runtime intact in every shell, and --dry-ru
       }
     }),
     {
-      numRuns: propertyRuns(30),
+      numRuns: propertyRuns(30, 4),
       reporter: (details) => {
         if (details.failed)
           throw new Error(`${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error)?.message)}`);

@@ -229,6 +229,7 @@ carry('values that pass the generator reach podman and distrobox-export exactly,
   const work = join(context.dir, 'work');
   let accepted = 0;
   let refused = 0;
+  const runs = propertyRuns(6, 2);
   await fc.assert(
     fc.asyncProperty(
       fc.array(boxArbitrary(join(context.lab, 'home')), { minLength: 6, maxLength: 10 }),
@@ -268,10 +269,12 @@ carry('values that pass the generator reach podman and distrobox-export exactly,
         for (const [name, box] of old) checkBox(name, box, created, '1.4', join(context.lab, 'home'));
       },
     ),
-    { numRuns: propertyRuns(6) },
+    { numRuns: runs },
   );
-  // A property that refused everything would prove nothing.
-  assert.ok(accepted > 0 && accepted * 3 >= refused, `accepted ${accepted}, refused ${refused}`);
+  // A property that refused everything would prove nothing; one that refused most of what it
+  // drew would prove little (judged over enough samples, not over the fast loop's two).
+  assert.ok(accepted > 0, `accepted ${accepted}, refused ${refused}`);
+  if (runs >= 6) assert.ok(accepted * 3 >= refused, `accepted ${accepted}, refused ${refused}`);
 });
 
 carry("the seed fleet's hooks reach the container as written, quotes included", (context) => {

@@ -18,7 +18,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../scripts/lib/cli.ts';
 import { OutputBusy, outputLockPath, withOutputLock } from '../scripts/lib/output.ts';
-import { generate, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { generate, propertyRuns, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const cli = suite<{ dir: string }>('generate');
 
@@ -285,7 +285,8 @@ cli('two runs at once take turns: both succeed, even while one removes what the 
       child.stderr.on('data', (chunk) => (err += chunk));
       child.on('close', (code) => done({ code, err }));
     });
-  for (let round = 0; round < 3; round++) {
+  // Each round is a race with its own timing: the full run plays three, the fast loop one.
+  for (let round = 0; round < propertyRuns(3, 1); round++) {
     await generate(['--quiet'], dir);
     renameSync(
       join(dir, 'configs', round % 2 ? 'renamed.json' : 'box.json'),
@@ -419,7 +420,7 @@ if (!canMount)
 cli('runs killed at random moments never leave a broken file; the next run cleans up', async ({ dir }) => {
   const zx = join(ROOT, 'node_modules/.bin/zx');
   await generate(['--quiet'], dir);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < propertyRuns(6, 2); i++) {
     // Each kill lands somewhere in a run that has everything to rewrite.
     writeFiles(dir, { 'configs/box.json': JSON.stringify({ kind: 'environment', image: `debian:${i}` }) });
     const child = spawn(zx, [join(ROOT, 'scripts/generate.mjs'), '--quiet'], { cwd: dir });
