@@ -301,7 +301,7 @@ function resolveExtends(
   return merge(result, withoutExtends, ruleAt);
 }
 
-const OWN_ONLY_KEYS = new Set(['$schema', 'abstract', 'description']);
+const OWN_ONLY_KEYS = new Set(['$schema', 'abstract', 'description', 'notes']);
 
 function stripOwnOnly(node: Located): Located {
   if (node.kind !== 'object') return node;

@@ -12,6 +12,7 @@ export interface Build {
 
 export interface CatalogConfig {
   description?: string;
+  notes?: string[];
   registry?: string;
   owner?: string;
   prefix: string;
@@ -116,6 +117,7 @@ export interface Catalog {
   id: string;
   source: string;
   description?: string;
+  notes: string[];
   registry?: string;
   owner?: string;
   prefix: string;
@@ -340,6 +342,7 @@ export function buildCatalog(
     id,
     source,
     description: config.description,
+    notes: config.notes ?? [],
     registry: config.registry,
     owner: config.owner,
     prefix: config.prefix,

@@ -24,6 +24,7 @@ export type BoxConfig = Partial<Record<BooleanKey, boolean>> &
 
 export interface FleetConfig {
   description?: string;
+  notes?: string[];
   defaults?: BoxConfig;
   containers: Record<
     string,
@@ -53,6 +54,7 @@ export interface Fleet {
   id: string;
   source: string;
   description?: string;
+  notes: string[];
   boxes: Box[];
 }
 
@@ -261,5 +263,5 @@ export function buildFleet(
   });
 
   if (problems.items.length > before) return undefined;
-  return { id, source, description: config.description, boxes };
+  return { id, source, description: config.description, notes: config.notes ?? [], boxes };
 }

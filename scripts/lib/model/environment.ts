@@ -20,6 +20,7 @@ export interface EnvironmentConfig {
   kind: 'environment';
   abstract?: boolean;
   description?: string;
+  notes?: string[];
   image: string;
   name?: string;
   hostname?: string;
@@ -159,6 +160,7 @@ export interface Environment {
   /** The config file as shown in headers, relative to the repository. */
   source: string;
   description?: string;
+  notes: string[];
   image: Template;
   /** The container's name: the config's, else its id. --instance adds "-NAME" at run time. */
   name: Template;
@@ -227,6 +229,7 @@ export function buildEnvironment(
     id,
     source,
     description: config.description,
+    notes: config.notes ?? [],
     image: names.template(config.image, '/image'),
     name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
     hostname: names.optionalTemplate(config.hostname, '/hostname'),

@@ -9,6 +9,7 @@ import type { Locator } from './kernel.ts';
 
 export interface StackConfig {
   description?: string;
+  notes?: string[];
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
   members: Record<
@@ -42,6 +43,7 @@ export interface Stack {
   id: string;
   source: string;
   description?: string;
+  notes: string[];
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
   members: Member[];
@@ -169,6 +171,7 @@ export function buildStack(
     id,
     source,
     description: config.description,
+    notes: config.notes ?? [],
     runtime: config.runtime,
     network: config.network,
     members,

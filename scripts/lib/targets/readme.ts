@@ -67,17 +67,22 @@ function gpuSection(env: Environment): string[] {
   return ['## GPU', '', `${env.gpu.mode}${floor}; override with \`${env.gpu.variable}=off|auto|required\`.`, ''];
 }
 
-function page(
-  source: string,
-  id: string,
-  title: string,
-  description: string | undefined,
-  sections: string[][],
-): GeneratedFile {
-  const lines = [header(source, 'html', `Documentation for ${id}`), '', `# ${title}`, ''];
+/** What every config kind's model gives its README page. */
+interface Documented {
+  source: string;
+  id: string;
+  description?: string;
+  notes: string[];
+}
+
+/** The page: title, description, the kind's sections, then the config's own notes. */
+function page(model: Documented, sections: string[][]): GeneratedFile {
+  const { source, id, description, notes } = model;
+  const lines = [header(source, 'html', `Documentation for ${id}`), '', `# ${id}`, ''];
   if (description) lines.push(description.trim(), '');
   lines.push(`Generated from \`${source}\`: edit the config, not this file.`, '');
   for (const section of sections) if (section.length) lines.push(...section);
+  if (notes.length) lines.push('## Notes', '', ...notes.flatMap((note) => [note.trim(), '']));
   return { path: `${id}/README.md`, content: lines.join('\n').replace(/\n*$/, '\n'), executable: false };
 }
 
@@ -85,7 +90,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
   const run = runSection(env);
   const gpu = gpuSection(env);
   const startup = env.startup;
-  return page(env.source, env.id, env.id, env.description, [
+  return page(env, [
     run,
     env.entrypoints.length
       ? [
@@ -270,7 +275,7 @@ function jobsSection(env: Environment): string[] {
 }
 
 export function catalogReadme(catalog: Catalog): GeneratedFile {
-  return page(catalog.source, catalog.id, catalog.id, catalog.description, [
+  return page(catalog, [
     [
       '## Use it',
       '',
@@ -347,7 +352,7 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
 }
 
 export function stackReadme(stack: Stack): GeneratedFile {
-  return page(stack.source, stack.id, stack.id, stack.description, [
+  return page(stack, [
     [
       '## Use it',
       '',
@@ -395,7 +400,7 @@ export function stackReadme(stack: Stack): GeneratedFile {
 
 export function fleetReadme(fleet: Fleet): GeneratedFile {
   const list = (values: Value[] | undefined) => (values ?? []).map(showValue).join(', ');
-  return page(fleet.source, fleet.id, fleet.id, fleet.description, [
+  return page(fleet, [
     [
       '## Use it',
       '',
