@@ -22,7 +22,8 @@ workspace.after.each(({ dir }) => {
 });
 
 function waitFor(check: () => boolean, what: string): void {
-  const deadline = Date.now() + 10_000;
+  // Generous: under a full parallel test run a pane's shell can take seconds to start.
+  const deadline = Date.now() + 30_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     spawnSync('sleep', ['0.05']);
@@ -94,7 +95,14 @@ workspace('window names, the directory and typed commands reach tmux as written'
         }
       },
     ),
-    { numRuns: propertyRuns(15) },
+    {
+      numRuns: propertyRuns(15),
+      // fast-check's own report leaves out what the failing assertion said.
+      reporter: (details) => {
+        if (details.failed)
+          throw new Error(`${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error)?.message)}`);
+      },
+    },
   );
 });
 

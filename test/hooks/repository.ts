@@ -80,6 +80,9 @@ export function hookSuite(name: string): Test<{ repo: string }> {
     const copy = spawnSync('cp', ['-a', source, context.repo], { encoding: 'utf8' });
     assert.is(copy.status, 0, copy.stderr);
   });
-  hooks.after.each(({ repo }) => remove(dirname(repo)));
+  // A before.each that failed left no repo; throwing here would hide its error (uvu drops it).
+  hooks.after.each(({ repo }) => {
+    if (repo) remove(dirname(repo));
+  });
   return hooks;
 }
