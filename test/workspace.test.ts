@@ -41,7 +41,18 @@ workspace('window names, the directory and typed commands reach tmux as written'
   let run = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.record({ name: text, command: text }), { minLength: 1, maxLength: 3 }),
+      fc.array(
+        fc.record(
+          {
+            name: text,
+            command: text,
+            panes: fc.array(fc.oneof(text, fc.constant('')), { minLength: 1, maxLength: 3 }),
+            layout: fc.constantFrom('even-horizontal', 'even-vertical', 'main-horizontal', 'main-vertical', 'tiled'),
+          },
+          { requiredKeys: ['name', 'command'] },
+        ),
+        { minLength: 1, maxLength: 3 },
+      ),
       printable,
       async (windows, folder) => {
         const here = join(dir, `run-${run++}`);
@@ -70,25 +81,39 @@ workspace('window names, the directory and typed commands reach tmux as written'
         try {
           const started = spawnSync('dash', [join(here, 'generated/box/workspace.sh')], { env, encoding: 'utf8' });
           assert.is(started.status, 0, started.stderr);
+          // Every pane of the session, in window order and, within a window, in creation
+          // order (pane ids grow as panes are made; layouts move panes, not ids).
           const listed = spawnSync(
             TMUX,
-            ['list-windows', '-t', '=main', '-F', '#{pane_id}|#{pane_current_path}|#{window_name}'],
+            ['list-panes', '-s', '-t', '=main', '-F', '#{window_index}|#{pane_id}|#{pane_current_path}|#{window_name}'],
             { env, encoding: 'utf8' },
           );
           const panes = listed.stdout
             .replace(/\n$/, '')
             .split('\n')
-            .map((line) => line.split('|'));
+            .map((line) => line.split('|'))
+            .map(([window, pane, path, ...name]) => ({
+              window: Number(window),
+              id: Number(pane!.slice(1)),
+              path,
+              name: name.join('|'),
+            }))
+            .sort((a, b) => a.window - b.window || a.id - b.id);
+          const expected = windows.flatMap((w) =>
+            [w.command, ...(w.panes ?? [])].map((command) => ({ name: w.name, command })),
+          );
           assert.equal(
-            panes.map((p) => p.slice(2).join('|')),
-            windows.map((w) => w.name),
+            panes.map((p) => p.name),
+            expected.map((p) => p.name),
             `${listed.stdout}${listed.stderr}`,
           );
-          for (const [i, [pane, path]] of panes.entries()) {
-            assert.is(path, directory);
-            const file = join(typed, pane!.slice(1));
-            waitFor(() => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'), `what window ${i} typed`);
-            assert.is(readFileSync(file, 'utf8'), `${windows[i]!.command}\n`);
+          for (const [i, pane] of panes.entries()) {
+            assert.is(pane.path, directory);
+            const file = join(typed, String(pane.id));
+            const command = expected[i]!.command;
+            if (!command) continue;
+            waitFor(() => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'), `what pane ${i} typed`);
+            assert.is(readFileSync(file, 'utf8'), `${command}\n`);
           }
         } finally {
           spawnSync(TMUX, ['kill-server'], { env });

@@ -49,11 +49,19 @@ export interface ServiceConfig {
   environment?: Record<string, string>;
 }
 
+/** A tmux window: its first pane runs `command`; each of `panes` is split off it. */
+export interface WorkspaceWindow {
+  name: string;
+  command?: string;
+  panes?: string[];
+  layout?: 'even-horizontal' | 'even-vertical' | 'main-horizontal' | 'main-vertical' | 'tiled';
+}
+
 export interface WorkspaceConfig {
   session: string;
   user?: string;
   directory?: string;
-  windows: { name: string; command?: string }[];
+  windows: WorkspaceWindow[];
 }
 
 export type Sudo = 'none' | 'nopasswd' | 'password';
@@ -116,7 +124,7 @@ export interface Workspace {
   session: string;
   user?: string;
   directory?: string;
-  windows: { name: string; command?: string }[];
+  windows: WorkspaceWindow[];
 }
 
 const ROOT: Account = { name: 'root', group: 'root', home: '/root' };

@@ -246,8 +246,13 @@ export function environmentReadme(env: Environment): GeneratedFile {
           `tmux session \`${env.workspace.session}\`${env.workspace.user ? ` of ${env.workspace.user}` : ''}:`,
           '',
           ...markdownTable(
-            ['Window', 'Name', 'Command'],
-            env.workspace.windows.map((w, i) => [i, w.name, w.command ? codeSpan(w.command) : '']),
+            ['Window', 'Name', 'Command', 'More panes'],
+            env.workspace.windows.map((w, i) => [
+              i,
+              w.name,
+              w.command ? codeSpan(w.command) : '',
+              (w.panes ?? []).map((pane) => (pane ? codeSpan(pane) : 'a shell')).join(', '),
+            ]),
           ),
         ]
       : [],

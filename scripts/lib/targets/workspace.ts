@@ -17,6 +17,15 @@ export function renderWorkspace(env: Environment, workspace: Workspace): Generat
   return { path: `${env.id}/workspace.sh`, content: renderTemplate('workspace.sh.mustache', view), executable: true };
 }
 
+/** Types `command` into a pane's shell: -l types the text as it is, even text naming a key. */
+function typeInto(target: string, command: string | undefined): ShellCode[] {
+  if (!command) return [];
+  return [
+    code(`tmux send-keys -t "${target}" -l -- ${quote(tmuxArgument(command))}`),
+    code(`tmux send-keys -t "${target}" Enter`),
+  ];
+}
+
 function windows(workspace: Workspace): ShellCode[] {
   const directory = workspace.directory ? ` -c ${quote(tmuxFormatArgument(workspace.directory))}` : '';
   return workspace.windows.flatMap((window, i) => {
@@ -26,11 +35,16 @@ function windows(workspace: Workspace): ShellCode[] {
       i === 0
         ? `bw_window=$(tmux new-session -d -P -F '#{window_id}' -s "$bw_session" -n ${name}${directory})`
         : `bw_window=$(tmux new-window -d -P -F '#{window_id}' -t "=$bw_session:" -n ${name}${directory})`;
-    // -l types the text as it is, even text that names a key; Enter is sent apart.
+    const panes = window.panes ?? [];
     return [
       code(create),
-      ...(window.command ? [code(`tmux send-keys -t "$bw_window" -l -- ${quote(tmuxArgument(window.command))}`)] : []),
-      ...(window.command ? [code('tmux send-keys -t "$bw_window" Enter')] : []),
+      ...typeInto('$bw_window', window.command),
+      ...panes.flatMap((command) => [
+        code(`bw_pane=$(tmux split-window -d -P -F '#{pane_id}' -t "$bw_window"${directory})`),
+        // Rearranged after each split, so that the next one has room.
+        code(`tmux select-layout -t "$bw_window" ${window.layout ?? 'tiled'}`),
+        ...typeInto('$bw_pane', command),
+      ]),
     ];
   });
 }
