@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { onceHook } from '../scripts/lib/model/distrobox.ts';
 import { generate, propertyRuns, remove, ROOT, tempDir, which, writeFiles } from './helpers.ts';
 
 const VENDOR = join(ROOT, 'test/vendor/distrobox');
@@ -158,7 +159,8 @@ function checkBox(name: string, box: Box, commands: string[][], version: '1.8' |
       where,
     );
   const hooks = argv.slice(argv.lastIndexOf('--') + 1).join(' ');
-  assert.is(evaluated(hooks), box.init_hooks ? joined(box.init_hooks) : '', where);
+  // Each init hook arrives wrapped to run once per container (onceHook).
+  assert.is(evaluated(hooks), box.init_hooks ? joined(box.init_hooks.map(onceHook)) : '', where);
   const preHooks = after(argv, '--pre-init-hooks') ?? '';
   assert.is(evaluated(preHooks), box.pre_init_hooks ? joined(box.pre_init_hooks) : '', where);
   const exports = commands

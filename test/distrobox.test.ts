@@ -6,6 +6,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { HOOK_MARKERS, onceHook } from '../scripts/lib/model/distrobox.ts';
 import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
 
 type Section = Record<string, string>;
@@ -74,9 +75,9 @@ fleets('the seed fleet reads back as the config says, defaults and lists include
     pull: '0',
     additional_packages: '  nodejs¤git¤gh',
     additional_flags: '--security-opt label=disable',
-    init_hooks: 'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
+    init_hooks: onceHook('npm install -g bun pnpm@10.29.2 typescript@5.9.3'),
   });
-  assert.is(ini['litellm-proxy']!.init_hooks, 'pip install "litellm[proxy]==1.81.10"');
+  assert.is(ini['litellm-proxy']!.init_hooks, onceHook('pip install "litellm[proxy]==1.81.10"'));
   assert.is(ini['bazzite-arch']!.image, 'ghcr.io/ublue-os/bazzite-arch:latest');
   const templates = readManifest(readFileSync(join(ROOT, 'generated/bazzite/templates.ini'), 'utf8'), '/home/yish');
   assert.equal(Object.keys(templates), ['cursor-dev', 'claude-dev', 'windsurf-dev']);
@@ -157,7 +158,7 @@ for (const shell of SHELLS) {
       assert.is(created.status, 0, created.stderr);
       assert.is(
         readFileSync(log, 'utf8'),
-        'create --yes --name bw-e2e-box --image localhost/boxwright-test:bookworm --root --additional-flags --hostname bwbox --no-entry --volume /tmp/bw-e2e-fleet:/opt/fleet:rw --init-hooks : ;  echo first > /etc/bw-hooked;  echo second >> /etc/bw-hooked \n',
+        `create --yes --name bw-e2e-box --image localhost/boxwright-test:bookworm --root --additional-flags --hostname bwbox --no-entry --volume /tmp/bw-e2e-fleet:/opt/fleet:rw --init-hooks : ;  ${onceHook('echo first >> /etc/bw-hooked;')} && ${onceHook('echo second >> /etc/bw-hooked')} && ${onceHook('test -e /opt/fleet/online && echo retried >> /etc/bw-retried')} && echo start >> /etc/bw-starts \n`,
       );
       const refused = runScript(shell, join(dir, 'generated/newer/create.sh'), [], { env });
       assert.is(refused.status, 1);
@@ -211,6 +212,59 @@ fleets('a line break in any description cannot end its comment and write a key i
     .split(/\r\n|\r|\n/)
     .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('['));
   assert.equal(keys, ['image="img:1"'], 'only the configured key');
+});
+
+fleets(
+  'an init hook runs once per container, in every shell; a failing one says so, lets the start go on, and runs again',
+  ({ dir }) => {
+    // The wrapper as distrobox-init evaluates it, with its markers in a folder of the test's.
+    const markers = join(dir, 'markers');
+    const hook = (text: string) => onceHook(text).replaceAll(HOOK_MARKERS, markers);
+    const ran = join(dir, 'ran');
+    const gate = join(dir, 'online');
+    // As distrobox-init runs them: joined with &&, under set -e.
+    const script = join(dir, 'init.sh');
+    writeFiles(dir, {
+      'init.sh': `set -e\n${hook(`echo once >> ${ran}`)} && ${hook(`test -e ${gate} && echo retried >> ${ran}`)} && echo started\n`,
+    });
+    const start = (shell: (typeof SHELLS)[number]) =>
+      runScript(shell, script, [], { env: { PATH: process.env.PATH! } });
+    for (const shell of SHELLS) {
+      remove(markers);
+      remove(ran);
+      remove(gate);
+      const first = start(shell);
+      assert.is(first.status, 0, `${shell.name}: ${first.stderr}`);
+      assert.is(first.stdout, 'started\n', shell.name);
+      assert.match(first.stderr, 'boxwright: an init hook failed and runs again at the next start', shell.name);
+      writeFiles(dir, { online: '' });
+      const second = start(shell);
+      assert.is(second.stderr, '', shell.name);
+      assert.is(start(shell).stdout, 'started\n', shell.name);
+      assert.is(
+        readFileSync(ran, 'utf8'),
+        'once\nretried\n',
+        `${shell.name}: each hook ran once, the failed one again`,
+      );
+    }
+  },
+);
+
+fleets('init hooks that cannot run on their own are refused where they are written', async ({ dir }) => {
+  writeFiles(dir, {
+    'configs/fleet.json': JSON.stringify({
+      kind: 'distrobox',
+      containers: { a: { image: 'img', init_hooks: ['make &&', '# note'], start_hooks: ['echo $HOME'] } },
+    }),
+  });
+  const result = await generate([], dir);
+  assert.is(result.code, 2);
+  assert.match(
+    result.err,
+    '/containers/a/init_hooks/0  an init hook runs once, on its own, so it must be a whole command',
+  );
+  assert.match(result.err, '/containers/a/init_hooks/1  an init hook runs once');
+  assert.match(result.err, '/containers/a/start_hooks/0  this init_hooks cannot be passed to distrobox faithfully');
 });
 
 fleets.run();

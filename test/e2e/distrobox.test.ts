@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { remove } from '../helpers.ts';
-import { e2eSuite, podman, PREFIX, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podman, podmanOk, PREFIX, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: distrobox');
 const USER = PREFIX.replaceAll('-', '');
@@ -43,6 +43,17 @@ e2e('create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh
   const inside = as(`distrobox enter --root ${box} -- sh -c "cat /etc/bw-hooked /opt/fleet/file; hostname"`);
   assert.is(inside.status, 0, inside.stderr);
   assert.match(inside.stdout, /first\nsecond\nshared data\nbwbox\n$/);
+  // The failing init hook did not stop the start, and said so in the container's log.
+  const logs = podman('logs', box);
+  assert.match(logs.stdout + logs.stderr, 'an init hook failed and runs again');
+
+  // A restart runs the start hook again, the init hooks that succeeded not, the failed one
+  // again: now it succeeds.
+  writeFileSync(join(SHARED, 'online'), '');
+  podmanOk('stop', box);
+  const again = as(`distrobox enter --root ${box} -- sh -c "cat /etc/bw-hooked /etc/bw-starts /etc/bw-retried"`);
+  assert.is(again.status, 0, again.stderr);
+  assert.is(again.stdout.replace(/^[\s\S]*?first/, 'first'), 'first\nsecond\nstart\nstart\nretried\n');
 
   const updated = as(`sh ${fleet}/update.sh`);
   assert.is(updated.status, 0, updated.stderr);

@@ -1,5 +1,6 @@
 // The Fleet model: distrobox containers (seed 004), with defaults and includes resolved,
 // and every value checked against what distrobox's manifest parser can carry.
+import { createHash } from 'node:crypto';
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
@@ -33,6 +34,9 @@ export interface FleetConfig {
       template?: boolean;
       include?: string[];
       ports?: { port: number; description?: string }[];
+      start_hooks?: string[];
+      update_hooks?: string[];
+      versions?: Record<string, string>;
     }
   >;
 }
@@ -40,11 +44,23 @@ export interface FleetConfig {
 /** A manifest value: text, where a leading ~ in a path became the host's $HOME. */
 export type Value = WordPart[];
 
+/** An init hook as the config wrote it: once per container (init_hooks) or at every start. */
+export interface Hook {
+  text: string;
+  once: boolean;
+}
+
 export interface Box {
   name: string;
   description?: string;
   template: boolean;
   ports: { port: number; description?: string }[];
+  /** The hooks as written; lists.init_hooks holds what distrobox receives for them. */
+  hooks: Hook[];
+  /** Run by update.sh as root inside the container after the package upgrade. */
+  updateHooks: string[];
+  /** Pinned versions by command name, checked by status.sh and update.sh. */
+  versions: { command: string; version: string }[];
   booleans: Partial<Record<BooleanKey, boolean>>;
   strings: Partial<Record<StringKey, Value>>;
   lists: Partial<Record<ListKey, Value[]>>;
@@ -130,6 +146,24 @@ export function evaluationProblem(text: string, carried: Carried): string | unde
           return `distrobox expands ${JSON.stringify(field)} as a file pattern on the host before the container sees it: put it between double quotes`;
       return undefined;
   }
+}
+
+/** Where a container keeps the markers of the init hooks that have run in it. */
+export const HOOK_MARKERS = '/var/lib/boxwright/init-hooks';
+
+/**
+ * The hook distrobox runs at every start for an init hook that must run once per container:
+ * it runs `text` in a subshell unless its marker (named by the text's digest, so an edited
+ * hook runs again) exists, and marks it done only when it succeeds. A failure is reported
+ * and does not stop the container: the hook runs again at the next start. No quote or `$`,
+ * so that distrobox carries the wrapper as it carries the hook.
+ */
+export function onceHook(text: string): string {
+  const marker = `${HOOK_MARKERS}/${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  return (
+    `{ test -e ${marker} || { ( ${text} ) && mkdir -p ${HOOK_MARKERS} && touch ${marker}; } ||` +
+    ` echo boxwright: an init hook failed and runs again at the next start: ${marker} >&2; }`
+  );
 }
 
 /**
@@ -232,6 +266,7 @@ export function buildFleet(
     const strings: Box['strings'] = {};
     for (const key of STRING_KEYS) if (box[key] !== undefined) strings[key] = value(key, box[key]!, where(key));
     const lists: Box['lists'] = {};
+    const listPointers = new Map<ListKey, string[]>();
     for (const key of LIST_KEYS) {
       if (!box[key]?.length) continue;
       const ownCount = own[key]?.length ?? 0;
@@ -242,13 +277,34 @@ export function buildFleet(
         i >= inherited ? `${pointer}/${key}/${i - inherited}` : inheritedAt(i),
       );
       lists[key] = box[key]!.map((text, i) => value(key, text, pointers[i]!, true));
-      const expanded = key === 'init_hooks' ? hostExpansionProblem(box[key]!) : undefined;
-      if (expanded)
-        problems.add(
-          at(pointers[expanded.index]!),
-          `this init_hooks cannot be passed to distrobox faithfully: ${expanded.problem}`,
-        );
+      listPointers.set(key, pointers);
     }
+    // Start hooks follow the same rules as the init hooks they are written among.
+    const startHooks = own.start_hooks ?? [];
+    for (const [i, text] of startHooks.entries()) value('init_hooks', text, `${pointer}/start_hooks/${i}`, true);
+    const onceHooks = box.init_hooks ?? [];
+    const hookAt = (i: number) =>
+      i < onceHooks.length ? listPointers.get('init_hooks')![i]! : `${pointer}/start_hooks/${i - onceHooks.length}`;
+    onceHooks.forEach((text, i) => {
+      if (text.startsWith('#') || /(&&|\|\||\|)\s*$/.test(text))
+        problems.add(
+          at(hookAt(i)),
+          'an init hook runs once, on its own, so it must be a whole command (not a comment, nor ending in &&, || or |)',
+        );
+    });
+    const hooks: Hook[] = [
+      ...onceHooks.map((text) => ({ text, once: true })),
+      ...startHooks.map((text) => ({ text, once: false })),
+    ];
+    const expanded = hostExpansionProblem(hooks.map((hook) => hook.text));
+    if (expanded)
+      problems.add(
+        at(hookAt(expanded.index)),
+        `this init_hooks cannot be passed to distrobox faithfully: ${expanded.problem}`,
+      );
+    if (hooks.length)
+      lists.init_hooks = hooks.map((hook) => [{ literal: hook.once ? onceHook(hook.text) : hook.text }]);
+    else delete lists.init_hooks;
     const booleans: Box['booleans'] = {};
     for (const key of BOOLEAN_KEYS) if (box[key] !== undefined) booleans[key] = box[key];
     return {
@@ -256,6 +312,9 @@ export function buildFleet(
       description: own.description,
       template: own.template ?? false,
       ports: own.ports ?? [],
+      hooks,
+      updateHooks: own.update_hooks ?? [],
+      versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),
       booleans,
       strings,
       lists,

@@ -427,7 +427,7 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
           codeSpan(showValue(b.strings.image ?? b.strings.clone ?? [])),
           b.booleans.root ? 'yes' : '',
           list(b.lists.additional_packages),
-          list(b.lists.init_hooks),
+          b.hooks.map((hook) => (hook.once ? hook.text : `${hook.text} (every start)`)).join(', '),
           b.ports.map((p) => `${p.port}${p.description ? ` (${p.description})` : ''}`).join(', '),
           b.description,
         ]),
