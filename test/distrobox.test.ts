@@ -2,12 +2,12 @@
 // "#", values evaluated by a shell, repeated keys joined with "¤"), compared with the config;
 // and create.sh/update.sh/status.sh in every shell against stubs.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HOOK_MARKERS, onceHook } from '../scripts/lib/model/distrobox.ts';
-import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
+import { generate, isolatedPath, remove, ROOT, runScript, SHELLS, tempDir, which, writeFiles } from './helpers.ts';
 
 type Section = Record<string, string>;
 
@@ -190,6 +190,69 @@ for (const shell of SHELLS) {
       assert.match(readFileSync(log, 'utf8'), /enter --root bw-e2e-box -- sh -s \n.*elif command -v apt-get/s);
       const status = runScript(shell, join(dir, 'generated/fleet/status.sh'), [], { env });
       assert.match(status.stdout, /bw-e2e-box +running +root +localhost\/img\nbw-e2e-later +absent +root,tpl +-/);
+    },
+  );
+}
+
+/** A distrobox whose `enter` runs the piped script right here, with tools that record. */
+function insideStubs(dir: string): string {
+  const bin = join(dir, 'inside-bin');
+  const record = (name: string) => `#!/bin/sh\necho "${name} $*" >>"$BW_LOG"\n`;
+  writeFiles(bin, {
+    distrobox: `#!/bin/sh\n[ "$1" = enter ] || exit 9\necho "$*" >>"$BW_LOG"\nexec sh -s\n`,
+    podman: '#!/bin/sh\necho running\n',
+    dnf: record('dnf'),
+    npm: `${record('npm')}exit "\${BW_NPM_EXIT:-0}"\n`,
+    node: '#!/bin/sh\necho v22.22.0\n',
+    gh: '#!/bin/sh\necho "gh version ${BW_GH:-2.86.0} (2026-01-21)"\n',
+  });
+  for (const tool of ['distrobox', 'podman', 'dnf', 'npm', 'node', 'gh']) chmodSync(join(bin, tool), 0o755);
+  for (const tool of ['id', 'head', 'sh']) symlinkSync(which(tool), join(bin, tool));
+  return bin;
+}
+
+for (const shell of SHELLS) {
+  fleets(
+    `${shell.name}: update.sh runs each container's update steps as root after its upgrade, then checks its pins`,
+    async ({ dir }) => {
+      writeFiles(dir, {
+        'configs/fleet.json': JSON.stringify({
+          kind: 'distrobox',
+          containers: {
+            app: {
+              image: 'img',
+              update_hooks: ['npm update -g', `echo "it's $((6 * 7))" >>"$BW_LOG"`],
+              versions: { node: '22.22.0', gh: '2.86.0' },
+            },
+          },
+        }),
+      });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const log = join(dir, 'log');
+      const env = { PATH: isolatedPath(insideStubs(dir)), BW_LOG: log, HOME: '/home/u' };
+      const update = join(dir, 'generated/fleet/update.sh');
+      const updated = runScript(shell, update, [], { env });
+      assert.is(updated.status, 0, updated.stderr);
+      assert.match(updated.stdout, /app +upgraded/);
+      assert.match(updated.stdout, 'node 22.22.0: as pinned\ngh 2.86.0: as pinned');
+      assert.is(readFileSync(log, 'utf8'), "enter app -- sh -s\ndnf -y upgrade\nnpm update -g\nit's 42\n");
+
+      const drifted = runScript(shell, update, [], { env: { ...env, BW_GH: '2.87.0' } });
+      assert.is(drifted.status, 1);
+      assert.match(drifted.stdout, 'gh: pinned 2.86.0, found gh version 2.87.0 (2026-01-21)');
+      assert.match(drifted.stdout, /app +FAILED \(pinned versions differ, see above\)/);
+
+      writeFileSync(log, '');
+      const broken = runScript(shell, update, [], { env: { ...env, BW_NPM_EXIT: '3' } });
+      assert.is(broken.status, 1);
+      assert.match(broken.stdout, /app +FAILED \(exit 3\)/);
+      assert.not.match(readFileSync(log, 'utf8'), "it's", 'the steps after a failed one do not run');
+
+      const status = runScript(shell, join(dir, 'generated/fleet/status.sh'), ['--versions'], {
+        env: { ...env, BW_GH: '2.87.0' },
+      });
+      assert.is(status.status, 1);
+      assert.match(status.stdout, 'app:\n  node 22.22.0: as pinned\n  gh: pinned 2.86.0, found gh version 2.87.0');
     },
   );
 }

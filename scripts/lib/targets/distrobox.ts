@@ -14,6 +14,7 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
   const common = {
     info_cases: fleet.boxes.map((b) => code(`${quote(b.name)}) bw_root_flag=${b.booleans.root ? '--root' : "''"} ;;`)),
     template_cases: fleet.boxes.map((b) => code(`${quote(b.name)}) bw_template=${b.template} ;;`)),
+    pins_cases: fleet.boxes.flatMap(pinsCase),
     all_list: fleet.boxes.map((b) => b.name).join(', '),
     active_list: quote(active.map((b) => b.name).join(' ')),
     all_order: fleet.boxes.map((b) => quote(b.name)).join(' '),
@@ -38,11 +39,11 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
       create_cases: fleet.boxes.map(createCase),
       after_cases: fleet.boxes.flatMap(afterCase),
     }),
-    script('update', 'Fleet upgrade script', updateUsage(fleet)),
+    script('update', 'Fleet upgrade script', updateUsage(fleet), { update_cases: fleet.boxes.flatMap(updateCase) }),
     script(
       'status',
       'Fleet status script',
-      'Usage: status.sh\n\nShows each container of the fleet: state, root or user, template, image.',
+      'Usage: status.sh [--versions]\n\nShows each container of the fleet: state, root or user, template, image.\nWith --versions, also checks the pinned versions of the running containers.',
     ),
   ];
   if (templates.length)
@@ -167,13 +168,28 @@ function createUsage(fleet: Fleet): string {
   ].join('\n');
 }
 
+/** A container's update steps, run as root after its package upgrade. */
+function updateCase(box: Box): ShellCode[] {
+  if (!box.updateHooks.length) return [];
+  const steps = box.updateHooks.map((hook) => `as_root sh -c ${quote(hook)}`).join('\n');
+  return [code(`${quote(box.name)}) bw_update_steps=${quote(steps)} ;;`)];
+}
+
+/** A container's pinned versions, as the COMMAND VERSION pairs bw_check_pins takes. */
+function pinsCase(box: Box): ShellCode[] {
+  if (!box.versions.length) return [];
+  const pins = box.versions.map((pin) => `${pin.command} ${pin.version}`).join(' ');
+  return [code(`${quote(box.name)}) bw_pins=${quote(pins)} ;;`)];
+}
+
 function updateUsage(fleet: Fleet): string {
   return [
     'Usage: update.sh [--only NAME]...',
     '',
     'Upgrades every container (not the templates) with its own package manager: dnf, apt,',
-    'pacman, zypper or apk, found inside the container. Goes on past a failing container,',
-    'prints a summary, and exits non-zero when any failed.',
+    'pacman, zypper or apk, found inside the container, then runs its update steps as root',
+    'and checks its pinned versions. Goes on past a failing container, prints a summary, and',
+    'exits non-zero when any failed.',
     '',
     `Containers: ${fleet.boxes
       .filter((b) => !b.template)
