@@ -207,7 +207,7 @@ function insideStubs(dir: string): string {
     gh: '#!/bin/sh\necho "gh version ${BW_GH:-2.86.0} (2026-01-21)"\n',
   });
   for (const tool of ['distrobox', 'podman', 'dnf', 'npm', 'node', 'gh']) chmodSync(join(bin, tool), 0o755);
-  for (const tool of ['id', 'head', 'sh']) symlinkSync(which(tool), join(bin, tool));
+  for (const tool of ['id', 'head', 'sh', 'nohup', 'tail', 'rm', 'sleep']) symlinkSync(which(tool), join(bin, tool));
   return bin;
 }
 
@@ -255,6 +255,54 @@ for (const shell of SHELLS) {
       assert.match(status.stdout, 'app:\n  node 22.22.0: as pinned\n  gh: pinned 2.86.0, found gh version 2.87.0');
     },
   );
+}
+
+for (const shell of SHELLS) {
+  fleets(
+    `${shell.name}: service.sh starts a container's service in the background, reports it, shows its log and stops it`,
+    async ({ dir }) => {
+      writeFiles(dir, {
+        'configs/fleet.json': JSON.stringify({
+          kind: 'distrobox',
+          containers: {
+            proxy: { image: 'img', service: { command: `echo "it's serving on $((4000 + 0))"; exec sleep 60` } },
+            plain: { image: 'img' },
+          },
+        }),
+      });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const state = join(dir, 'state');
+      const env = { PATH: isolatedPath(insideStubs(dir)), BW_LOG: join(dir, 'log'), HOME: dir, XDG_STATE_HOME: state };
+      const service = (...args: string[]) => runScript(shell, join(dir, 'generated/fleet/service.sh'), args, { env });
+      const started = service('start');
+      assert.is(started.status, 0, started.stderr);
+      const pidFile = join(state, 'boxwright/fleet/proxy.pid');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      try {
+        const log = () => readFileSync(join(state, 'boxwright/fleet/proxy.log'), 'utf8');
+        assert.ok(pid > 0 && spawnSync('kill', ['-0', String(pid)]).status === 0, `the service runs: ${log()}`);
+        assert.match(service('status').stdout, `proxy                    running (pid ${pid})`);
+        assert.match(service('start', 'proxy').stderr, `proxy: already running (pid ${pid})`);
+        waitFor(() => service('logs', 'proxy').stdout.includes("it's serving on 4000"));
+        assert.is(service('stop').status, 0);
+        assert.is(spawnSync('kill', ['-0', String(pid)]).status, 1, 'the service is gone');
+        assert.match(service('status', 'proxy').stdout, 'proxy                    stopped');
+        assert.is(service('start', 'plain').status, 2);
+        assert.match(service('start', 'plain').stderr, 'plain has no service (services: proxy)');
+        assert.is(service('restart', 'nope').status, 2);
+      } finally {
+        spawnSync('kill', ['-KILL', String(pid)]);
+      }
+    },
+  );
+}
+
+function waitFor(check: () => boolean): void {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, 'timed out');
+    spawnSync('sleep', ['0.05']);
+  }
 }
 
 fleets('a line break in any description cannot end its comment and write a key into distrobox.ini', async ({ dir }) => {

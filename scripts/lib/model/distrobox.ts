@@ -36,6 +36,7 @@ export interface FleetConfig {
       ports?: { port: number; description?: string }[];
       start_hooks?: string[];
       update_hooks?: string[];
+      service?: { command: string };
       versions?: Record<string, string>;
     }
   >;
@@ -57,6 +58,8 @@ export interface Box {
   ports: { port: number; description?: string }[];
   /** The hooks as written; lists.init_hooks holds what distrobox receives for them. */
   hooks: Hook[];
+  /** A long-running command that service.sh starts and stops. */
+  service?: { command: string };
   /** Run by update.sh as root inside the container after the package upgrade. */
   updateHooks: string[];
   /** Pinned versions by command name, checked by status.sh and update.sh. */
@@ -313,6 +316,7 @@ export function buildFleet(
       template: own.template ?? false,
       ports: own.ports ?? [],
       hooks,
+      service: own.service,
       updateHooks: own.update_hooks ?? [],
       versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),
       booleans,

@@ -46,6 +46,21 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
       'Usage: status.sh [--versions]\n\nShows each container of the fleet: state, root or user, template, image.\nWith --versions, also checks the pinned versions of the running containers.',
     ),
   ];
+  const services = fleet.boxes.filter((b) => b.service);
+  if (services.length)
+    files.push(
+      script('service', 'Fleet service script', serviceUsage(fleet, services), {
+        fleet_id: quote(fleet.id),
+        service_cases: services.map((b) => code(`${quote(b.name)}) bw_service=${quote(b.service!.command)} ;;`)),
+        service_list: services.map((b) => b.name).join(', '),
+        service_order: quote(
+          services
+            .filter((b) => !b.template)
+            .map((b) => b.name)
+            .join(' '),
+        ),
+      }),
+    );
   if (templates.length)
     files.push({
       path: `${fleet.id}/templates.ini`,
@@ -165,6 +180,20 @@ function createUsage(fleet: Fleet): string {
     '',
     'Containers:',
     ...columns(fleet.boxes.map((b) => [b.name, `${b.template ? '(template) ' : ''}${b.description ?? ''}`])),
+  ].join('\n');
+}
+
+function serviceUsage(fleet: Fleet, services: Box[]): string {
+  return [
+    'Usage: service.sh start|stop|restart|status|logs [-f] [NAME]...',
+    '',
+    "Starts a container's service in the background (distrobox enter, with the host's nohup),",
+    'stops it (TERM, then KILL after 10 seconds), shows whether it runs, or shows its log.',
+    'Without NAME: every service of a container that is not a template. Pid files and logs:',
+    `\${XDG_STATE_HOME:-~/.local/state}/boxwright/${fleet.id}/.`,
+    '',
+    'Services:',
+    ...columns(services.map((b) => [b.name, b.service!.command])),
   ].join('\n');
 }
 

@@ -403,6 +403,29 @@ export function stackReadme(stack: Stack): GeneratedFile {
   ]);
 }
 
+/** What keeps each container going: its service, its update steps, its pinned versions. */
+function fleetUpkeepSection(fleet: Fleet): string[] {
+  const kept = fleet.boxes.filter((b) => b.service || b.updateHooks.length || b.versions.length);
+  if (!kept.length) return [];
+  return [
+    '## Services, updates and pinned versions',
+    '',
+    'Init hooks run once per container (a failed one again at the next start); start hooks at',
+    'every start. `update.sh` runs the update steps as root after the package upgrade, then',
+    'checks the pinned versions (`COMMAND --version`), as `status.sh --versions` does.',
+    '',
+    ...markdownTable(
+      ['Container', 'Service (service.sh)', 'Update steps', 'Pinned versions'],
+      kept.map((b) => [
+        b.name,
+        b.service ? codeSpan(b.service.command) : '',
+        { markdown: b.updateHooks.map((step) => codeSpan(step).markdown).join(', ') },
+        b.versions.map((pin) => `${pin.command} ${pin.version}`).join(', '),
+      ]),
+    ),
+  ];
+}
+
 export function fleetReadme(fleet: Fleet): GeneratedFile {
   const list = (values: Value[] | undefined) => (values ?? []).map(showValue).join(', ');
   return page(fleet, [
@@ -412,11 +435,15 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
       '```sh',
       `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`,
       `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`,
-      `generated/${fleet.id}/update.sh`,
-      `generated/${fleet.id}/status.sh`,
+      `generated/${fleet.id}/update.sh                                       # packages, update_hooks, pins`,
+      `generated/${fleet.id}/status.sh [--versions]`,
+      ...(fleet.boxes.some((b) => b.service)
+        ? [`generated/${fleet.id}/service.sh start|stop|restart|status|logs [NAME]`]
+        : []),
       '```',
       '',
     ],
+    fleetUpkeepSection(fleet),
     [
       '## Containers',
       '',
