@@ -2,7 +2,7 @@
 // "#", values evaluated by a shell, repeated keys joined with "¤"), compared with the config;
 // and create.sh/update.sh/status.sh in every shell against stubs.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -293,6 +293,75 @@ for (const shell of SHELLS) {
       } finally {
         spawnSync('kill', ['-KILL', String(pid)]);
       }
+    },
+  );
+}
+
+for (const shell of SHELLS) {
+  fleets(
+    `${shell.name}: backup.sh archives declared home paths; restore.sh puts them back whole or not at all`,
+    async ({ dir }) => {
+      writeFiles(dir, {
+        'configs/fleet.json': JSON.stringify({
+          kind: 'distrobox',
+          containers: {
+            agent: { image: 'img', backup: ['~/.agent', '~/.config/agent app/'] },
+            other: { image: 'img', backup: ['~/notes'] },
+            plain: { image: 'img' },
+          },
+        }),
+      });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const home = join(dir, 'home');
+      writeFiles(home, {
+        '.agent/config.json': '{"a":1}\n',
+        '.config/agent app/state': 'one\n',
+        '.config/keep': 'mine\n',
+      });
+      const env = { PATH: process.env.PATH!, HOME: home };
+      const run = (script: string, args: string[]) =>
+        runScript(shell, join(dir, `generated/fleet/${script}.sh`), args, { env });
+      const archives = join(dir, 'archives');
+      const backedUp = run('backup', ['--only', 'agent', archives]);
+      assert.is(backedUp.status, 0, backedUp.stderr);
+      const [archive, ...more] = readdirSync(archives);
+      assert.equal(more, []);
+      assert.match(archive!, /^agent-\d{8}-\d{6}\.tar\.gz$/);
+      assert.is(run('backup', ['--only', 'plain', archives]).status, 2);
+      assert.match(
+        run('backup', ['--only', 'other', archives]).stderr,
+        'other: ~/notes does not exist; not in the archive',
+      );
+      const again = run('backup', ['--only', 'agent', archives]);
+      if (again.status !== 0)
+        assert.match(again.stderr, 'exists; it is left as it is', 'the same second: never over an archive');
+
+      writeFiles(home, { '.agent/config.json': '{"a":2}\n' });
+      const restored = run('restore', [join(archives, archive!)]);
+      assert.is(restored.status, 0, restored.stderr);
+      assert.is(readFileSync(join(home, '.agent/config.json'), 'utf8'), '{"a":1}\n');
+      assert.is(readFileSync(join(home, '.config/agent app/state'), 'utf8'), 'one\n');
+      assert.is(readFileSync(join(home, '.config/keep'), 'utf8'), 'mine\n', 'a neighbour of a restored path stays');
+      const kept = readdirSync(home).filter((name) => name.startsWith('.agent.before-restore-'));
+      assert.is(kept.length, 1, 'the replaced folder is kept');
+      assert.is(readFileSync(join(home, kept[0]!, 'config.json'), 'utf8'), '{"a":2}\n');
+
+      const truncated = join(dir, 'truncated.tar.gz');
+      writeFileSync(truncated, readFileSync(join(archives, archive!)).subarray(0, 60));
+      const broken = run('restore', [truncated]);
+      assert.is(broken.status, 1);
+      assert.match(broken.stderr, 'cannot be read whole; nothing was restored');
+      const foreign = join(dir, 'foreign.tar.gz');
+      writeFiles(dir, { 'foreign/.bashrc': 'evil\n' });
+      assert.is(spawnSync('tar', ['-C', join(dir, 'foreign'), '-czf', foreign, '.bashrc']).status, 0);
+      const refused = run('restore', [foreign]);
+      assert.is(refused.status, 1);
+      assert.match(refused.stderr, 'holds ~/.bashrc, which no container declares for backup; nothing was restored');
+      assert.equal(
+        readdirSync(home).filter((name) => name.startsWith('.boxwright-restore')),
+        [],
+        'no staging folder is left',
+      );
     },
   );
 }

@@ -37,6 +37,7 @@ export interface FleetConfig {
       start_hooks?: string[];
       update_hooks?: string[];
       service?: { command: string };
+      backup?: string[];
       versions?: Record<string, string>;
     }
   >;
@@ -58,6 +59,8 @@ export interface Box {
   ports: { port: number; description?: string }[];
   /** The hooks as written; lists.init_hooks holds what distrobox receives for them. */
   hooks: Hook[];
+  /** Paths relative to the shared home that backup.sh archives and restore.sh puts back. */
+  backup: string[];
   /** A long-running command that service.sh starts and stops. */
   service?: { command: string };
   /** Run by update.sh as root inside the container after the package upgrade. */
@@ -182,6 +185,17 @@ function hostExpansionProblem(hooks: string[]): { index: number; problem: string
     index,
     problem: `distrobox assemble pastes these hooks between double quotes, so ${JSON.stringify(found)} would be expanded on the host; quoting it ("$VAR") makes assemble use single quotes`,
   };
+}
+
+/** The backup paths relative to the home, each a plain path below it, or problems. */
+function backupPaths(written: string[], at: (i: number) => ReturnType<Locator>, problems: ProblemList): string[] {
+  return written.map((text, i) => {
+    const path = text.slice(2).replace(/\/+$/, '');
+    const parts = path.split('/');
+    if (parts.some((part) => part === '' || part === '.' || part === '..'))
+      problems.add(at(i), `${JSON.stringify(text)} is not a plain path below the home (no "//", "." or ".." parts)`);
+    return path;
+  });
 }
 
 export function buildFleet(
@@ -316,6 +330,7 @@ export function buildFleet(
       template: own.template ?? false,
       ports: own.ports ?? [],
       hooks,
+      backup: backupPaths(own.backup ?? [], (i) => at(`${pointer}/backup/${i}`), problems),
       service: own.service,
       updateHooks: own.update_hooks ?? [],
       versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),

@@ -46,6 +46,23 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
       'Usage: status.sh [--versions]\n\nShows each container of the fleet: state, root or user, template, image.\nWith --versions, also checks the pinned versions of the running containers.',
     ),
   ];
+  const kept = fleet.boxes.filter((b) => b.backup.length);
+  if (kept.length)
+    files.push(
+      script('backup', 'Fleet backup script', backupUsage(kept), {
+        paths_cases: kept.map((b) => code(`${quote(b.name)}) bw_paths=${quote(b.backup.join('\n'))} ;;`)),
+        backup_list: kept.map((b) => b.name).join(', '),
+        backup_order: quote(
+          kept
+            .filter((b) => !b.template)
+            .map((b) => b.name)
+            .join(' '),
+        ),
+      }),
+      script('restore', 'Fleet restore script', restoreUsage(kept), {
+        declared: quote([...new Set(kept.flatMap((b) => b.backup))].join('\n')),
+      }),
+    );
   const services = fleet.boxes.filter((b) => b.service);
   if (services.length)
     files.push(
@@ -180,6 +197,31 @@ function createUsage(fleet: Fleet): string {
     '',
     'Containers:',
     ...columns(fleet.boxes.map((b) => [b.name, `${b.template ? '(template) ' : ''}${b.description ?? ''}`])),
+  ].join('\n');
+}
+
+function backupUsage(kept: Box[]): string {
+  return [
+    'Usage: backup.sh [--only NAME]... DIR',
+    '',
+    "Archives each container's declared paths from the home it shares with the host into",
+    'DIR/NAME-YYYYMMDD-HHMMSS.tar.gz (never over an archive that exists). Without --only:',
+    'every container that declares paths and is not a template. restore.sh puts them back.',
+    '',
+    'Paths:',
+    ...columns(kept.map((b) => [b.name, b.backup.map((path) => `~/${path}`).join(' ')])),
+  ].join('\n');
+}
+
+function restoreUsage(kept: Box[]): string {
+  return [
+    'Usage: restore.sh ARCHIVE...',
+    '',
+    'Puts back the paths in archives made by backup.sh. Each archive is read whole first;',
+    'one that is truncated, or holds a path no container declares, changes nothing. A path',
+    'that exists is kept beside, as PATH.before-restore-YYYYMMDD-HHMMSS.',
+    '',
+    `Declared paths: ${[...new Set(kept.flatMap((b) => b.backup))].map((path) => `~/${path}`).join(' ')}`,
   ].join('\n');
 }
 

@@ -405,22 +405,23 @@ export function stackReadme(stack: Stack): GeneratedFile {
 
 /** What keeps each container going: its service, its update steps, its pinned versions. */
 function fleetUpkeepSection(fleet: Fleet): string[] {
-  const kept = fleet.boxes.filter((b) => b.service || b.updateHooks.length || b.versions.length);
+  const kept = fleet.boxes.filter((b) => b.service || b.updateHooks.length || b.versions.length || b.backup.length);
   if (!kept.length) return [];
   return [
-    '## Services, updates and pinned versions',
+    '## Services, updates, pinned versions and backups',
     '',
     'Init hooks run once per container (a failed one again at the next start); start hooks at',
     'every start. `update.sh` runs the update steps as root after the package upgrade, then',
     'checks the pinned versions (`COMMAND --version`), as `status.sh --versions` does.',
     '',
     ...markdownTable(
-      ['Container', 'Service (service.sh)', 'Update steps', 'Pinned versions'],
+      ['Container', 'Service (service.sh)', 'Update steps', 'Pinned versions', 'Backed up (backup.sh)'],
       kept.map((b) => [
         b.name,
         b.service ? codeSpan(b.service.command) : '',
         { markdown: b.updateHooks.map((step) => codeSpan(step).markdown).join(', ') },
         b.versions.map((pin) => `${pin.command} ${pin.version}`).join(', '),
+        { markdown: b.backup.map((path) => codeSpan(`~/${path}`).markdown).join(', ') },
       ]),
     ),
   ];
@@ -439,6 +440,9 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
       `generated/${fleet.id}/status.sh [--versions]`,
       ...(fleet.boxes.some((b) => b.service)
         ? [`generated/${fleet.id}/service.sh start|stop|restart|status|logs [NAME]`]
+        : []),
+      ...(fleet.boxes.some((b) => b.backup.length)
+        ? [`generated/${fleet.id}/backup.sh DIR && generated/${fleet.id}/restore.sh DIR/NAME-STAMP.tar.gz`]
         : []),
       '```',
       '',
