@@ -108,4 +108,30 @@ for (const shell of SHELLS) {
   );
 }
 
+for (const shell of SHELLS) {
+  jobs(
+    `${shell.name}: launch.sh jobs reads the records on the host side of the mount; the log path in them works there`,
+    ({ dir }) => {
+      const infra = join(dir, `infra ${shell.name}`);
+      const records = join(infra, 'p1/bazel_cache/zephyr_jobs');
+      // A job run as launch.sh runs it in the container: it is told where the host sees the folder.
+      const ran = runScript(shell, JOB, ['nightly', '--', 'sh', '-c', 'echo done'], {
+        env: { PATH: process.env.PATH!, BOXWRIGHT_JOB_DIR: records, BOXWRIGHT_JOB_HOST_DIR: '/host/side' },
+      });
+      assert.is(ran.status, 0, ran.stderr);
+      const log = readdirSync(records).find((f) => f.endsWith('.jsonl'))!;
+      assert.match(readFileSync(join(records, 'nightly.status'), 'utf8'), `\nlog=/host/side/${log}\n`);
+      const env = { PATH: process.env.PATH!, ZEPHYR_INFRA: infra, PROJECT_ID: 'p1', HOME: dir };
+      const launch = join(ROOT, 'generated/zephyr/launch.sh');
+      const status = runScript(shell, launch, ['jobs', 'status'], { env, cwd: dir });
+      assert.is(status.status, 0, status.stderr);
+      assert.match(status.stdout, /\nnightly +succeeded +0 /);
+      const tail = runScript(shell, launch, ['jobs', 'tail', 'nightly'], { env, cwd: dir });
+      assert.is(tail.status, 0, tail.stderr);
+      assert.match(tail.stdout, '"text":"done"');
+      assert.is(runScript(shell, launch, ['status', 'jobs'], { env, cwd: dir }).status, 2);
+    },
+  );
+}
+
 jobs.run();

@@ -45,6 +45,15 @@ e2e('host storage per project, dispatch, exit codes, and run-job with its record
     ['stderr', 'tab\there'],
     ['stdout', 'built "q"'],
   ]);
+  // On the host, without extra variables: the status file names the log as the host sees
+  // it, and launch.sh jobs reads the records where the container wrote them.
+  assert.match(readFileSync(join(records, 'build.status'), 'utf8'), `\nlog=${join(records, log)}\n`);
+  const status = zephyr('jobs', 'status', 'build');
+  assert.is(status.status, 0, status.stderr);
+  assert.match(status.stdout, /\nbuild +succeeded +0 /);
+  const tail = zephyr('jobs', 'tail', 'build');
+  assert.is(tail.status, 0, tail.stderr);
+  assert.match(tail.stdout, '"text":"built \\"q\\""');
 
   // Two instances of one project side by side, each its own container.
   for (const instance of ['a', 'b']) {

@@ -199,7 +199,11 @@ export interface Environment {
   startup?: Startup;
   services: Service[];
   workspace?: Workspace;
-  jobs?: { directory: string };
+  /**
+   * The job runner's records: `directory` in the container and, when a bind mount holds it,
+   * `hostDirectory`, the same folder on the host (launch.sh jobs reads it there).
+   */
+  jobs?: { directory: string; hostDirectory?: Template };
   /** The image that archives the named volumes, when backups are asked for. */
   backupImage?: Template;
 }
@@ -207,6 +211,18 @@ export interface Environment {
 /** The launch script's verbs, like compose's and distrobox's: the first word of its arguments. */
 export const VERBS = ['up', 'run', 'shell', 'stop', 'restart', 'down', 'status', 'logs'] as const;
 export type Verb = (typeof VERBS)[number];
+
+/** The host folder of `directory` in the container, when a bind mount holds it. */
+function hostFolderOf(directory: string, mounts: Mount[]): Template | undefined {
+  // The deepest mount wins, as it does in the container.
+  const holding = mounts
+    .filter(
+      (m) => m.type === 'bind' && m.source && (directory === m.targetText || directory.startsWith(`${m.targetText}/`)),
+    )
+    .sort((a, b) => b.targetText.length - a.targetText.length)[0];
+  if (!holding) return undefined;
+  return [...holding.source!, { literal: directory.slice(holding.targetText.length) }];
+}
 
 /** Where the launch script mounts generated/<name>/ inside the container. */
 export const CONTAINER_DIR = '/opt/boxwright';
@@ -225,6 +241,7 @@ export function buildEnvironment(
   // Variables first: every other string may refer to them, a default only to earlier ones.
   const variables = buildVariables(config, names);
   const secrets = buildSecrets(config, names);
+  const mounts = buildMounts(config, names);
   const environment: Environment = {
     id,
     source,
@@ -248,7 +265,7 @@ export function buildEnvironment(
     env: buildEnv(config, variables, secrets, names),
     secrets,
     ports: buildPorts(config, names),
-    mounts: buildMounts(config, names),
+    mounts,
     devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
     capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
     network: config.network && {
@@ -274,7 +291,7 @@ export function buildEnvironment(
     command: config.command ?? 'image',
     services: buildServices(config.services ?? {}, at, problems),
     workspace: config.workspace,
-    jobs: config.jobs,
+    jobs: config.jobs && { ...config.jobs, hostDirectory: hostFolderOf(config.jobs.directory, mounts) },
   };
   if (config.startup || config.services || config.workspace) {
     environment.startup = buildStartup(

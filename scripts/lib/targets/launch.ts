@@ -66,6 +66,11 @@ export function renderLaunch(env: Environment): GeneratedFile {
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
     script_dir: env.startup !== undefined || env.jobs !== undefined,
+    jobs: env.jobs && {
+      host: env.jobs.hostDirectory && word(env.jobs.hostDirectory),
+      directory: env.jobs.directory,
+      container_dir: CONTAINER_DIR,
+    },
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
     run_lines: runLines(env),
@@ -413,6 +418,11 @@ function startup(env: Environment): ShellCode[] {
   return [
     code(`${APPEND} --volume "$bw_dir"${quote(`:${CONTAINER_DIR}:ro,z`)}`),
     ...(env.startup ? [code(`${APPEND} --entrypoint ${quote(`${CONTAINER_DIR}/entrypoint.sh`)}`)] : []),
+    // job.sh inside reads and writes here; its status files name the log as the host sees it.
+    ...(env.jobs ? [code(`${APPEND} --env ${quote(`BOXWRIGHT_JOB_DIR=${env.jobs.directory}`)}`)] : []),
+    ...(env.jobs?.hostDirectory
+      ? [code(`${APPEND} --env ${word([{ literal: 'BOXWRIGHT_JOB_HOST_DIR=' }, ...env.jobs.hostDirectory])}`)]
+      : []),
   ];
 }
 
@@ -439,7 +449,15 @@ function usage(env: Environment): string {
     status: 'state, image, start time, ports, and whether it matches the current config',
     logs: "the container's output, also after it stopped (-f follows, --tail N)",
   };
-  out.push(...columnsOf(VERBS.map((verb) => [verb, verbs[verb]])), '');
+  const rows: [string, string][] = VERBS.map((verb) => [verb, verbs[verb]]);
+  if (env.jobs)
+    rows.push([
+      'jobs',
+      env.jobs.hostDirectory
+        ? 'job.sh on the host, reading the jobs the container records: jobs status [NAME], jobs tail NAME [-f]'
+        : `(the job records are in the container only: launch.sh shell -- ${CONTAINER_DIR}/job.sh status)`,
+    ]);
+  out.push(...columnsOf(rows), '');
   out.push('Options:');
   const options: [string, string][] = [
     ['-h, --help', 'show this help and exit'],
