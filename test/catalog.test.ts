@@ -1,6 +1,7 @@
 // The catalog's rules, in the model and in the generated scripts: the same combinations are
 // refused with the same words by the generator (presets) and by launch.sh and build.sh in
 // every shell, and accepted ones get the summed resources and the seed's image names.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -91,9 +92,43 @@ for (const shell of SHELLS) {
     assert.is(result.status, 0, result.stderr);
     assert.is(
       result.stdout,
-      'podman run --rm --interactive --cpus 5 --memory 10240m --publish 4096:4096 --publish 4097:4097 --env OPENCODE_PORT=4096 --env ACP_GATEWAY_PORT=4097 --env OPENCODE_HOST=0.0.0.0 --env WORKSPACE=/home/developer/workspace --publish 8080:8080 --env CODE_SERVER_PORT=8080 --env CODE_SERVER_AUTH=none --env NVIDIA_VISIBLE_DEVICES=all --env NVIDIA_DRIVER_CAPABILITIES=compute,utility --device nvidia.com/gpu=all codeopen-python-code-gpu:0.0.2 bash\n',
+      'podman volume create codeopen-python-code-gpu-workspace\n' +
+        'podman run --rm --interactive --name codeopen-python-code-gpu --cpus 5 --memory 10240m --mount type=volume,source=codeopen-python-code-gpu-workspace,target=/home/developer/workspace --publish 4096:4096 --publish 4097:4097 --env OPENCODE_PORT=4096 --env ACP_GATEWAY_PORT=4097 --env OPENCODE_HOST=0.0.0.0 --env WORKSPACE=/home/developer/workspace --publish 8080:8080 --env CODE_SERVER_PORT=8080 --env CODE_SERVER_AUTH=none --env NVIDIA_VISIBLE_DEVICES=all --env NVIDIA_DRIVER_CAPABILITIES=compute,utility --device nvidia.com/gpu=all codeopen-python-code-gpu:0.0.2 bash\n',
     );
+    // The stub podman has no volumes on XFS with quotas: the tier's 50 GB cannot be enforced.
+    assert.match(result.stderr, "codeopen-python-code-gpu-workspace is not limited to the creator tier's 50 GB here");
   });
+
+  catalogs(
+    `${shell.name}: a second instance gets its own name, workspace and host ports, and says them`,
+    ({ bin, dir }) => {
+      const argvFile = join(dir, 'argv');
+      const result = runScript(
+        shell,
+        join(ROOT, 'generated/codeopen/launch.sh'),
+        ['--flavor', 'js', '--addons', 'gui', '--instance', '3'],
+        // The stub answers `volume inspect`: the workspace exists from an earlier run.
+        { env: { PATH: isolatedPath(bin), BW_ARGV_FILE: argvFile }, cwd: dir },
+      );
+      assert.is(result.status, 0, result.stderr);
+      const argv = readFileSync(argvFile, 'utf8').split('\0').slice(0, -1);
+      assert.equal(argv.slice(0, 6), ['podman', 'run', '--rm', '--interactive', '--name', 'codeopen-js-gui-3']);
+      for (const [host, port] of [
+        [4396, 4096],
+        [4397, 4097],
+        [6380, 6080],
+      ])
+        assert.ok(argv.join(' ').includes(`--publish ${host}:${port}`), argv.join(' '));
+      assert.ok(argv.includes('type=volume,source=codeopen-js-gui-3-workspace,target=/home/developer/workspace'));
+      assert.match(result.stderr, 'workspace: codeopen-js-gui-3-workspace (kept from before');
+      assert.match(result.stderr, 'codeopen-js-gui-3: ports (host->container): 4396->4096 4397->4097 6380->6080');
+      const bad = runScript(shell, join(ROOT, 'generated/codeopen/launch.sh'), ['-n', '--instance', '100'], {
+        env: { PATH: isolatedPath(bin) },
+        cwd: dir,
+      });
+      assert.is(bad.status, 2);
+    },
+  );
 
   catalogs(`${shell.name}: build.sh builds a combination layer by layer in dependency order`, ({ bin, dir }) => {
     // The stub runtime fails `image inspect`: no image exists yet.

@@ -53,6 +53,16 @@ e2e('seed 002 (codeopen): launch.sh runs a combination with its resources, ports
   ]);
   assert.is(run.status, 0, run.stderr);
   assert.is(run.stdout, `4096 /home/developer/workspace\n${2560 * 1024 * 1024}\n`, '2Gi + 512Mi');
+
+  // The container goes with --rm; the work stays in its workspace volume for the next one.
+  const launch = (...command: string[]) =>
+    runSeed(context, 'codeopen', 'launch.sh', ['--flavor', 'js', '--addons', 'cloud', '--', 'sh', '-c', ...command]);
+  const wrote = launch('echo kept > /home/developer/workspace/work.txt');
+  assert.is(wrote.status, 0, wrote.stderr);
+  assert.match(wrote.stderr, `workspace: ${PREFIX}-codeopen-js-cloud-workspace (kept from before`);
+  const read = launch('cat /home/developer/workspace/work.txt');
+  assert.is(read.stdout, 'kept\n', read.stderr);
+  assert.is(podman('volume', 'exists', `${PREFIX}-codeopen-js-cloud-workspace`).status, 0);
 });
 
 e2e.run();

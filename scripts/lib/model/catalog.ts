@@ -18,7 +18,12 @@ export interface CatalogConfig {
   prefix: string;
   version: string;
   runtime?: 'podman' | 'docker';
-  base: { build: { context: string; containerfile?: string }; ports?: number[]; env?: Record<string, string> };
+  base: {
+    build: { context: string; containerfile?: string };
+    ports?: number[];
+    env?: Record<string, string>;
+    workspace?: string;
+  };
   tiers: Record<
     string,
     {
@@ -123,7 +128,7 @@ export interface Catalog {
   prefix: string;
   version: string;
   runtime?: 'podman' | 'docker';
-  base: { build: Build; ports: number[]; env: { name: string; value: string }[] };
+  base: { build: Build; ports: number[]; env: { name: string; value: string }[]; workspace?: string };
   tiers: Tier[];
   flavors: Flavor[]; // parents before children
   addons: Addon[]; // sorted by suffix: the order of suffixes in image names
@@ -348,7 +353,12 @@ export function buildCatalog(
     prefix: config.prefix,
     version: config.version,
     runtime: config.runtime,
-    base: { build: build(config.base.build), ports: basePorts, env: env(config.base.env, '/base/env') },
+    base: {
+      build: build(config.base.build),
+      ports: basePorts,
+      env: env(config.base.env, '/base/env'),
+      workspace: config.base.workspace,
+    },
     tiers,
     flavors,
     addons,

@@ -44,8 +44,11 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
       choices: catalog.presets.map((p) => p.id).join(', ') || '(none)',
     }),
     tier_resource_cases: catalog.tiers.map((t) =>
-      code(`${quote(t.id)}) bw_cpu=${t.cpuMilli} bw_memory=${t.memoryMi} bw_reservation=${t.reservationMi ?? "''"} ;;`),
+      code(
+        `${quote(t.id)}) bw_cpu=${t.cpuMilli} bw_memory=${t.memoryMi} bw_reservation=${t.reservationMi ?? "''"} bw_storage=${t.storageGb ?? "''"} ;;`,
+      ),
     ),
+    workspace: catalog.base.workspace && quote(catalog.base.workspace),
     addon_resource_cases: catalog.addons.map((a) =>
       code(
         `${quote(a.id)}) bw_extra_cpu=${a.extraCpuMilli} bw_extra_memory=${a.extraMemoryMi} bw_addon_gpu=${a.gpu} ;;`,
@@ -54,15 +57,17 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     default_tier: quote(catalog.tiers.find((t) => t.default)!.id),
     default_flavor: quote(catalog.flavors.find((f) => f.default)!.id),
     base_lines: [
-      ...catalog.base.ports.map((port) => code(`set -- "$@" --publish ${port}:${port}`)),
+      ...catalog.base.ports.map((port) => code(publish(port))),
       ...catalog.base.env.map((e) => code(`set -- "$@" --env ${quote(`${e.name}=${e.value}`)}`)),
     ],
     addon_run_cases: catalog.addons.map((addon) => {
-      const args = [
-        ...addon.ports.map((port) => `--publish ${port}:${port}`),
-        ...addon.env.map((e) => `--env ${quote(`${e.name}=${e.value}`)}`),
+      const steps = [
+        ...addon.ports.map(publish),
+        ...(addon.env.length
+          ? [`set -- "$@" ${addon.env.map((e) => `--env ${quote(`${e.name}=${e.value}`)}`).join(' ')}`]
+          : []),
       ];
-      return code(args.length ? `${quote(addon.id)}) set -- "$@" ${args.join(' ')} ;;` : `${quote(addon.id)}) ;;`);
+      return code(`${quote(addon.id)})${steps.length ? ` ${steps.join('; ')}` : ''} ;;`);
     }),
   };
   return [
@@ -73,6 +78,12 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
       executable: true,
     },
   ];
+}
+
+/** Publishes a container port at the same port plus the instance's offset, and notes it. */
+function publish(port: number): string {
+  const host = `$((${port} + bw_port_offset))`;
+  return `set -- "$@" --publish "${host}:${port}"; bw_ports="$bw_ports ${host}->${port}"`;
 }
 
 /** A message as a shell word, with {name} filled from the shell variable given for it. */
@@ -204,7 +215,9 @@ function launchUsage(catalog: Catalog): string {
     '  --flavor ID         language flavor',
     '  --addons A,B        add-ons',
     '  --preset ID         a named combination (the options above override it)',
-    '  --name NAME         container name',
+    '  --name NAME         container name (default: the image name, with -N for --instance N)',
+    '  --instance N        another container beside the first (0-99): host ports are the',
+    "                      container's + 100 × N, and it has its own workspace volume",
     '  --runtime NAME      podman or docker',
     '  -n, --dry-run       print the runtime command instead of running it',
     '  -h, --help          show this help and exit',
