@@ -1,7 +1,7 @@
 // The catalog's rules, in the model and in the generated scripts: the same combinations are
 // refused with the same words by the generator (presets) and by launch.sh and build.sh in
 // every shell, and accepted ones get the summed resources and the seed's image names.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,7 +17,7 @@ import { buildCatalog, type CatalogConfig } from '../scripts/lib/model/catalog.t
 import { ProblemList } from '../scripts/lib/problems.ts';
 import { loadConfig } from '../scripts/lib/load.ts';
 import { toPlain } from '../scripts/lib/located.ts';
-import { isolatedPath, ROOT, runScript, SHELLS, stubRuntimes, tempDir, remove } from './helpers.ts';
+import { isolatedPath, ROOT, runScript, SHELLS, stubRuntimes, tempDir, remove, which } from './helpers.ts';
 
 const catalogs = suite<{ catalog: Catalog; bin: string; dir: string }>('catalog');
 
@@ -164,6 +164,42 @@ for (const shell of SHELLS) {
     const built = [...all.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
     assert.is(built[0], 'codeopen-base:0.0.2');
     assert.equal(built, [...new Set(built)], 'no image is built twice');
+  });
+}
+
+for (const shell of SHELLS) {
+  catalogs(`${shell.name}: build.sh -j builds the flavors in parallel; push sends what is built`, ({ bin, dir }) => {
+    const build = join(ROOT, 'generated/codeopen/build.sh');
+    // No image exists (the stub fails `image inspect`); every build succeeds.
+    const tools = join(dir, `tools-${shell.name}`);
+    mkdirSync(tools, { recursive: true });
+    for (const tool of ['mktemp', 'rm'])
+      if (!existsSync(join(tools, tool))) symlinkSync(which(tool), join(tools, tool));
+    const env = { PATH: isolatedPath(bin, tools), BW_ARGV_FILE: join(dir, 'argv'), TMPDIR: dir };
+    const parallel = runScript(shell, build, ['-j', '3', 'all'], { env, cwd: dir });
+    assert.is(parallel.status, 0, parallel.stderr);
+    const built = [...parallel.stderr.matchAll(/built flavor (\S+)/g)].map((m) => m[1]).sort();
+    assert.equal(built, ['fullstack', 'go', 'js', 'polyglot', 'python', 'rust']);
+    assert.is(runScript(shell, build, ['-j', 'x', 'all'], { env, cwd: dir }).status, 2);
+
+    const pushed = runScript(shell, build, ['--dry-run', '--to', 'ghcr.io/acme/', 'push', 'combo', 'js', 'gui'], {
+      env,
+      cwd: dir,
+    });
+    assert.is(pushed.status, 0, pushed.stderr);
+    assert.is(
+      pushed.stdout,
+      'podman tag codeopen-js-gui:0.0.2 ghcr.io/acme/codeopen-js-gui:0.0.2\npodman push ghcr.io/acme/codeopen-js-gui:0.0.2\n',
+    );
+    const nowhere = runScript(shell, build, ['push', 'base'], { env: { ...env, BW_STUB_IMAGE: '' }, cwd: dir });
+    assert.is(nowhere.status, 1);
+    assert.match(
+      nowhere.stderr,
+      'codeopen-base:0.0.2 names no registry: say where it goes with push --to REGISTRY/OWNER',
+    );
+    const unbuilt = runScript(shell, build, ['--to', 'r.io/o', 'push', 'flavor', 'go'], { env, cwd: dir });
+    assert.is(unbuilt.status, 1);
+    assert.match(unbuilt.stderr, 'codeopen-go:0.0.2 is not built here: build it first (build.sh flavor go)');
   });
 }
 

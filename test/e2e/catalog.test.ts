@@ -31,6 +31,20 @@ e2e('build.sh builds base → flavor → add-on layers with podman, only what is
   ]);
   assert.is(run.status, 0, run.stderr);
   assert.is(run.stdout, 'base\nflavor\nmore\nextra\nyes 1\n');
+  // A combination that is not built yet: an error that says how, or built with --build.
+  const missing = runGenerated(context, 'catalog', 'launch.sh', ['--addons', 'extra', '--', 'cat', '/layers']);
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, `${PREFIX}-plain-x:1 is not here: build it (--build`);
+  const built2 = runGenerated(context, 'catalog', 'launch.sh', [
+    '--build',
+    '--addons',
+    'extra',
+    '--',
+    'cat',
+    '/layers',
+  ]);
+  assert.is(built2.status, 0, built2.stderr);
+  assert.is(built2.stdout, 'base\nflavor\nextra\n');
   const refused = runGenerated(context, 'catalog', 'launch.sh', ['--addons', 'more']);
   assert.is(refused.status, 2);
   assert.is(refused.stderr, 'launch.sh: add-on "more" needs tier "large" or higher, not "small"\n');

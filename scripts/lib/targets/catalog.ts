@@ -20,6 +20,7 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     root: quote(root),
     top_tier: quote(catalog.tiers[catalog.tiers.length - 1]!.id),
     flavor_order: catalog.flavors.map((f) => quote(f.id)).join(' '),
+    flavor_waves: flavorWaves(catalog).map((wave) => quote(wave.join(' '))),
     flavor_build_cases: catalog.flavors.map((f) =>
       code(
         `${quote(f.id)}) bw_parent_flavor=${f.from ? quote(f.from) : "''"} bw_context=${quote(f.build.context)} bw_containerfile=${quote(f.build.containerfile)} ;;`,
@@ -187,9 +188,26 @@ function catalogTables(catalog: Catalog): string[] {
   return out;
 }
 
+/** The flavors in waves: each wave stands only on the base or on the waves before it. */
+function flavorWaves(catalog: Catalog): string[][] {
+  const waves: string[][] = [];
+  const placed = new Set<string>();
+  let left = catalog.flavors;
+  while (left.length) {
+    const wave = left.filter((f) => !f.from || placed.has(f.from));
+    // The model refuses a cycle of flavors; this only guards against looping on one.
+    if (!wave.length) throw new Error(`flavors stand on each other: ${left.map((f) => f.id).join(', ')}`);
+    for (const f of wave) placed.add(f.id);
+    waves.push(wave.map((f) => f.id));
+    left = left.filter((f) => !placed.has(f.id));
+  }
+  return waves;
+}
+
 function buildUsage(catalog: Catalog): string {
   return [
-    'Usage: build.sh [--dry-run] [--runtime podman|docker] COMMAND',
+    'Usage: build.sh [--dry-run] [--runtime podman|docker] [-j N] COMMAND',
+    '       build.sh [--dry-run] [--to REGISTRY/OWNER] push COMMAND',
     '',
     'Builds the images of this catalog, each on its parent (passed as --build-arg BASE_IMAGE).',
     '',
@@ -197,7 +215,10 @@ function buildUsage(catalog: Catalog): string {
     `  base                      build ${baseImage(catalog)}`,
     '  flavor NAME               build a flavor (and whatever it stands on that is missing)',
     '  combo FLAVOR ADDON,...    build what is missing of a flavor with add-ons, one layer per add-on',
-    '  all                       build the base and every flavor',
+    '  all                       build the base and every flavor (-j N: N flavors at once)',
+    '',
+    'push COMMAND pushes the images COMMAND names (built first), to the registry in their',
+    'names or under --to.',
     '',
     ...catalogTables(catalog),
   ].join('\n');
@@ -218,6 +239,8 @@ function launchUsage(catalog: Catalog): string {
     '  --name NAME         container name (default: the image name, with -N for --instance N)',
     '  --instance N        another container beside the first (0-99): host ports are the',
     "                      container's + 100 × N, and it has its own workspace volume",
+    '  --build             build the combination first when it is not here (build.sh combo)',
+    '  --pull              pull it first when it is not here (names with a registry)',
     '  --runtime NAME      podman or docker',
     '  -n, --dry-run       print the runtime command instead of running it',
     '  -h, --help          show this help and exit',
