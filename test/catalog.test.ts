@@ -107,8 +107,9 @@ for (const shell of SHELLS) {
         shell,
         join(ROOT, 'generated/codeopen/launch.sh'),
         ['--flavor', 'js', '--addons', 'gui', '--instance', '3'],
-        // The stub answers `volume inspect`: the workspace exists from an earlier run.
-        { env: { PATH: isolatedPath(bin), BW_ARGV_FILE: argvFile }, cwd: dir },
+        // The stub answers `volume inspect`: the workspace exists from an earlier run; and
+        // `image inspect`: the image is here.
+        { env: { PATH: isolatedPath(bin), BW_ARGV_FILE: argvFile, BW_STUB_IMAGE: '' }, cwd: dir },
       );
       assert.is(result.status, 0, result.stderr);
       const argv = readFileSync(argvFile, 'utf8').split('\0').slice(0, -1);
