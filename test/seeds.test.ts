@@ -78,4 +78,13 @@ for (const [id, script, args, extra] of CASES) {
   });
 }
 
+test("each seed system's README says what changed from the seed's own scripts, and why", () => {
+  for (const seed of ['cachyos', 'turbo-flow', 'codeopen', 'zephyr', 'bazzite']) {
+    const readme = readFileSync(join(ROOT, 'generated', seed, 'README.md'), 'utf8');
+    const notes = readme.slice(readme.indexOf('\n## Notes\n'));
+    assert.ok(readme.includes('\n## Notes\n'), `${seed}: a Notes section`);
+    assert.match(notes, /seed/, `${seed}: the notes speak of the seed`);
+  }
+});
+
 test.run();
