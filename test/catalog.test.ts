@@ -123,6 +123,12 @@ for (const shell of SHELLS) {
       assert.ok(argv.includes('type=volume,source=codeopen-js-gui-3-workspace,target=/home/developer/workspace'));
       assert.match(result.stderr, 'workspace: codeopen-js-gui-3-workspace (kept from before');
       assert.match(result.stderr, 'codeopen-js-gui-3: ports (host->container): 4396->4096 4397->4097 6380->6080');
+      const pull = runScript(shell, join(ROOT, 'generated/codeopen/launch.sh'), ['--pull', '--flavor', 'go'], {
+        env: { PATH: isolatedPath(bin), BW_ARGV_FILE: argvFile },
+        cwd: dir,
+      });
+      assert.is(pull.status, 1);
+      assert.match(pull.stderr, 'codeopen-go:0.0.2 names no registry to pull it from: build it with --build');
       const bad = runScript(shell, join(ROOT, 'generated/codeopen/launch.sh'), ['-n', '--instance', '100'], {
         env: { PATH: isolatedPath(bin) },
         cwd: dir,
