@@ -16,7 +16,7 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
     template_cases: fleet.boxes.map((b) => code(`${quote(b.name)}) bw_template=${b.template} ;;`)),
     pins_cases: fleet.boxes.flatMap(pinsCase),
     all_list: fleet.boxes.map((b) => b.name).join(', '),
-    active_list: quote(active.map((b) => b.name).join(' ')),
+    active_list: activeNames(fleet.boxes),
     all_order: fleet.boxes.map((b) => quote(b.name)).join(' '),
   };
   const script = (name: string, what: string, usage: string, extra: object = {}): GeneratedFile => ({
@@ -52,12 +52,7 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
       script('backup', 'Fleet backup script', backupUsage(kept), {
         paths_cases: kept.map((b) => code(`${quote(b.name)}) bw_paths=${quote(b.backup.join('\n'))} ;;`)),
         backup_list: kept.map((b) => b.name).join(', '),
-        backup_order: quote(
-          kept
-            .filter((b) => !b.template)
-            .map((b) => b.name)
-            .join(' '),
-        ),
+        backup_order: activeNames(kept),
       }),
       script('restore', 'Fleet restore script', restoreUsage(kept), {
         declared: quote([...new Set(kept.flatMap((b) => b.backup))].join('\n')),
@@ -70,12 +65,7 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
         fleet_id: quote(fleet.id),
         service_cases: services.map((b) => code(`${quote(b.name)}) bw_service=${quote(b.service!.command)} ;;`)),
         service_list: services.map((b) => b.name).join(', '),
-        service_order: quote(
-          services
-            .filter((b) => !b.template)
-            .map((b) => b.name)
-            .join(' '),
-        ),
+        service_order: activeNames(services),
       }),
     );
   if (templates.length)
@@ -198,6 +188,16 @@ function createUsage(fleet: Fleet): string {
     'Containers:',
     ...columns(fleet.boxes.map((b) => [b.name, `${b.template ? '(template) ' : ''}${b.description ?? ''}`])),
   ].join('\n');
+}
+
+/** The names of the boxes that are not templates, as one shell word: what runs by default. */
+function activeNames(boxes: Box[]): ShellCode {
+  return quote(
+    boxes
+      .filter((b) => !b.template)
+      .map((b) => b.name)
+      .join(' '),
+  );
 }
 
 function backupUsage(kept: Box[]): string {
