@@ -55,6 +55,15 @@ e2e('create.sh on distrobox 1.4 as a sudo user, then enter, update.sh, status.sh
   assert.is(again.status, 0, again.stderr);
   assert.is(again.stdout.replace(/^[\s\S]*?first/, 'first'), 'first\nsecond\nstart\nstart\nretried\n');
 
+  // The container's service, in the background through distrobox enter, as the user runs it.
+  const started = as(`sh ${fleet}/service.sh start`);
+  assert.is(started.status, 0, started.stderr);
+  assert.match(as(`sh ${fleet}/service.sh status`).stdout, new RegExp(`${box} +running \\(pid \\d+\\)`));
+  const stopped = as(`sh ${fleet}/service.sh stop`);
+  assert.is(stopped.status, 0, stopped.stderr);
+  assert.match(as(`sh ${fleet}/service.sh status`).stdout, new RegExp(`${box} +stopped`));
+  assert.match(as(`sh ${fleet}/service.sh logs ${box}`).stdout, 'serving');
+
   const updated = as(`sh ${fleet}/update.sh`);
   assert.is(updated.status, 0, updated.stderr);
   assert.match(updated.stdout, new RegExp(`${box} +upgraded`));
