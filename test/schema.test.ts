@@ -6,8 +6,10 @@ import * as assert from 'uvu/assert';
 import { compiledCode, compiledIsCurrent, compiledPath } from '../scripts/lib/schema-code.ts';
 import { DISTROBOX_OPTIONS } from '../scripts/lib/model/distrobox-options.ts';
 import { distroboxOptionsTable } from '../scripts/lib/targets/distrobox.ts';
+import { parseSize, runtimeSize, SIZE_PATTERN } from '../scripts/lib/model/size.ts';
 import { compileSchema } from '../scripts/lib/validate.ts';
-import { remove, ROOT, tempDir } from './helpers.ts';
+import fc from 'fast-check';
+import { propertyRuns, remove, ROOT, tempDir } from './helpers.ts';
 
 const SCHEMAS = join(ROOT, 'schemas');
 
@@ -104,6 +106,32 @@ test('a compiled validator whose schema changed is never used: the schema is com
   } finally {
     remove(dir);
   }
+});
+
+test('sizes: the schema and the generator read the same forms, and the written form reads back as the same bytes', () => {
+  const schema = JSON.parse(readFileSync(join(SCHEMAS, 'environment.schema.json'), 'utf8'));
+  assert.is(schema.$defs.size.pattern, SIZE_PATTERN);
+  const pattern = new RegExp(SIZE_PATTERN);
+  for (const [text, bytes] of [
+    ['128mb', 128 * 2 ** 20],
+    ['1GiB', 2 ** 30],
+    ['1.5 GB', 1.5 * 2 ** 30],
+    ['2Gi', 2 * 2 ** 30],
+    ['64g', 64 * 2 ** 30],
+    ['512', 512],
+  ] as const) {
+    assert.ok(pattern.test(text), text);
+    assert.equal(parseSize(text), { bytes }, text);
+  }
+  for (const text of ['1 gigabyte', '1e3m', '-1m', '1mm']) assert.not.ok(pattern.test(text), text);
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 2 ** 50 }), (bytes) => {
+      const written = runtimeSize(bytes);
+      assert.ok(pattern.test(written), written);
+      assert.equal(parseSize(written), { bytes });
+    }),
+    { numRuns: propertyRuns(300) },
+  );
 });
 
 test.run();

@@ -4,6 +4,7 @@ import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
+import { parseSize, runtimeSize } from './size.ts';
 import {
   buildServices,
   buildStartup,
@@ -212,6 +213,19 @@ export interface Environment {
 export const VERBS = ['up', 'run', 'shell', 'stop', 'restart', 'down', 'status', 'logs'] as const;
 export type Verb = (typeof VERBS)[number];
 
+/** Resources with their sizes in the form both runtimes read alike (see size.ts). */
+function buildResources(resources: Resources, at: Locator, problems: ProblemList): Resources {
+  const normalized: Resources = { ...resources };
+  for (const key of ['memory', 'memoryReservation', 'shmSize'] as const) {
+    const written = resources[key];
+    if (written === undefined) continue;
+    const size = parseSize(written);
+    if ('problem' in size) problems.add(at(`/resources/${key}`), size.problem);
+    else normalized[key] = runtimeSize(size.bytes);
+  }
+  return normalized;
+}
+
 /** The host folder of `directory` in the container, when a bind mount holds it. */
 function hostFolderOf(directory: string, mounts: Mount[]): Template | undefined {
   // The deepest mount wins, as it does in the container.
@@ -282,7 +296,7 @@ export function buildEnvironment(
       ],
       create: config.network.create ?? false,
     },
-    resources: config.resources ?? {},
+    resources: buildResources(config.resources ?? {}, at, problems),
     gpu: buildGpu(config, names),
     healthcheck: config.healthcheck,
     labels: buildLabels(config, names),
