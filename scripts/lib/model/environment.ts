@@ -49,6 +49,11 @@ export interface EnvironmentConfig {
   }[];
   devices?: { path: string; target?: string; optional?: boolean }[];
   capabilities?: { add?: string[]; drop?: string[] };
+  privileged?: boolean;
+  securityOpt?: string[];
+  ipc?: string;
+  expose?: string[];
+  logging?: { driver: string; options?: Record<string, string> };
   network?: { name: string; aliases?: string[]; create?: boolean };
   resources?: Resources;
   gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
@@ -185,6 +190,11 @@ export interface Environment {
   mounts: Mount[];
   devices: Device[];
   capabilities: { add: string[]; drop: string[] };
+  privileged: boolean;
+  securityOpt: string[];
+  ipc?: string;
+  expose: string[];
+  logging?: { driver: string; options: { name: string; value: string }[] };
   network?: Network;
   resources: Resources;
   gpu: Gpu;
@@ -282,6 +292,14 @@ export function buildEnvironment(
     mounts,
     devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
     capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
+    privileged: config.privileged ?? false,
+    securityOpt: config.securityOpt ?? [],
+    ipc: config.ipc,
+    expose: config.expose ?? [],
+    logging: config.logging && {
+      driver: config.logging.driver,
+      options: Object.entries(config.logging.options ?? {}).map(([name, value]) => ({ name, value })),
+    },
     network: config.network && {
       name: names.template(config.network.name, '/network/name'),
       // Other containers on the network reach it by its hostname too, as compose's do by the

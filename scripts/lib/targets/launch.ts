@@ -221,6 +221,7 @@ function runLines(env: Environment): ShellCode[] {
     ...resources(env),
     ...gpu(env),
     ...healthcheck(env),
+    ...logging(env),
     ...labels(env),
     ...boxwrightLabels(env),
     ...extraArgs(env),
@@ -352,8 +353,20 @@ function devices(env: Environment): ShellCode[] {
 
 function capabilities(env: Environment): ShellCode[] {
   return [
+    ...(env.privileged ? [code(`${APPEND} --privileged`)] : []),
     ...env.capabilities.add.map((c) => code(`${APPEND} --cap-add ${quote(c)}`)),
     ...env.capabilities.drop.map((c) => code(`${APPEND} --cap-drop ${quote(c)}`)),
+    ...env.securityOpt.map((option) => code(`${APPEND} --security-opt ${quote(option)}`)),
+    ...literalFlag('--ipc', env.ipc),
+    ...env.expose.map((port) => code(`${APPEND} --expose ${quote(port)}`)),
+  ];
+}
+
+function logging(env: Environment): ShellCode[] {
+  if (!env.logging) return [];
+  return [
+    ...literalFlag('--log-driver', env.logging.driver),
+    ...env.logging.options.map((o) => code(`${APPEND} --log-opt ${quote(`${o.name}=${o.value}`)}`)),
   ];
 }
 
