@@ -279,4 +279,49 @@ launch('a hung nvidia-smi is given 5 seconds, then the launcher starts without t
   assert.ok(Date.now() - started < 30_000, 'it did not wait for nvidia-smi to finish');
 });
 
+launch(
+  'a secret read by another name reaches the container by its own, in every shell, from the environment or the env file',
+  async () => {
+    const dir = tempDir();
+    try {
+      writeFiles(dir, {
+        'configs/db.json': JSON.stringify({
+          kind: 'environment',
+          image: 'postgres:16',
+          envFile: '.env',
+          secrets: { POSTGRES_PASSWORD: { from: 'DB_PASSWORD', required: true }, API_TOKEN: { from: 'TOKEN' } },
+        }),
+        // The container's names on the host must not leak in: only DB_PASSWORD and TOKEN count.
+        '.env': "TOKEN='from the file'\nPOSTGRES_PASSWORD=ignored\n",
+      });
+      assert.is((await generate(['--quiet'], dir)).code, 0);
+      const seen = join(dir, 'seen');
+      writeFiles(dir, {
+        'bin/podman': `#!/bin/sh\nprintf '%s|%s|%s\\n' "$*" "\${POSTGRES_PASSWORD-unset}" "\${API_TOKEN-unset}" >"${seen}"\n`,
+      });
+      chmodSync(join(dir, 'bin/podman'), 0o755);
+      for (const shell of SHELLS) {
+        const result = runScript(shell, join(dir, 'generated/db/launch.sh'), ['run'], {
+          env: { PATH: isolatedPath(join(dir, 'bin')), DB_PASSWORD: "it's secret" },
+          cwd: dir,
+        });
+        assert.is(result.status, 0, `${shell.name}: ${result.stderr}`);
+        const [argv, password, token] = readFileSync(seen, 'utf8').trimEnd().split('|');
+        assert.ok(argv!.includes('--env POSTGRES_PASSWORD --env API_TOKEN'), `${shell.name}: ${argv}`);
+        assert.not.ok(argv!.includes('secret'), `${shell.name}: the value is not in argv`);
+        assert.is(password, "it's secret", shell.name);
+        assert.is(token, 'from the file', shell.name);
+      }
+      const missing = runScript(SHELLS[0]!, join(dir, 'generated/db/launch.sh'), ['run'], {
+        env: { PATH: isolatedPath(join(dir, 'bin')) },
+        cwd: dir,
+      });
+      assert.is(missing.status, 1);
+      assert.match(missing.stderr, 'missing required settings: DB_PASSWORD');
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
 launch.run();

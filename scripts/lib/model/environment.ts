@@ -36,7 +36,7 @@ export interface EnvironmentConfig {
   variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
   envFile?: string;
   env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
-  secrets?: Record<string, { description?: string; required?: boolean }>;
+  secrets?: Record<string, { description?: string; required?: boolean; from?: string }>;
   ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
   mounts?: {
     type?: MountType;
@@ -97,7 +97,10 @@ export interface Variable {
   export: boolean;
 }
 export interface Secret {
+  /** The name in the container. */
   name: string;
+  /** The name the launcher reads it by (environment, env file): `from`, else `name`. */
+  hostName: string;
   description?: string;
   required: boolean;
 }
@@ -399,7 +402,21 @@ function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
         `"${name}" is declared both as a variable and as a secret`,
         'a value is one or the other',
       );
-    return { name, description: secret.description, required: secret.required ?? false };
+    const hostName = secret.from ?? name;
+    if (secret.from !== undefined) {
+      if (!SHELL_NAME.test(secret.from) || /^bw_/i.test(secret.from))
+        names.problems.add(
+          names.at(`/secrets/${name}/from`),
+          `"${secret.from}" cannot name a variable of the launcher`,
+          'use letters, digits and _, not starting with a digit or bw_',
+        );
+      else if (names.isDeclared(secret.from) && secret.from !== name)
+        names.problems.add(
+          names.at(`/secrets/${name}`, 'from'),
+          `"${secret.from}" is declared as a variable: a secret cannot be read from it`,
+        );
+    }
+    return { name, hostName, description: secret.description, required: secret.required ?? false };
   });
 }
 

@@ -41,7 +41,7 @@ export function renderLaunch(env: Environment): GeneratedFile {
     ports: [...new Set(env.ports.map((p) => code(String(p.host))))],
     shell_user: shellUser(env),
     env_file: env.envFile && word(env.envFile),
-    env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.name)].map(shellName),
+    env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.hostName)].map(shellName),
     has_settings: env.variables.length > 0 || env.secrets.length > 0,
     variable_lines: variableLines(env),
     entrypoints: env.entrypoints.length > 0,
@@ -141,7 +141,7 @@ function variableLines(env: Environment): ShellCode[] {
       lines.push(code(`[ -n "\${${name}+set}" ] || { ${name}=; ${unsetMark(variable)}=true; }`));
   }
   const requiredVariables = env.variables.filter((v) => v.required).map((v) => shellName(v.name));
-  const requiredSecrets = env.secrets.filter((s) => s.required).map((s) => shellName(s.name));
+  const requiredSecrets = env.secrets.filter((s) => s.required).map((s) => shellName(s.hostName));
   if (requiredVariables.length + requiredSecrets.length > 0) {
     const where = env.envFile ? `the environment or ${literalText(env.envFile) ?? 'the env file'}` : 'the environment';
     lines.push(
@@ -155,9 +155,14 @@ function variableLines(env: Environment): ShellCode[] {
   }
   if (env.envFile) {
     // Secrets read from the env file must be exported to reach the runtime by name.
-    for (const secret of env.secrets)
+    for (const secret of env.secrets.filter((s) => s.hostName === s.name))
       lines.push(code(`[ -z "\${${shellName(secret.name)}+set}" ] || export ${secret.name}`));
   }
+  // A secret read by another name is exported under the container's: still by name only.
+  for (const secret of env.secrets.filter((s) => s.hostName !== s.name))
+    lines.push(
+      code(`[ -z "\${${shellName(secret.hostName)}+set}" ] || export ${shellName(secret.name)}="$${secret.hostName}"`),
+    );
   return lines;
 }
 
@@ -313,7 +318,7 @@ function secrets(env: Environment): ShellCode[] {
   return env.secrets.map((secret) =>
     secret.required
       ? code(`${APPEND} --env ${shellName(secret.name)}`)
-      : code(`[ -z "\${${shellName(secret.name)}+set}" ] || ${APPEND} --env ${secret.name}`),
+      : code(`[ -z "\${${shellName(secret.hostName)}+set}" ] || ${APPEND} --env ${shellName(secret.name)}`),
   );
 }
 
@@ -531,7 +536,7 @@ function usage(env: Environment): string {
     out.push(
       ...columnsOf(
         env.secrets.map((s) => [
-          s.name,
+          s.hostName === s.name ? s.name : `${s.hostName} (as ${s.name} in the container)`,
           [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' '),
         ]),
       ),

@@ -135,7 +135,13 @@ export function environmentReadme(env: Environment): GeneratedFile {
           '',
           ...markdownTable(
             ['Name', 'Required', 'Description'],
-            env.secrets.map((s) => [codeSpan(s.name), s.required ? 'yes' : '', s.description]),
+            env.secrets.map((s) => [
+              s.hostName === s.name
+                ? codeSpan(s.name)
+                : { markdown: `${codeSpan(s.hostName).markdown} (as ${codeSpan(s.name).markdown})` },
+              s.required ? 'yes' : '',
+              s.description,
+            ]),
           ),
         ]
       : [],
