@@ -1,6 +1,6 @@
 // stack.sh in every shell, against a stub runtime: both modes' dry runs, and the
 // validation that spans configs.
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,6 +13,7 @@ import {
   SHELLS,
   stubRuntimes,
   tempDir,
+  which,
   writeFiles,
 } from './helpers.ts';
 
@@ -91,6 +92,122 @@ stacks('a member named with a literal $ ($$ in the config) has a fixed name and 
     const refused = await generate(['--quiet'], dir);
     assert.is(refused.code, 2);
     assert.match(refused.err, '"web" needs a fixed container name (name without variables) to be managed by the stack');
+  } finally {
+    remove(dir);
+  }
+});
+
+/** A stack whose app waits for a healthy db and a started cache, listed before both. */
+async function waitingStack(dir: string) {
+  const member = (name: string, extra: object = {}) =>
+    JSON.stringify({
+      kind: 'environment',
+      image: 'img',
+      name: `w-${name}`,
+      detach: true,
+      network: { name: 'wnet' },
+      ...extra,
+    });
+  writeFiles(dir, {
+    'configs/app.json': member('app'),
+    'configs/db.json': member('db', { healthcheck: { command: 'pg_isready' } }),
+    'configs/cache.json': member('cache'),
+    'configs/stk.json': JSON.stringify({
+      kind: 'stack',
+      network: { name: 'wnet' },
+      members: {
+        app: { config: 'app', dependsOn: { db: 'healthy', cache: 'started' } },
+        db: { config: 'db' },
+        cache: { config: 'cache' },
+      },
+    }),
+  });
+  return generate(['--quiet'], dir);
+}
+
+for (const shell of SHELLS) {
+  stacks(`${shell.name}: up starts members after those they wait for, and waits for the healthy ones`, async () => {
+    const dir = tempDir();
+    try {
+      assert.is((await waitingStack(dir)).code, 0);
+      const bin = stubRuntimes(dir);
+      const env = { PATH: isolatedPath(bin), BW_ARGV_FILE: '/dev/null', BW_STUB_EXIT: '1' };
+      const dry = runScript(shell, join(dir, 'generated/stk/stack.sh'), ['--dry-run', 'up'], { env });
+      assert.is(dry.status, 0, dry.stderr);
+      assert.equal(
+        [...dry.stdout.matchAll(/--name (w-\w+)/g)].map((m) => m[1]),
+        ['w-db', 'w-cache', 'w-app'],
+      );
+      assert.match(dry.stderr, 'then waits for db (w-db) to be healthy\nlaunch.sh: w-app: creating and starting');
+
+      // A podman whose healthcheck fails twice, then passes; everything else succeeds.
+      const log = join(dir, 'log');
+      writeFiles(dir, {
+        'real/podman': `#!/bin/sh
+echo "$*" >>"${log}"
+case "$1 $2" in
+  'healthcheck run')
+    n=$(cat "${dir}/checks" 2>/dev/null || echo 0); echo $((n + 1)) >"${dir}/checks"
+    [ "$n" -ge 2 ] ;;
+  'container inspect' | 'image inspect' | 'network inspect') exit 1 ;;
+  *) exit 0 ;;
+esac
+`,
+      });
+      chmodSync(join(dir, 'real/podman'), 0o755);
+      const tools = join(dir, 'real');
+      for (const tool of ['sleep', 'cat'])
+        if (!existsSync(join(tools, tool))) symlinkSync(which(tool), join(tools, tool));
+      const up = runScript(shell, join(dir, 'generated/stk/stack.sh'), ['up'], { env: { PATH: isolatedPath(tools) } });
+      assert.is(up.status, 0, up.stderr);
+      const calls = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => /^(run|healthcheck)/.test(line))
+        .map((line) => (line.startsWith('run') ? /--name (\S+)/.exec(line)![1] : 'check w-db'));
+      assert.equal(calls, ['w-db', 'w-cache', 'check w-db', 'check w-db', 'check w-db', 'w-app']);
+    } finally {
+      remove(dir);
+    }
+  });
+}
+
+stacks('what members wait for is checked: names, cycles, healthchecks and modes', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/a.json': JSON.stringify({
+        kind: 'environment',
+        image: 'i',
+        name: 'a',
+        detach: true,
+        network: { name: 'n' },
+      }),
+      'configs/b.json': JSON.stringify({
+        kind: 'environment',
+        image: 'i',
+        name: 'b',
+        detach: true,
+        network: { name: 'n' },
+      }),
+      'configs/s.json': JSON.stringify({
+        kind: 'stack',
+        network: { name: 'n' },
+        members: {
+          a: { config: 'a', dependsOn: { b: 'started', nope: 'started' } },
+          b: { config: 'b', dependsOn: { a: 'healthy' } },
+        },
+        modes: { only: { default: true, members: ['a'] } },
+      }),
+    });
+    const result = await generate([], dir);
+    assert.is(result.code, 2, result.err);
+    assert.match(result.err, '/members/a/dependsOn/nope  no member named "nope"');
+    assert.match(
+      result.err,
+      '/members/b/dependsOn/a  member "a" has no healthcheck, so "b" cannot wait for it to be healthy',
+    );
+    assert.match(result.err, 'members wait for each other: a → b → a');
+    assert.match(result.err, '/modes/only/members/0  "a" waits for "b", which mode "only" does not run');
   } finally {
     remove(dir);
   }

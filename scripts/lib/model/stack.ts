@@ -14,7 +14,12 @@ export interface StackConfig {
   network: { name: string; subnet?: string };
   members: Record<
     string,
-    { config: string; description?: string; build?: { context: string; containerfile?: string } }
+    {
+      config: string;
+      description?: string;
+      dependsOn?: Record<string, 'started' | 'healthy'>;
+      build?: { context: string; containerfile?: string };
+    }
   >;
   modes?: Record<
     string,
@@ -29,6 +34,8 @@ export interface Member {
   container: string;
   image: string;
   build?: { context: string; containerfile: string };
+  /** Members started before this one; `healthy` ones are also waited for. */
+  dependsOn: { member: string; condition: 'started' | 'healthy' }[];
 }
 
 export interface Mode {
@@ -69,6 +76,7 @@ export function buildStack(
 ): Stack | undefined {
   const before = problems.items.length;
   const declared = new Map<string, Set<string>>();
+  const healthchecked = new Map<string, boolean>();
   const members: Member[] = [];
   for (const [memberId, member] of Object.entries(config.members)) {
     const pointer = `/members/${memberId}/config`;
@@ -120,14 +128,39 @@ export function buildStack(
         context: member.build.context,
         containerfile: member.build.containerfile ?? 'Containerfile',
       },
+      dependsOn: Object.entries(member.dependsOn ?? {}).map(([name, condition]) => ({ member: name, condition })),
     });
+    healthchecked.set(memberId, env.healthcheck !== undefined);
   }
-
   const memberIds = Object.keys(config.members);
+  for (const member of members)
+    for (const { member: needed, condition } of member.dependsOn) {
+      const where = at(`/members/${member.id}/dependsOn`, needed);
+      if (!memberIds.includes(needed))
+        problems.add(where, `no member named "${needed}"`, suggestion(needed, memberIds));
+      else if (needed === member.id) problems.add(where, `member "${member.id}" cannot wait for itself`);
+      else if (condition === 'healthy' && healthchecked.get(needed) === false)
+        problems.add(
+          where,
+          `member "${needed}" has no healthcheck, so "${member.id}" cannot wait for it to be healthy`,
+          `give "${config.members[needed]!.config}" a healthcheck, or wait for "started"`,
+        );
+    }
+  const ordered = startOrder(members, (cycle) =>
+    problems.add(at(`/members/${cycle[0]}/dependsOn`), `members wait for each other: ${cycle.join(' → ')}`),
+  );
+
   const modes: Mode[] = Object.entries(config.modes ?? {}).map(([modeId, mode]) => {
     mode.members.forEach((name, i) => {
       if (!memberIds.includes(name))
         problems.add(at(`/modes/${modeId}/members/${i}`), `no member named "${name}"`, suggestion(name, memberIds));
+      for (const { member: needed } of members.find((m) => m.id === name)?.dependsOn ?? [])
+        if (memberIds.includes(needed) && !mode.members.includes(needed))
+          problems.add(
+            at(`/modes/${modeId}/members/${i}`),
+            `"${name}" waits for "${needed}", which mode "${modeId}" does not run`,
+            `add "${needed}" to the mode's members`,
+          );
     });
     for (const name of Object.keys(mode.variables ?? {})) {
       if (!mode.members.some((m) => declared.get(m)?.has(name))) {
@@ -142,11 +175,11 @@ export function buildStack(
       id: modeId,
       description: mode.description,
       default: mode.default ?? false,
-      members: memberIds.filter((m) => mode.members.includes(m)),
+      members: ordered.filter((m) => mode.members.includes(m)),
       variables: Object.entries(mode.variables ?? {}).map(([name, value]) => ({ name, value })),
     };
   });
-  if (modes.length === 0) modes.push({ id: 'default', default: true, members: memberIds, variables: [] });
+  if (modes.length === 0) modes.push({ id: 'default', default: true, members: ordered, variables: [] });
   const defaults = modes.filter((m) => m.default);
   if (defaults.length !== 1)
     problems.add(
@@ -174,7 +207,29 @@ export function buildStack(
     notes: config.notes ?? [],
     runtime: config.runtime,
     network: config.network,
-    members,
+    // In start order: each after what it waits for, else as the config lists them.
+    members: ordered.map((id) => members.find((m) => m.id === id)!),
     modes,
   };
+}
+
+/** Member ids in an order that starts each after those it waits for; reports a cycle. */
+function startOrder(members: Member[], onCycle: (cycle: string[]) => void): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const known = new Set(members.map((m) => m.id));
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      onCycle([...path.slice(path.indexOf(id)), id]);
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const { member } of members.find((m) => m.id === id)?.dependsOn ?? [])
+      if (known.has(member) && member !== id) visit(member, [...path, id]);
+    state.set(id, 'done');
+    order.push(id);
+  };
+  for (const member of members) visit(member.id, []);
+  return order;
 }

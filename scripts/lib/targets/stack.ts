@@ -39,6 +39,11 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
     network: quote(stack.network.name),
     subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
     member_order: stack.members.map((m) => quote(m.id)).join(' '),
+    has_needs: stack.members.some((m) => m.dependsOn.some((d) => d.condition === 'healthy')),
+    needs_cases: stack.members.flatMap((m) => {
+      const healthy = m.dependsOn.filter((d) => d.condition === 'healthy').map((d) => d.member);
+      return healthy.length ? [code(`${quote(m.id)}) bw_needs=${quote(healthy.join(' '))} ;;`)] : [];
+    }),
     member_reverse: [...stack.members]
       .reverse()
       .map((m) => quote(m.id))
