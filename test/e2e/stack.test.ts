@@ -1,7 +1,7 @@
 // Stacks on real podman: members on a shared network reached by name, modes, idempotent
 // up, and down in reverse order; seed 000's CachyOS stack in both modes.
 import * as assert from 'uvu/assert';
-import { e2eSuite, inContainer, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
+import { e2eSuite, inContainer, podman, podmanOk, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: stack');
 const SECRET = 'sk-"e2e"\\secret';
@@ -88,6 +88,18 @@ e2e('seed 000 (cachyos): the stack up in both modes, Z.AI reached by name in mic
     stack('--mode', 'microservices', 'status').stdout,
     new RegExp(`claude-zai +${PREFIX}-cachyos-zai +missing +- +yes`),
   );
+});
+
+e2e('a member that waits for a healthy one starts only once its healthcheck passes', (context) => {
+  const stack = (...args: string[]) => runGenerated(context, 'stack-wait', 'stack.sh', args);
+  const up = stack('up');
+  assert.is(up.status, 0, up.stderr);
+  const waited = up.stderr.indexOf('waiting for db to be healthy');
+  const started = up.stderr.indexOf(`${PREFIX}-wait-app: creating and starting`);
+  assert.ok(waited >= 0 && started > waited, up.stderr);
+  assert.is(podman('exec', `${PREFIX}-wait-db`, 'test', '-e', '/tmp/ready').status, 0, 'db was ready first');
+  assert.match(podmanOk('container', 'inspect', '--format', '{{.State.Status}}', `${PREFIX}-wait-app`), 'running');
+  assert.is(stack('down').status, 0);
 });
 
 e2e.run();
