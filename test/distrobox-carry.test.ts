@@ -92,6 +92,7 @@ function recorded(labDir: string, command: string[], tag: string, input: string)
     env: {
       PATH: `${join(labDir, 'bin')}:/usr/bin:/bin`,
       HOME: join(labDir, 'home'),
+      USER: 'tester',
       LANG: 'C.UTF-8',
       BW_RECORD: record,
       DBX_CONTAINER_MANAGER: 'podman',
@@ -302,5 +303,39 @@ carry("the seed fleet's hooks reach the container as written, quotes included", 
   checkBox('opencode-dev', opencode, assembled, '1.8', join(context.lab, 'home'));
   assert.is(assembled.filter((c) => c[0] === 'podman').length, 5);
 });
+
+carry(
+  '$HOME and $USER in values reach podman as the host expands them, through assemble 1.8 and create.sh on 1.4',
+  async (context) => {
+    const work = join(context.dir, 'host-values');
+    const home = join(context.lab, 'home');
+    const box = { image: 'img', home: '/srv/$USER/box', volume: ['$HOME/.cache:/cache', '${HOME}/data:/data'] };
+    writeFiles(work, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { hv: box } }) });
+    const generated = await generate(['--quiet', '--force'], work);
+    assert.is(generated.code, 0, generated.err);
+    const expected: Box = {
+      image: 'img',
+      home: '/srv/tester/box',
+      volume: [`${home}/.cache:/cache`, `${home}/data:/data`],
+    };
+    const out = join(work, 'generated/fleet');
+    checkBox('hv', expected, assemble(context.lab, join(out, 'distrobox.ini')), '1.8', home);
+    const created = recorded(context.lab, [join(out, 'create.sh')], '14', join(work, 'configs/fleet.json'));
+    checkBox('hv', expected, created, '1.4', home);
+
+    writeFiles(work, {
+      'configs/fleet.json': JSON.stringify({
+        kind: 'distrobox',
+        containers: { hv: { image: 'img', volume: ['$UID:/x'] } },
+      }),
+    });
+    const refused = await generate(['--quiet', '--force'], work);
+    assert.is(refused.code, 2);
+    assert.match(
+      refused.err,
+      '"$UID" would be expanded by distrobox\'s parser on the host; only $HOME and $USER are carried',
+    );
+  },
+);
 
 carry.run();

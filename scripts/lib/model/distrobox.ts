@@ -154,6 +154,21 @@ export function evaluationProblem(text: string, carried: Carried): string | unde
   }
 }
 
+/**
+ * A value's text split at the host variables distrobox expands when it reads the manifest
+ * ($HOME and $USER, with or without braces); the rest stays literal.
+ */
+function hostValueParts(text: string): Value {
+  const parts: Value = [];
+  let last = 0;
+  for (const match of text.matchAll(/\$(?:\{(HOME|USER)\}|(HOME|USER)\b)/g)) {
+    parts.push({ literal: text.slice(last, match.index) }, { variable: (match[1] ?? match[2])! });
+    last = match.index + match[0].length;
+  }
+  parts.push({ literal: text.slice(last) });
+  return parts.filter((p) => 'variable' in p || p.literal !== '');
+}
+
 /** Where a container keeps the markers of the init hooks that have run in it. */
 export const HOOK_MARKERS = '/var/lib/boxwright/init-hooks';
 
@@ -214,11 +229,24 @@ export function buildFleet(
     // distrobox-create strips a home's trailing slashes; the folder is the same without them.
     const text = key === 'home' ? written.replace(/(.)\/+$/, '$1') : written;
     const carried = CARRIED.get(key)!;
+    // Hooks are shell code for the container, where $ is the container's: left as written.
+    const parts: Value = carried === 'hooks' ? [{ literal: text }] : hostValueParts(text);
     const home = PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/'));
-    const problem = manifestProblem(text, carried, repeated) ?? evaluationProblem(home ? text.slice(1) : text, carried);
+    const first = parts[0];
+    if (home && first && 'literal' in first)
+      parts.splice(0, 1, { variable: 'HOME' }, { literal: first.literal.slice(1) });
+    // The checks read the value with each host variable as a plain word, as it is before the
+    // host expands it; what the host puts there is the host's (like a ~).
+    const placeholder = 'HOSTVALUE';
+    const checked = parts.map((p) => ('variable' in p ? placeholder : p.literal)).join('');
+    const variable = carried === 'hooks' ? undefined : /\$(?!\{?(HOME|USER)\b)(\{?[A-Za-z_]\w*)?/.exec(text);
+    const problem = variable
+      ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME and $USER are carried (as distrobox expands them)`
+      : (manifestProblem(checked, carried, repeated) ??
+        // A ~ that became $HOME was never pasted: what follows it is checked as it was.
+        evaluationProblem(home ? checked.slice(placeholder.length) : checked, carried));
     if (problem) problems.add(at(pointer), `this ${key} cannot be passed to distrobox faithfully: ${problem}`);
-    if (home) return [{ variable: 'HOME' }, { literal: text.slice(1) }];
-    return [{ literal: text }];
+    return parts.filter((p) => 'variable' in p || p.literal !== '');
   };
 
   const mergeOnto = (base: BoxConfig, own: BoxConfig): BoxConfig => {

@@ -37,6 +37,11 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
     },
     script('create', 'Fleet creation script', createUsage(fleet), {
       create_cases: fleet.boxes.map(createCase),
+      uses_user: fleet.boxes.some((b) =>
+        [...Object.values(b.strings), ...Object.values(b.lists).flat()].some((value) =>
+          value?.some((part) => 'variable' in part && part.variable === 'USER'),
+        ),
+      ),
       after_cases: fleet.boxes.flatMap(afterCase),
     }),
     script('update', 'Fleet upgrade script', updateUsage(fleet), { update_cases: fleet.boxes.flatMap(updateCase) }),
