@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { e2eSuite, runGenerated, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podmanOk, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: dispatch');
 
@@ -20,6 +20,30 @@ e2e('entrypoint by argument or variable, arguments intact, exit code passed thro
     /^750 worker \/home\/worker\n600 worker \/home\/worker\/\.token\n644 worker \/home\/worker\/hook-ran\nTOKEN=line"two\n$/,
   );
 });
+
+e2e('a create hook runs once per container, a start hook at every start', (context) => {
+  const launch = (...args: string[]) => runGenerated(context, 'dispatch', 'launch.sh', args, { TOKEN: 't0k' });
+  try {
+    const first = launch('up', 'lifecycle');
+    assert.is(first.status, 0, first.stderr);
+    // The container ran and stopped (cat); up starts the same container again.
+    waitExited(`${PREFIX}-dispatch`);
+    const again = launch('up', 'lifecycle');
+    assert.is(again.status, 0, again.stderr);
+    waitExited(`${PREFIX}-dispatch`);
+    assert.match(podmanOk('logs', `${PREFIX}-dispatch`), /created\nstarted\ncreated\nstarted\nstarted\n$/);
+  } finally {
+    launch('down');
+  }
+});
+
+function waitExited(container: string): void {
+  const deadline = Date.now() + 60_000;
+  while (podmanOk('container', 'inspect', '--format', '{{.State.Status}}', container).trim() !== 'exited') {
+    assert.ok(Date.now() < deadline, `${container} did not finish`);
+    spawnSync('sleep', ['0.5']);
+  }
+}
 
 e2e('a missing required secret stops the entrypoint before any change', (context) => {
   const failed = spawnSync(

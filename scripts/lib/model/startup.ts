@@ -19,7 +19,7 @@ export interface StartupConfig {
   }[];
   ssh?: { user: string; from: string; hostKeys?: boolean };
   permissions?: { path: string; owner?: string; mode?: string; recursive?: boolean }[];
-  hooks?: { description?: string; user?: string; command: string }[];
+  hooks?: { description?: string; user?: string; command: string | string[]; when?: 'create' | 'start' }[];
   runAs?: string;
   supervisord?: string;
 }
@@ -102,7 +102,8 @@ export interface Startup {
   credentials: Credential[];
   ssh?: { owner: Account; from: string; hostKeys: boolean };
   permissions: { path: string; owner?: string; mode?: string; recursive: boolean }[];
-  hooks: { description?: string; user: string; command: string }[];
+  /** A string runs with sh -c, a list as it is (exec form); create hooks once per container. */
+  hooks: { description?: string; user: string; command: string | string[]; when: 'create' | 'start' }[];
   /** Who the command runs as; undefined: the user the launcher names (the image's USER). */
   runAs?: Account;
   supervisord: string;
@@ -240,6 +241,7 @@ export function buildStartup(
       description: hook.description,
       user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
       command: hook.command,
+      when: hook.when ?? 'start',
     })),
     runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
     supervisord: config.supervisord ?? 'supervisord',

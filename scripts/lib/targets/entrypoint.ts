@@ -1,5 +1,6 @@
 // The entrypoint target: an Environment's startup phases become generated/<id>/entrypoint.sh,
 // run inside the container. Each phase's lines come from the function named after it.
+import { createHash } from 'node:crypto';
 import { header } from '../header.ts';
 import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
 import type { Credential, Startup, User } from '../model/startup.ts';
@@ -36,6 +37,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     },
     fix_lines: fixLines,
     hook_lines: hooks(startup),
+    once_hooks: startup.hooks.some((hook) => hook.when === 'create'),
     // Without runAs, the launcher names the user: the config's user, else the image's USER.
     run_as: startup.runAs ? quote(startup.runAs.name) : code('"${BOXWRIGHT_USER:-root}"'),
     supervisord: env.services.length > 0 && {
@@ -195,10 +197,22 @@ function permissions(startup: Startup): ShellCode[] {
 }
 
 function hooks(startup: Startup): ShellCode[] {
-  return startup.hooks.flatMap((hook) => [
-    code(`log ${quote(`hook: ${hook.description ?? hook.command}`)}`),
-    code(
-      `(exec_as ${quote(hook.user)} sh -c ${quote(hook.command)}) || die ${quote(`hook failed: ${hook.description ?? hook.command}`)}`,
-    ),
-  ]);
+  return startup.hooks.flatMap((hook) => {
+    const shown = hook.description ?? (typeof hook.command === 'string' ? hook.command : hook.command.join(' '));
+    // A string is shell code (sh -c); a list runs as it is, as compose's and devcontainer's exec form.
+    const argv = typeof hook.command === 'string' ? ['sh', '-c', hook.command] : hook.command;
+    const run = `${quote(hook.user)} ${argv.map((word) => quote(word)).join(' ')}`;
+    const marker = createHash('sha256')
+      .update(JSON.stringify([hook.user, hook.command]))
+      .digest('hex')
+      .slice(0, 16);
+    return [
+      code(`log ${quote(`hook${hook.when === 'create' ? ' (once per container)' : ''}: ${shown}`)}`),
+      code(
+        hook.when === 'create'
+          ? `run_once ${marker} ${run} || die ${quote(`hook failed: ${shown}`)}`
+          : `(exec_as ${run}) || die ${quote(`hook failed: ${shown}`)}`,
+      ),
+    ];
+  });
 }
