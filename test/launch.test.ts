@@ -324,4 +324,32 @@ launch(
   },
 );
 
+launch("./ mount sources are the repository's folders wherever the script is run from, in every shell", async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/repo.json': JSON.stringify({
+        kind: 'environment',
+        image: 'img',
+        mounts: [{ source: './src', target: '/src' }],
+      }),
+      'src/file': '',
+      'elsewhere/.keep': '',
+    });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const env = { PATH: isolatedPath(stubRuntimes(dir)) };
+    for (const shell of SHELLS)
+      for (const [cwd, script] of [
+        [join(dir, 'elsewhere'), '../generated/repo/launch.sh'],
+        ['/', join(dir, 'generated/repo/launch.sh')],
+      ] as const) {
+        const result = runScript(shell, script, ['--dry-run'], { env, cwd });
+        assert.is(result.status, 0, `${shell.name} in ${cwd}: ${result.stderr}`);
+        assert.match(result.stdout, `--volume ${dir}/src:/src `, `${shell.name} in ${cwd}`);
+      }
+  } finally {
+    remove(dir);
+  }
+});
+
 launch.run();

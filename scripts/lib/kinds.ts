@@ -41,12 +41,12 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'environment',
     schemaFile: 'environment.schema.json',
-    compile(config, { id, source, at, problems }) {
+    compile(config, { id, source, at, problems, root }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
       const { startup, services, workspace, jobs } = environment;
       return [
-        renderLaunch(environment),
+        renderLaunch(environment, root),
         ...(startup ? [renderEntrypoint(environment, startup)] : []),
         ...(services.length ? [renderSupervisord(environment)] : []),
         ...(workspace ? [renderWorkspace(environment, workspace)] : []),

@@ -251,6 +251,15 @@ function hostFolderOf(directory: string, mounts: Mount[]): Template | undefined 
   return [...holding.source!, { literal: directory.slice(holding.targetText.length) }];
 }
 
+/** What follows the repository's folder for a ./ path: "" for ".", "/x" for "./x", "/../x" for "../x". */
+function inRepositoryPath(source: string): string {
+  if (source === '.') return '';
+  return source.startsWith('./') ? source.slice(1) : `/${source}`;
+}
+
+/** The launch script's variable holding the repository's folder, found from its own. */
+export const REPOSITORY = 'bw_root';
+
 /** Where the launch script mounts generated/<name>/ inside the container. */
 export const CONTAINER_DIR = '/opt/boxwright';
 
@@ -509,11 +518,12 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
     if (type === 'tmpfs' && mount.source !== undefined)
       problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
     if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
-    if (type === 'bind' && mount.source !== undefined && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
+    const inRepository = type === 'bind' && mount.source !== undefined && /^\.\.?(\/|$)/.test(mount.source);
+    if (type === 'bind' && mount.source !== undefined && !inRepository && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
       problems.add(
         at(`${pointer}/source`),
         `bind source "${mount.source}" is not an absolute path`,
-        'start it with /, ~/ or ${VARIABLE}',
+        'start it with /, ~/, ${VARIABLE}, or ./ for a folder of this repository',
       );
     }
     if (type === 'volume' && mount.source !== undefined && !/^[A-Za-z0-9$]/.test(mount.source)) {
@@ -530,7 +540,10 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
       source:
         mount.source === undefined
           ? undefined
-          : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
+          : inRepository
+            ? // ./x is a folder of the repository that holds the config, wherever it is run from.
+              [{ variable: REPOSITORY }, ...names.template(inRepositoryPath(mount.source), `${pointer}/source`)]
+            : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
       sourceText: mount.source,
       target: names.template(mount.target, `${pointer}/target`),
       targetText: mount.target,

@@ -5,6 +5,7 @@ import { header } from '../header.ts';
 import {
   CONTAINER_DIR,
   publishSpec,
+  REPOSITORY,
   VERBS,
   type Environment,
   type Mount,
@@ -19,7 +20,13 @@ import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
 
-export function renderLaunch(env: Environment): GeneratedFile {
+/** Whether a mount names a folder of the repository (./x), found from the script's place. */
+function usesRepository(env: Environment): boolean {
+  return env.mounts.some((m) => m.source?.some((part) => 'variable' in part && part.variable === REPOSITORY));
+}
+
+/** `root`: the repository's folder relative to the script's (generated/<id>/). */
+export function renderLaunch(env: Environment, root: string): GeneratedFile {
   const headerText = [
     header(env.source, 'hash', `Launch script for ${env.id}`),
     env.description ? `#\n${comment(env.description)}` : '',
@@ -65,7 +72,8 @@ export function renderLaunch(env: Environment): GeneratedFile {
     image: word(env.image),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
-    script_dir: env.startup !== undefined || env.jobs !== undefined,
+    script_dir: env.startup !== undefined || env.jobs !== undefined || usesRepository(env),
+    repository: usesRepository(env) && quote(root),
     jobs: env.jobs && {
       host: env.jobs.hostDirectory && word(env.jobs.hostDirectory),
       directory: env.jobs.directory,
