@@ -60,7 +60,7 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
         backup_order: activeNames(kept),
       }),
       script('restore', 'Fleet restore script', restoreUsage(kept), {
-        declared: quote([...new Set(kept.flatMap((b) => b.backup))].join('\n')),
+        declared: quote(declaredPaths(kept).join('\n')),
       }),
     );
   const services = fleet.boxes.filter((b) => b.service);
@@ -218,6 +218,11 @@ function backupUsage(kept: Box[]): string {
   ].join('\n');
 }
 
+/** Every path some container declares for backup, once: all that restore.sh puts back. */
+function declaredPaths(kept: Box[]): string[] {
+  return [...new Set(kept.flatMap((b) => b.backup))];
+}
+
 function restoreUsage(kept: Box[]): string {
   return [
     'Usage: restore.sh ARCHIVE...',
@@ -226,7 +231,9 @@ function restoreUsage(kept: Box[]): string {
     'one that is truncated, or holds a path no container declares, changes nothing. A path',
     'that exists is kept beside, as PATH.before-restore-YYYYMMDD-HHMMSS.',
     '',
-    `Declared paths: ${[...new Set(kept.flatMap((b) => b.backup))].map((path) => `~/${path}`).join(' ')}`,
+    `Declared paths: ${declaredPaths(kept)
+      .map((path) => `~/${path}`)
+      .join(' ')}`,
   ].join('\n');
 }
 

@@ -27,6 +27,7 @@ function usesRepository(env: Environment): boolean {
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
 export function renderLaunch(env: Environment, root: string): GeneratedFile {
+  const repository = usesRepository(env);
   const headerText = [
     header(env.source, 'hash', `Launch script for ${env.id}`),
     env.description ? `#\n${comment(env.description)}` : '',
@@ -72,8 +73,8 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     image: word(env.image),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
-    script_dir: env.startup !== undefined || env.jobs !== undefined || usesRepository(env),
-    repository: usesRepository(env) && quote(root),
+    script_dir: env.startup !== undefined || env.jobs !== undefined || repository,
+    repository: repository && quote(root),
     jobs: env.jobs && {
       host: env.jobs.hostDirectory && word(env.jobs.hostDirectory),
       directory: env.jobs.directory,

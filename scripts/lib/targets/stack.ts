@@ -8,6 +8,11 @@ import { code, comment, heredoc, quote, shellName, word } from '../shell/quote.t
 import { columns } from '../text.ts';
 
 export function renderStack(stack: Stack, root: string): GeneratedFile {
+  // What each member waits for to be healthy (started ones are met by the start order).
+  const needsCases = stack.members.flatMap((m) => {
+    const healthy = m.dependsOn.filter((d) => d.condition === 'healthy').map((d) => d.member);
+    return healthy.length ? [code(`${quote(m.id)}) bw_needs=${quote(healthy.join(' '))} ;;`)] : [];
+  });
   const view = {
     header: header(stack.source, 'hash', `Stack script for ${stack.id}`),
     usage: `  ${heredoc(usage(stack))}`,
@@ -39,11 +44,8 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
     network: quote(stack.network.name),
     subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
     member_order: stack.members.map((m) => quote(m.id)).join(' '),
-    has_needs: stack.members.some((m) => m.dependsOn.some((d) => d.condition === 'healthy')),
-    needs_cases: stack.members.flatMap((m) => {
-      const healthy = m.dependsOn.filter((d) => d.condition === 'healthy').map((d) => d.member);
-      return healthy.length ? [code(`${quote(m.id)}) bw_needs=${quote(healthy.join(' '))} ;;`)] : [];
-    }),
+    has_needs: needsCases.length > 0,
+    needs_cases: needsCases,
     member_reverse: [...stack.members]
       .reverse()
       .map((m) => quote(m.id))
