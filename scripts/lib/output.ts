@@ -12,9 +12,9 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { shortDigest } from './digest.ts';
 import { provenance, seal, sourceOf } from './header.ts';
 
 export interface GeneratedFile {
@@ -185,7 +185,7 @@ export class OutputBusy extends Error {}
 
 /** The lock file of an output folder, in the system's temporary folder. */
 export function outputLockPath(outDir: string): string {
-  return join(tmpdir(), `boxwright-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.lock`);
+  return join(tmpdir(), `boxwright-${shortDigest(outDir)}.lock`);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The Fleet model: distrobox containers (seed 004), with defaults and includes resolved,
 // and every value checked against what distrobox's manifest parser can carry.
-import { createHash } from 'node:crypto';
+import { shortDigest } from '../digest.ts';
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
@@ -180,7 +180,7 @@ export const HOOK_MARKERS = '/var/lib/boxwright/init-hooks';
  * so that distrobox carries the wrapper as it carries the hook.
  */
 export function onceHook(text: string): string {
-  const marker = `${HOOK_MARKERS}/${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  const marker = `${HOOK_MARKERS}/${shortDigest(text)}`;
   return (
     `{ test -e ${marker} || { ( ${text} ) && mkdir -p ${HOOK_MARKERS} && touch ${marker}; } ||` +
     ` echo boxwright: an init hook failed and runs again at the next start: ${marker} >&2; }`

@@ -413,13 +413,8 @@ function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
       );
     const hostName = secret.from ?? name;
     if (secret.from !== undefined) {
-      if (!SHELL_NAME.test(secret.from) || /^bw_/i.test(secret.from))
-        names.problems.add(
-          names.at(`/secrets/${name}/from`),
-          `"${secret.from}" cannot name a variable of the launcher`,
-          'use letters, digits and _, not starting with a digit or bw_',
-        );
-      else if (names.isDeclared(secret.from) && secret.from !== name)
+      names.checkName(secret.from, `/secrets/${name}/from`, 'secret source', false);
+      if (names.isDeclared(secret.from) && secret.from !== name)
         names.problems.add(
           names.at(`/secrets/${name}`, 'from'),
           `"${secret.from}" is declared as a variable: a secret cannot be read from it`,

@@ -39,8 +39,11 @@ export interface Scope {
   /** Makes NAME available to the templates parsed after this. */
   declare(name: string): void;
   isDeclared(name: string): boolean;
-  /** Reports a name that cannot be a shell variable, or that the launcher reserves. */
-  checkName(name: string, pointer: string, what: string): void;
+  /**
+   * Reports a name that cannot be a shell variable, or that the launcher reserves: at the key
+   * `name` under `pointer` (a name that is a key), or at `pointer` itself (a name that is a value).
+   */
+  checkName(name: string, pointer: string, what: string, isKey?: boolean): void;
 }
 
 export function scope(at: Locator, problems: ProblemList): Scope {
@@ -68,15 +71,16 @@ export function scope(at: Locator, problems: ProblemList): Scope {
     optionalTemplate: (text, pointer) => (text === undefined ? undefined : self.template(text, pointer)),
     declare: (name) => void declared.add(name),
     isDeclared: (name) => declared.has(name),
-    checkName(name, pointer, what) {
+    checkName(name, pointer, what, isKey = true) {
+      const where = isKey ? at(pointer, name) : at(pointer);
       if (!SHELL_NAME.test(name))
         problems.add(
-          at(pointer, name),
+          where,
           `${what} "${name}" is not a valid shell variable name`,
           'use letters, digits and _, not starting with a digit',
         );
       else if (RESERVED_NAMES.has(name) || /^bw_/i.test(name))
-        problems.add(at(pointer, name), `${what} "${name}" is reserved by the launch script`, 'choose another name');
+        problems.add(where, `${what} "${name}" is reserved by the launch script`, 'choose another name');
     },
   };
   return self;

@@ -1,6 +1,6 @@
 // The entrypoint target: an Environment's startup phases become generated/<id>/entrypoint.sh,
 // run inside the container. Each phase's lines come from the function named after it.
-import { createHash } from 'node:crypto';
+import { shortDigest } from '../digest.ts';
 import { header } from '../header.ts';
 import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
 import type { Credential, Startup, User } from '../model/startup.ts';
@@ -202,10 +202,7 @@ function hooks(startup: Startup): ShellCode[] {
     // A string is shell code (sh -c); a list runs as it is, as compose's and devcontainer's exec form.
     const argv = typeof hook.command === 'string' ? ['sh', '-c', hook.command] : hook.command;
     const run = `${quote(hook.user)} ${argv.map((word) => quote(word)).join(' ')}`;
-    const marker = createHash('sha256')
-      .update(JSON.stringify([hook.user, hook.command]))
-      .digest('hex')
-      .slice(0, 16);
+    const marker = shortDigest(JSON.stringify([hook.user, hook.command]));
     return [
       code(`log ${quote(`hook${hook.when === 'create' ? ' (once per container)' : ''}: ${shown}`)}`),
       code(
