@@ -60,6 +60,10 @@ async function writeBundle(entry, bundle) {
     external: ['ajv', 'ajv/*'],
     // jsonc-parser's "main" is a UMD build that requires its parts at run time.
     mainFields: ['module', 'main'],
+    // yaml's Node build is CommonJS and requires Node's own modules: give the bundle a require.
+    banner: {
+      js: "import { createRequire as bwCreateRequire } from 'node:module'; const require = bwCreateRequire(import.meta.url);",
+    },
     plugins: [sourceUrls],
     logLevel: 'silent',
   });

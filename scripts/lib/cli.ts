@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
-import { REGENERATE } from './header.ts';
+import { REGENERATE, sourceOf } from './header.ts';
 import { compileConfigs, UsageError } from './generate.ts';
 import { KINDS } from './kinds.ts';
 import { apply, OutputBusy, plan, type PlannedFile, removes, withOutputLock } from './output.ts';
@@ -244,6 +244,10 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     }
     failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
     if (!options.quiet) {
+      // What a manifest leaves out is said when it is written, not on every run.
+      const written = new Set(changes.flatMap((p) => (p.file ? [sourceOf(p.file.content)] : [])));
+      for (const warning of sortProblems(compilation.warnings))
+        if (written.has(warning.location.file)) streams.err(`generate: warning: ${describe(warning)}\n`);
       for (const p of changes)
         streams.out(`${removes(p.state) ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
       streams.out(

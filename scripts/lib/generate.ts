@@ -23,6 +23,8 @@ export interface CompileOptions {
 
 export interface Compilation {
   problems: Problem[];
+  /** What a target leaves out or says differently: shown, but it stops nothing. */
+  warnings: Problem[];
   files: GeneratedFile[];
   /** The config ids that were compiled (their folders in the output). */
   ids: string[];
@@ -82,6 +84,7 @@ export function compileConfigs(options: CompileOptions): Compilation {
   }
   const ids = [...all.keys()].filter((id) => !options.only?.length || options.only.includes(id));
   const problems = new ProblemList();
+  const warnings = new ProblemList();
   const parsed = new Map<string, Located | null>();
   const files: GeneratedFile[] = [];
   const lookup = lookupIn(all, options.cwd, parsed, problems);
@@ -90,10 +93,12 @@ export function compileConfigs(options: CompileOptions): Compilation {
       relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd)
         .split(sep)
         .join('/') || '.';
-    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, parsed, lookup, [...all.keys()]);
+    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, warnings, parsed, lookup, [
+      ...all.keys(),
+    ]);
     if (produced) files.push(...produced);
   }
-  return { problems: problems.items, files: problems.empty ? files : [], ids, ignored };
+  return { problems: problems.items, warnings: warnings.items, files: problems.empty ? files : [], ids, ignored };
 }
 
 /**
@@ -149,6 +154,7 @@ function compileOne(
   cwd: string,
   root: string,
   problems: ProblemList,
+  warnings: ProblemList,
   parsed: Map<string, Located | null>,
   lookup: ConfigLookup,
   configNames: string[],
@@ -180,6 +186,7 @@ function compileOne(
     configNames,
     at: (pointer, key) => locate(loaded.merged, pointer, key),
     problems,
+    warnings,
   });
 }
 

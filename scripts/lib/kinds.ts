@@ -8,10 +8,12 @@ import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.t
 import type { GeneratedFile } from './output.ts';
 import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
+import { checkCatalogKube } from './targets/catalog-kube.ts';
 import { renderBackup } from './targets/backup.ts';
 import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderJob } from './targets/job.ts';
+import { environmentObjects, renderManifest, type KubeReport } from './targets/kube.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { catalogReadme, environmentReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { renderStack } from './targets/stack.ts';
@@ -23,6 +25,8 @@ export interface ConfigContext {
   source: string; // the config path as shown in generated headers
   at: Locator;
   problems: ProblemList;
+  /** What a target leaves out or says differently: shown, but it stops nothing. */
+  warnings: ProblemList;
   /** The repository root as seen from this config's output folder, e.g. ../.. */
   root: string;
   /** Other configs of the same folder, for kinds that refer to them. */
@@ -41,11 +45,11 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'environment',
     schemaFile: 'environment.schema.json',
-    compile(config, { id, source, at, problems, root }) {
+    compile(config, { id, source, at, problems, warnings, root }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
-      const { startup, services, workspace, jobs } = environment;
-      return [
+      const { startup, services, workspace, jobs, kubernetes } = environment;
+      const files = [
         renderLaunch(environment, root),
         ...(startup ? [renderEntrypoint(environment, startup)] : []),
         ...(services.length ? [renderSupervisord(environment)] : []),
@@ -54,6 +58,19 @@ export const KINDS: readonly Kind[] = [
         ...(environment.backupImage ? renderBackup(environment, environment.backupImage) : []),
         environmentReadme(environment),
       ];
+      if (!kubernetes) return files;
+      const before = problems.items.length;
+      const report: KubeReport = {
+        refuse: (message, hint, pointer) => problems.add(pointer ? at(pointer) : kubernetes.at, message, hint),
+        warn: (message, pointer) => {
+          warnings.add(pointer ? at(pointer) : kubernetes.at, message);
+          leftOut.push(message);
+        },
+      };
+      const leftOut: string[] = [];
+      const objects = environmentObjects(environment, kubernetes, files, report);
+      if (problems.items.length > before) return undefined;
+      return [...files, renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut)];
     },
   },
   {
@@ -61,7 +78,10 @@ export const KINDS: readonly Kind[] = [
     schemaFile: 'catalog.schema.json',
     compile(config, { id, source, at, problems, root }) {
       const catalog = buildCatalog(id, source, config as CatalogConfig, at, problems);
-      return catalog && [...renderCatalog(catalog, root), catalogReadme(catalog)];
+      if (!catalog) return undefined;
+      const before = problems.items.length;
+      checkCatalogKube(catalog, at, problems);
+      return problems.items.length > before ? undefined : [...renderCatalog(catalog, root), catalogReadme(catalog)];
     },
   },
   {

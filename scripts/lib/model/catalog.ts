@@ -4,6 +4,7 @@
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Locator } from './kernel.ts';
+import type { PullPolicy, ServiceType } from './kubernetes.ts';
 
 export interface Build {
   context: string;
@@ -69,6 +70,15 @@ export interface CatalogConfig {
     }
   >;
   presets?: Record<string, { description?: string; tier?: string; flavor: string; addons?: string[]; image?: string }>;
+  kubernetes?: CatalogKubernetes;
+}
+
+/** What launch.sh --kube needs beyond the combination: where and how the objects go. */
+export interface CatalogKubernetes {
+  namespace?: string;
+  serviceType?: ServiceType;
+  imagePullPolicy?: PullPolicy;
+  storageClass?: string;
 }
 
 export interface Tier {
@@ -133,6 +143,7 @@ export interface Catalog {
   flavors: Flavor[]; // parents before children
   addons: Addon[]; // sorted by suffix: the order of suffixes in image names
   presets: Preset[];
+  kubernetes?: CatalogKubernetes;
 }
 
 /** Messages shared by the generator and the generated scripts; {name} is filled in. */
@@ -363,6 +374,7 @@ export function buildCatalog(
     flavors,
     addons,
     presets: [],
+    kubernetes: config.kubernetes,
   };
   if (problems.items.length > before) return undefined;
 

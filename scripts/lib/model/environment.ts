@@ -4,6 +4,7 @@ import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
+import { buildKubernetes, checkGivenVariables, type Kubernetes, type KubernetesConfig } from './kubernetes.ts';
 import { parseSize, runtimeSize } from './size.ts';
 import {
   buildServices,
@@ -69,6 +70,7 @@ export interface EnvironmentConfig {
   workspace?: WorkspaceConfig;
   jobs?: { directory: string };
   backup?: { image?: string };
+  kubernetes?: KubernetesConfig;
 }
 
 export type Runtime = 'podman' | 'docker';
@@ -220,6 +222,8 @@ export interface Environment {
   jobs?: { directory: string; hostDirectory?: Template };
   /** The image that archives the named volumes, when backups are asked for. */
   backupImage?: Template;
+  /** The Kubernetes target's settings, when kube.yaml is asked for. */
+  kubernetes?: Kubernetes;
 }
 
 /** The launch script's verbs, like compose's and distrobox's: the first word of its arguments. */
@@ -356,6 +360,15 @@ export function buildEnvironment(
       config.backup.image === undefined ? environment.image : names.template(config.backup.image, '/backup/image');
     if (!environment.mounts.some((m) => m.type === 'volume'))
       problems.add(at('/backup'), 'backup is set but the config has no named volumes');
+  }
+  if (config.kubernetes) {
+    environment.kubernetes = buildKubernetes(config.kubernetes, at, problems);
+    checkGivenVariables(
+      environment.kubernetes.variables,
+      variables.map((v) => v.name),
+      at,
+      problems,
+    );
   }
   if (environment.detach && environment.interactive === true)
     problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');

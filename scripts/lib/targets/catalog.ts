@@ -7,6 +7,7 @@ import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, heredoc, quote, word, type ShellCode, type WordPart } from '../shell/quote.ts';
 import { columns, price } from '../text.ts';
+import { kubeView } from './catalog-kube.ts';
 
 export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
   const rules = rulesView(catalog);
@@ -35,6 +36,7 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     header: header(catalog.source, 'hash', `Launch script for ${catalog.id}`),
     usage: `  ${heredoc(launchUsage(catalog))}`,
     runtime: catalog.runtime,
+    kube: kubeView(catalog),
     preset_cases: catalog.presets.map((p) =>
       code(
         `${quote(p.id)}) bw_preset_tier=${quote(p.tier)} bw_preset_flavor=${quote(p.flavor)} bw_preset_addons=${quote(p.addons.join(','))} ;;`,
@@ -241,6 +243,9 @@ function launchUsage(catalog: Catalog): string {
     "                      container's + 100 × N, and it has its own workspace volume",
     '  --build             build the combination first when it is not here (build.sh combo)',
     '  --pull              pull it first when it is not here (names with a registry)',
+    ...(catalog.kubernetes
+      ? ['  --kube              print the combination as Kubernetes objects instead of running it']
+      : []),
     '  --runtime NAME      podman or docker',
     '  -n, --dry-run       print the runtime command instead of running it',
     '  -h, --help          show this help and exit',

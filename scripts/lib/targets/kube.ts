@@ -1,0 +1,585 @@
+// The Kubernetes target: an Environment (alone, or as a member of a stack) becomes the
+// objects of generated/<name>/kube.yaml. One function per part of the Pod, so that a field
+// of the config is found here by its name. Everything is resolved at generate time (see
+// model/kubernetes.ts); what a manifest cannot say is refused, what it leaves out is warned.
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import { header, seal } from '../header.ts';
+import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
+import { cpuQuantity, DNS_LABEL, DNS_SUBDOMAIN, quantity, resolver, type Kubernetes } from '../model/kubernetes.ts';
+import { parseSize } from '../model/size.ts';
+import type { GeneratedFile } from '../output.ts';
+import type { Template } from '../template-string.ts';
+
+/** A Kubernetes object as plain data, in the order its YAML shows it. */
+export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
+
+export interface KubeReport {
+  /** A problem: the manifest cannot say what the config asks for (at a pointer of the config). */
+  refuse(message: string, hint?: string, pointer?: string): void;
+  /** Something the manifest leaves out, or says differently, that a user should know. */
+  warn(message: string, pointer?: string): void;
+}
+
+/** What a stack adds to a member: its labels, and its mode's values for variables. */
+export interface KubeMembership {
+  partOf: string;
+  variables: ReadonlyMap<string, string>;
+}
+
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'boxwright' };
+/** The container files of generated/<name>/ that the Pod needs, mounted at /opt/boxwright. */
+const CONTAINER_FILES = ['entrypoint.sh', 'supervisord.conf', 'workspace.sh', 'job.sh'];
+
+/**
+ * Kubernetes expands $(NAME) in env values, command and args, and reads $$ as $: every $
+ * is doubled so that the text arrives as written.
+ */
+export function kubeText(text: string): string {
+  return text.replaceAll('$', '$$$$');
+}
+
+/**
+ * The manifest's text: the header, what the manifest leaves out or says differently from
+ * launch.sh (as comments, where a reader of the manifest looks), then one YAML document per
+ * object.
+ */
+export function renderManifest(
+  path: string,
+  source: string,
+  what: string,
+  objects: KubeObject[],
+  leftOut: readonly string[] = [],
+): GeneratedFile {
+  const documents = objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
+  const notes = leftOut.length
+    ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replaceAll('\n', ' ')}`).join('\n')}\n`
+    : '';
+  const content = `${header(source, 'hash', what)}\n${notes}${documents.map((d) => `---\n${d}`).join('')}`;
+  return { path, content: seal(content), executable: false };
+}
+
+export function environmentObjects(
+  env: Environment,
+  kube: Kubernetes,
+  files: readonly GeneratedFile[],
+  report: KubeReport,
+  membership?: KubeMembership,
+): KubeObject[] {
+  const given = new Map([...kube.variables, ...(membership?.variables ?? [])]);
+  const resolve = resolver(env.variables, given, (message, hint) => report.refuse(message, hint));
+  const text = (template: Template): string => resolve(template) ?? '';
+  const name = text(env.name);
+  if (!DNS_LABEL.test(name))
+    report.refuse(
+      `the container name "${name}" is not a Kubernetes name (lowercase letters, digits and -, at most 63)`,
+      'rename it, or give its variables other values in kubernetes.variables',
+      '/name',
+    );
+  const labels = {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': name,
+    ...(membership ? { 'app.kubernetes.io/part-of': membership.partOf } : {}),
+    ...MANAGED_BY,
+  };
+  const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
+  const metadata = (objectName: string, more: Record<string, unknown> = {}) => ({
+    name: objectName,
+    ...(kube.namespace ? { namespace: kube.namespace } : {}),
+    labels,
+    ...more,
+  });
+
+  const containerFiles = files.filter((f) => CONTAINER_FILES.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
+  const configMapName = `${name}-boxwright`;
+  const claims: KubeObject[] = [];
+  const volumes: Record<string, unknown>[] = [];
+  const volumeMounts: Record<string, unknown>[] = [];
+  podVolumes(env, kube, text, report, { claims, volumes, volumeMounts, metadata });
+  if (containerFiles.length) {
+    volumes.push({ name: 'boxwright', configMap: { name: configMapName, defaultMode: 0o755 } });
+    volumeMounts.push({ name: 'boxwright', mountPath: CONTAINER_DIR, readOnly: true });
+  }
+  if (env.resources.shmSize) {
+    const bytes = parseSize(env.resources.shmSize);
+    volumes.push({
+      name: 'shm',
+      emptyDir: { medium: 'Memory', ...('bytes' in bytes ? { sizeLimit: quantity(bytes.bytes) } : {}) },
+    });
+    volumeMounts.push({ name: 'shm', mountPath: '/dev/shm' });
+  }
+
+  const interactive = !env.detach && env.interactive !== false;
+  const container: Record<string, unknown> = {
+    name,
+    image: text(env.image),
+    imagePullPolicy: kube.imagePullPolicy,
+    ...commandAndArgs(env, kube, report),
+    ...(env.workdir ? { workingDir: text(env.workdir) } : {}),
+    ...(interactive ? { stdin: true, tty: true } : {}),
+    env: containerEnv(env, kube, name, text, report),
+    ports: containerPorts(env),
+    resources: resources(env, kube, report),
+    securityContext: securityContext(env, kube, text, report),
+    readinessProbe: probe(env),
+    volumeMounts,
+  };
+  pruneEmpty(container);
+  checkImageTag(String(container.image), kube, report);
+  warnLeftOut(env, report);
+
+  const hostname = env.hostname && text(env.hostname);
+  const pod: Record<string, unknown> = {
+    ...(hostname !== undefined && DNS_LABEL.test(hostname) ? { hostname } : {}),
+    ...(env.network && text(env.network.name) === 'host' ? { hostNetwork: true } : {}),
+    ...(env.ipc === 'host' ? { hostIPC: true } : {}),
+    ...(env.detach ? {} : { restartPolicy: 'Never' }),
+    containers: [container],
+    volumes,
+  };
+  if (hostname !== undefined && !DNS_LABEL.test(hostname))
+    report.warn(`hostname "${hostname}" is not a DNS label, so the Pod keeps its own`, '/hostname');
+  pruneEmpty(pod);
+  const configMapData = Object.fromEntries(
+    containerFiles.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.content]),
+  );
+  // A changed ConfigMap does not restart a Pod by itself: its digest in the Pod's
+  // annotations makes `kubectl apply` roll the Pod when the generated files change.
+  const annotations = {
+    ...(containerFiles.length
+      ? {
+          'boxwright.io/files-digest': createHash('sha256')
+            .update(JSON.stringify(configMapData))
+            .digest('hex')
+            .slice(0, 16),
+        }
+      : {}),
+    ...Object.fromEntries(env.labels.map((l) => [l.name, text(l.value)])),
+  };
+  const podMetadata = { labels, ...(Object.keys(annotations).length ? { annotations } : {}) };
+
+  const objects: KubeObject[] = [];
+  if (containerFiles.length)
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: configMapData });
+  objects.push(...claims);
+  objects.push(...services(env, kube, name, text, selector, metadata, report));
+  if (env.detach)
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: metadata(name),
+      spec: {
+        replicas: 1,
+        // One workstation with ReadWriteOnce claims: the old Pod goes before the new one.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: { metadata: podMetadata, spec: pod },
+      },
+    });
+  else
+    objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata(name), ...podMetadata, labels }, spec: pod });
+  return objects;
+}
+
+// ---- the container's command ----------------------------------------------------------
+
+/**
+ * What the container runs, as launch.sh runs it without arguments: the chosen entrypoint, or
+ * the config's command, or the image's CMD; behind the generated entrypoint when the config
+ * has startup phases, with the image's own ENTRYPOINT handed over to when nothing else runs.
+ */
+function commandAndArgs(
+  env: Environment,
+  kube: Kubernetes,
+  report: KubeReport,
+): { command?: string[]; args?: string[] } {
+  const chosenName = kube.entrypoint ?? env.defaultEntrypoint;
+  const chosen = env.entrypoints.find((e) => e.name === chosenName);
+  if (chosenName !== undefined && !chosen)
+    report.refuse(
+      `no entrypoint named "${chosenName}"`,
+      `choose from: ${env.entrypoints.map((e) => e.name).join(', ') || '(none declared)'}`,
+    );
+  const main = chosen ? chosen.command : env.command;
+  if (!env.startup) return main === 'image' ? {} : { args: runnable(main) };
+  const command = ['/bin/sh', `${CONTAINER_DIR}/entrypoint.sh`];
+  if (env.services.length) return { command, ...(main === 'image' ? {} : { args: runnable(main) }) };
+  const { entrypoint, cmd } = kube.image;
+  if (entrypoint === undefined)
+    report.refuse(
+      "the generated entrypoint hands over to the image's own ENTRYPOINT, which a manifest cannot read from the image",
+      'state it in kubernetes.image.entrypoint ([] when the image has none)',
+    );
+  if (main === 'image' && cmd === undefined)
+    report.refuse(
+      "the container runs the image's CMD, which a manifest cannot read from the image",
+      'state it in kubernetes.image.cmd, or choose a command',
+    );
+  return { command, args: runnable([...(entrypoint ?? []), ...(main === 'image' ? (cmd ?? []) : main)]) };
+}
+
+/**
+ * A generated script of /opt/boxwright/ runs through /bin/sh: podman kube play (4.3) mounts
+ * a ConfigMap without its defaultMode, and sh needs no execute bit.
+ */
+function runnable(argv: string[]): string[] {
+  const first = argv[0] ?? '';
+  const generated =
+    first.startsWith(`${CONTAINER_DIR}/`) && CONTAINER_FILES.includes(first.slice(CONTAINER_DIR.length + 1));
+  return (generated ? ['/bin/sh', ...argv] : argv).map(kubeText);
+}
+
+// ---- environment ----------------------------------------------------------------------
+
+function containerEnv(
+  env: Environment,
+  kube: Kubernetes,
+  name: string,
+  text: (t: Template) => string,
+  report: KubeReport,
+): Record<string, unknown>[] {
+  const list: Record<string, unknown>[] = [];
+  for (const variable of env.variables.filter((v) => v.export))
+    list.push({ name: variable.name, value: kubeText(text([{ variable: variable.name }])) });
+  for (const variable of env.env) {
+    if (variable.extend) {
+      report.refuse(
+        `env ${variable.name} ${variable.extend.position}s to the image's value, which a manifest cannot read`,
+        'give the whole value instead',
+        `/env/${variable.name}`,
+      );
+      continue;
+    }
+    list.push({ name: variable.name, value: kubeText(text(variable.value)) });
+  }
+  if (env.startup && env.startup.runAs === undefined) {
+    const user = env.user ? text(env.user) : kube.image.user;
+    if (user === undefined)
+      report.refuse(
+        "the generated entrypoint drops to the image's USER, which a manifest cannot read from the image",
+        'state it in kubernetes.image.user',
+      );
+    else list.push({ name: 'BOXWRIGHT_USER', value: kubeText(user) });
+  }
+  // Secrets by the names they have on the host (the .env file's), so that
+  // `kubectl create secret generic NAME --from-env-file=.env` makes the Secret.
+  const secretName = kube.secretName ?? `${name}-secrets`;
+  for (const secret of env.secrets)
+    list.push({
+      name: secret.name,
+      valueFrom: {
+        secretKeyRef: { name: secretName, key: secret.hostName, ...(secret.required ? {} : { optional: true }) },
+      },
+    });
+  return list;
+}
+
+// ---- ports and Services ---------------------------------------------------------------
+
+function containerPorts(env: Environment): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  const ports: Record<string, unknown>[] = [];
+  const add = (port: number, protocol: string) => {
+    const key = `${port}/${protocol}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ports.push({ name: portName(port, protocol), containerPort: port, protocol: protocol.toUpperCase() });
+  };
+  for (const port of env.ports) add(port.container, port.protocol);
+  for (const spec of env.expose) {
+    const [range, protocol = 'tcp'] = spec.split('/');
+    const [from, to = from] = range!.split('-').map(Number);
+    for (let port = from!; port <= to!; port++) add(port, protocol);
+  }
+  return ports;
+}
+
+function portName(port: number, protocol: string): string {
+  return `${protocol.toLowerCase()}-${port}`;
+}
+
+/**
+ * A Service named as the container is, for its published ports (the host port becomes the
+ * Service's port, so clients keep the numbers they used); and a headless Service for each
+ * other name it is reached by on its network, as a network alias is.
+ */
+function services(
+  env: Environment,
+  kube: Kubernetes,
+  name: string,
+  text: (t: Template) => string,
+  selector: Record<string, string>,
+  metadata: (name: string) => Record<string, unknown>,
+  report: KubeReport,
+): KubeObject[] {
+  const objects: KubeObject[] = [];
+  if (env.ports.length)
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(name),
+      spec: {
+        type: kube.serviceType,
+        selector,
+        ports: env.ports.map((port) => ({
+          name: portName(port.container, port.protocol),
+          port: port.host,
+          targetPort: port.container,
+          protocol: port.protocol.toUpperCase(),
+        })),
+      },
+    });
+  const aliases = [...new Set((env.network?.aliases ?? []).map(text))].filter((alias) => alias !== name);
+  for (const alias of aliases) {
+    if (!DNS_LABEL.test(alias)) {
+      report.warn(
+        `network alias "${alias}" is not a DNS label: on Kubernetes the container is not reached by it`,
+        '/network',
+      );
+      continue;
+    }
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(alias),
+      spec: { clusterIP: 'None', selector, publishNotReadyAddresses: true },
+    });
+  }
+  return objects;
+}
+
+// ---- volumes --------------------------------------------------------------------------
+
+function podVolumes(
+  env: Environment,
+  kube: Kubernetes,
+  text: (t: Template) => string,
+  report: KubeReport,
+  into: {
+    claims: KubeObject[];
+    volumes: Record<string, unknown>[];
+    volumeMounts: Record<string, unknown>[];
+    metadata: (name: string) => Record<string, unknown>;
+  },
+): void {
+  const claimed = new Map<string, string>();
+  env.mounts.forEach((mount, i) => {
+    const volumeName = `mount-${i}`;
+    const source = mountSource(mount, `/mounts/${i}`, kube, text, report, claimed, into);
+    if (!source) return;
+    into.volumes.push({ name: volumeName, ...source });
+    into.volumeMounts.push({
+      name: volumeName,
+      mountPath: text(mount.target),
+      ...(mount.readOnly ? { readOnly: true } : {}),
+    });
+  });
+  for (const target of kube.mounts.keys())
+    if (!env.mounts.some((m) => m.targetText === target))
+      report.refuse(`kubernetes.mounts names ${target}, which is not a mount target of this config`);
+}
+
+function mountSource(
+  mount: Mount,
+  pointer: string,
+  kube: Kubernetes,
+  text: (t: Template) => string,
+  report: KubeReport,
+  claimed: Map<string, string>,
+  into: { claims: KubeObject[]; metadata: (name: string) => Record<string, unknown> },
+): Record<string, unknown> | undefined {
+  const override = kube.mounts.get(mount.targetText);
+  if (override?.secret)
+    return { secret: { secretName: override.secret, ...(override.optional ? { optional: true } : {}) } };
+  if (override?.hostPath) return { hostPath: { path: override.hostPath } };
+  if (override?.emptyDir) return { emptyDir: {} };
+  if (mount.type === 'tmpfs') {
+    const size = mount.options.map((o) => /^size=(.+)$/.exec(o)?.[1]).find((s) => s !== undefined);
+    const bytes = size === undefined ? undefined : parseSize(size);
+    return {
+      emptyDir: { medium: 'Memory', ...(bytes && 'bytes' in bytes ? { sizeLimit: quantity(bytes.bytes) } : {}) },
+    };
+  }
+  if (mount.type === 'volume') {
+    const volume = text(mount.source!);
+    // PersistentVolumeClaims take DNS names: a runtime volume's "_" becomes "-".
+    const claim = volume.toLowerCase().replaceAll('_', '-');
+    if (!DNS_SUBDOMAIN.test(claim)) {
+      report.refuse(
+        `volume "${volume}" makes no Kubernetes name for its claim ("${claim}")`,
+        undefined,
+        `${pointer}/source`,
+      );
+      return undefined;
+    }
+    const first = claimed.get(claim);
+    if (first !== undefined && first !== volume)
+      report.refuse(
+        `volumes "${first}" and "${volume}" would both be claim "${claim}"`,
+        undefined,
+        `${pointer}/source`,
+      );
+    if (first === undefined) {
+      claimed.set(claim, volume);
+      const size = kube.volumeSizes.get(mount.sourceText!) ?? kube.defaultVolumeSize;
+      const storageClassName = kube.volumeClasses.get(mount.sourceText!) ?? kube.storageClass;
+      into.claims.push({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: into.metadata(claim),
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(storageClassName ? { storageClassName } : {}),
+          resources: { requests: { storage: quantity(size) } },
+        },
+      });
+    }
+    return { persistentVolumeClaim: { claimName: claim } };
+  }
+  if (/^(~|\.)/.test(mount.sourceText ?? '')) {
+    report.refuse(
+      `bind mount ${mount.targetText} comes from ${mount.sourceText}, a folder of the host the cluster does not have`,
+      `say what stands in for it in kubernetes.mounts["${mount.targetText}"] (secret, hostPath or emptyDir)`,
+      `${pointer}/source`,
+    );
+    return undefined;
+  }
+  const path = text(mount.source!);
+  report.warn(
+    `bind mount ${mount.targetText} becomes hostPath ${path}: a folder of whichever node runs the Pod (say otherwise in kubernetes.mounts)`,
+    pointer,
+  );
+  return { hostPath: { path, ...(mount.create ? { type: 'DirectoryOrCreate' } : {}) } };
+}
+
+// ---- resources, security and health ---------------------------------------------------
+
+function resources(env: Environment, kube: Kubernetes, report: KubeReport): Record<string, unknown> {
+  const bytes = (size: string | undefined) => {
+    if (size === undefined) return undefined;
+    const parsed = parseSize(size);
+    return 'bytes' in parsed ? parsed.bytes : undefined;
+  };
+  const limits: Record<string, string | number> = {};
+  const requests: Record<string, string> = {};
+  if (env.resources.cpus !== undefined) limits.cpu = cpuQuantity(env.resources.cpus);
+  const memory = bytes(env.resources.memory);
+  if (memory !== undefined) limits.memory = quantity(memory);
+  if (env.gpu.mode !== 'off' && kube.gpus > 0) limits['nvidia.com/gpu'] = kube.gpus;
+  if (kube.requests.cpu !== undefined) requests.cpu = cpuQuantity(kube.requests.cpu);
+  const reservation = kube.requests.memoryBytes ?? bytes(env.resources.memoryReservation);
+  if (reservation !== undefined) requests.memory = quantity(reservation);
+  if (env.resources.pids !== undefined)
+    report.warn("resources.pids is not carried: a Pod's process limit is the node's setting", '/resources/pids');
+  return { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) };
+}
+
+function securityContext(
+  env: Environment,
+  kube: Kubernetes,
+  text: (t: Template) => string,
+  report: KubeReport,
+): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  if (env.privileged) context.privileged = true;
+  const capabilities = {
+    ...(env.capabilities.add.length ? { add: env.capabilities.add } : {}),
+    ...(env.capabilities.drop.length ? { drop: env.capabilities.drop } : {}),
+  };
+  if (Object.keys(capabilities).length) context.capabilities = capabilities;
+  Object.assign(context, runAs(env, kube, text, report));
+  for (const option of env.securityOpt) {
+    if (option === 'no-new-privileges' || option === 'no-new-privileges:true') context.allowPrivilegeEscalation = false;
+    else if (option === 'seccomp=unconfined') context.seccompProfile = { type: 'Unconfined' };
+    else if (option === 'apparmor=unconfined') context.appArmorProfile = { type: 'Unconfined' };
+    else if (option === 'label=disable') context.seLinuxOptions = { type: 'spc_t' };
+    else report.refuse(`security option "${option}" has no securityContext field`, undefined, '/securityOpt');
+  }
+  if (env.ipc !== undefined && !['host', 'private', 'shareable', 'none'].includes(env.ipc))
+    report.refuse(`ipc "${env.ipc}" cannot be said in a Pod`, 'a Pod takes host or its own', '/ipc');
+  for (const [i, device] of env.devices.entries()) {
+    // The NVIDIA device plugin gives the GPU's device nodes with the nvidia.com/gpu limit.
+    if (env.gpu.mode !== 'off' && kube.gpus > 0 && device.path.startsWith('/dev/nvidia')) continue;
+    if (device.optional)
+      report.warn(`device ${device.path} is left out: a Pod gets devices from a device plugin`, `/devices/${i}`);
+    else
+      report.refuse(
+        `device ${device.path} cannot be passed to a Pod`,
+        'a Pod gets devices from a device plugin (make it optional to leave it out)',
+        `/devices/${i}`,
+      );
+  }
+  return context;
+}
+
+/** The uid the container runs as: root for the generated entrypoint, else the config's user. */
+function runAs(env: Environment, kube: Kubernetes, text: (t: Template) => string, report: KubeReport) {
+  if (env.startup) return { runAsUser: 0, runAsGroup: 0 };
+  const user = kube.user ?? (env.user ? text(env.user) : undefined);
+  if (user === undefined) return {};
+  const numeric = /^([0-9]+)(?::([0-9]+))?$/.exec(user);
+  if (!numeric) {
+    report.refuse(
+      `user "${user}" is a name, and a Pod runs as a number`,
+      'state its uid[:gid] in kubernetes.user',
+      '/user',
+    );
+    return {};
+  }
+  return { runAsUser: Number(numeric[1]), ...(numeric[2] === undefined ? {} : { runAsGroup: Number(numeric[2]) }) };
+}
+
+/**
+ * The health check as a readiness probe: like a container's health, it marks the Pod ready
+ * or not (a Service sends it nothing until then) and restarts nothing.
+ */
+function probe(env: Environment): Record<string, unknown> | undefined {
+  const check = env.healthcheck;
+  if (!check) return undefined;
+  const seconds = (duration: string | undefined) => {
+    if (duration === undefined) return undefined;
+    let total = 0;
+    for (const [, amount, unit] of duration.matchAll(/([0-9.]+)(ns|us|ms|s|m|h)/g))
+      total += Number(amount) * { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 }[unit as 'ns']!;
+    return Math.max(1, Math.ceil(total));
+  };
+  const fields = {
+    exec: { command: ['/bin/sh', '-c', kubeText(check.command)] },
+    initialDelaySeconds: seconds(check.startPeriod),
+    periodSeconds: seconds(check.interval),
+    timeoutSeconds: seconds(check.timeout),
+    failureThreshold: check.retries,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+function checkImageTag(image: string, kube: Kubernetes, report: KubeReport): void {
+  const tag = /:([^/:@]+)$/.exec(image)?.[1];
+  if (!image.includes('@') && (tag === undefined || tag === 'latest'))
+    report.warn(
+      `image ${image} has ${tag ? 'the moving tag latest' : 'no tag'}: with imagePullPolicy ${kube.imagePullPolicy}, nodes may run different builds of it`,
+      '/image',
+    );
+}
+
+/** Settings of the runtime that a Pod has no field for. */
+function warnLeftOut(env: Environment, report: KubeReport): void {
+  if (env.extraArgs.length)
+    report.warn('extraArgs are runtime flags and are not carried to the manifest', '/extraArgs');
+  if (env.init) report.warn('init is not carried: a Pod has no init process option', '/init');
+  if (env.logging) report.warn("logging is not carried: the cluster's log collection applies", '/logging');
+}
+
+/** Drops keys whose value is undefined, an empty list or an empty object. */
+function pruneEmpty(object: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(object)) {
+    const empty =
+      value === undefined ||
+      (Array.isArray(value) && value.length === 0) ||
+      (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+    if (empty) delete object[key];
+  }
+}
