@@ -68,7 +68,7 @@ const handedOut = new Set<number>();
  * this run: the kernel may offer a port again once its probe closed, and two configs of one
  * tree publishing the same port would clash.
  */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await probePort();
     if (!handedOut.has(port)) {

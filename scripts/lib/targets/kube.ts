@@ -59,7 +59,7 @@ export function renderManifest(
     ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replaceAll('\n', ' ')}`).join('\n')}\n`
     : '';
   const content = `${header(source, 'hash', what)}\n${notes}${documents.map((d) => `---\n${d}`).join('')}`;
-  return { path, content: seal(content), executable: false };
+  return { path, content, executable: false };
 }
 
 export function environmentObjects(
@@ -144,7 +144,7 @@ export function environmentObjects(
     report.warn(`hostname "${hostname}" is not a DNS label, so the Pod keeps its own`, '/hostname');
   pruneEmpty(pod);
   const configMapData = Object.fromEntries(
-    containerFiles.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.content]),
+    containerFiles.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), seal(f.content)]),
   );
   // A changed ConfigMap does not restart a Pod by itself: its digest in the Pod's
   // annotations makes `kubectl apply` roll the Pod when the generated files change.

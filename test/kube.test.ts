@@ -1,0 +1,313 @@
+// The Kubernetes target: every manifest boxwright writes or prints is read back as YAML and
+// checked against the Kubernetes OpenAPI schemas (kubernetes-models, offline); launch.sh
+// --kube prints, in every shell, what the TypeScript model of the combination says; text
+// survives Kubernetes' own $(VAR) expansion; and what a manifest cannot say is refused at
+// its place in the config.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v1';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../scripts/lib/load.ts';
+import { toPlain } from '../scripts/lib/located.ts';
+import {
+  buildCatalog,
+  combinationProblems,
+  imageName,
+  type Catalog,
+  type CatalogConfig,
+} from '../scripts/lib/model/catalog.ts';
+import { ProblemList } from '../scripts/lib/problems.ts';
+import { combinationObjects } from '../scripts/lib/targets/catalog-kube.ts';
+import { kubeText } from '../scripts/lib/targets/kube.ts';
+import { generate, propertyRuns, remove, ROOT, SHELLS, tempDir, writeFiles } from './helpers.ts';
+
+type Validating = { validate(): void };
+const MODELS: Record<string, new (data: never) => Validating> = {
+  ConfigMap,
+  Deployment,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+  Service,
+};
+
+/** The objects of a manifest, read as kubectl reads it: YAML documents, none of them broken. */
+function readManifest(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text).map((document) => {
+    assert.equal(document.errors, [], 'the YAML parses');
+    return document.toJS() as Record<string, unknown>;
+  });
+}
+
+/** Checks an object against the Kubernetes schema of its kind; the error says what is wrong. */
+function validate(object: Record<string, unknown>): void {
+  const model = MODELS[String(object.kind)];
+  assert.ok(model, `no schema for kind ${String(object.kind)}`);
+  new model(object as never).validate();
+}
+
+const kube = suite('kube');
+
+kube('every committed kube.yaml parses and passes the Kubernetes schema of each object', () => {
+  const manifests = readdirSync(join(ROOT, 'generated')).flatMap((id) =>
+    readdirSync(join(ROOT, 'generated', id))
+      .filter((f) => f === 'kube.yaml')
+      .map((f) => join('generated', id, f)),
+  );
+  assert.ok(manifests.length >= 2, `manifests found: ${manifests.join(', ')}`);
+  for (const manifest of manifests) {
+    const objects = readManifest(readFileSync(join(ROOT, manifest), 'utf8'));
+    assert.ok(objects.length > 0);
+    for (const object of objects) validate(object);
+  }
+});
+
+kube('the schema check can fail: a uid that is not a number is refused', () => {
+  const [, pod] = readManifest(readFileSync(join(ROOT, 'generated/zephyr/kube.yaml'), 'utf8'));
+  const spec = pod!.spec as { containers: { securityContext: { runAsUser: unknown } }[] };
+  spec.containers[0]!.securityContext.runAsUser = 'kvothe';
+  assert.throws(() => validate(pod!), /runAsUser must be integer/);
+});
+
+kube('the ConfigMap holds the container files as generated, and the Pod mounts them where launch.sh does', () => {
+  const objects = readManifest(readFileSync(join(ROOT, 'generated/turbo-flow/kube.yaml'), 'utf8'));
+  const configMap = objects.find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
+  for (const file of ['entrypoint.sh', 'supervisord.conf', 'workspace.sh'])
+    assert.is(configMap.data[file], readFileSync(join(ROOT, 'generated/turbo-flow', file), 'utf8'), file);
+  const deployment = objects.find((o) => o.kind === 'Deployment') as {
+    spec: { template: { spec: { containers: { command: string[]; volumeMounts: { mountPath: string }[] }[] } } };
+  };
+  const [container] = deployment.spec.template.spec.containers;
+  assert.equal(container!.command, ['/bin/sh', '/opt/boxwright/entrypoint.sh']);
+  assert.ok(container!.volumeMounts.some((m) => m.mountPath === '/opt/boxwright'));
+});
+
+// ---- Kubernetes' $(VAR) expansion ------------------------------------------------------
+
+/**
+ * Kubernetes' expansion of env values, command and args (third_party/forked/golang/expansion
+ * in kubernetes/kubernetes): $$ is $, $(NAME) is the variable when it is defined, anything
+ * else stays as written.
+ */
+function expand(input: string, mapping: (name: string) => string | undefined): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    if (input[i] !== '$' || i + 1 >= input.length) {
+      out += input[i];
+      continue;
+    }
+    const next = input[i + 1]!;
+    if (next === '$') {
+      out += '$';
+      i++;
+    } else if (next === '(') {
+      const close = input.indexOf(')', i + 2);
+      if (close < 0) {
+        out += input.slice(i);
+        break;
+      }
+      const name = input.slice(i + 2, close);
+      out += mapping(name) ?? `$(${name})`;
+      i = close;
+    } else {
+      out += `$${next}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+kube('kubeText survives Kubernetes expansion whatever the text and the defined variables', () => {
+  const pieces = fc.oneof(fc.string(), fc.constantFrom('$', '$$', '$(', ')', '$(HOME)', '$(X', 'a$'));
+  fc.assert(
+    fc.property(fc.array(pieces, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      assert.is(
+        expand(kubeText(text), (name) => `<${name}>`),
+        text,
+      );
+    }),
+    { numRuns: propertyRuns(300) },
+  );
+  // The model of expansion is the real one's: unescaped, $(HOME) would be replaced.
+  assert.is(
+    expand('$(HOME)/x', () => '/root'),
+    '/root/x',
+  );
+});
+
+// ---- launch.sh --kube ------------------------------------------------------------------
+
+function seedCatalog(): Catalog {
+  const problems = new ProblemList();
+  const loaded = loadConfig(join(ROOT, 'configs/codeopen.json'), ROOT, () => 'replace', problems)!;
+  const catalog = buildCatalog(
+    'codeopen',
+    'configs/codeopen.json',
+    toPlain(loaded.merged) as unknown as CatalogConfig,
+    () => loaded.merged.at,
+    problems,
+  )!;
+  assert.ok(problems.empty, JSON.stringify(problems.items));
+  return catalog;
+}
+
+function kubeLaunch(shell: string[], args: string[]) {
+  return spawnSync(shell[0]!, [...shell.slice(1), join(ROOT, 'generated/codeopen/launch.sh'), '--kube', ...args], {
+    encoding: 'utf8',
+    // --kube needs no runtime: the PATH has none.
+    env: { PATH: '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+  });
+}
+
+kube('launch.sh --kube prints what the model of the combination says, for every preset and in every shell', () => {
+  const catalog = seedCatalog();
+  for (const shell of SHELLS) {
+    for (const preset of catalog.presets) {
+      const printed = kubeLaunch(shell.argv, ['--preset', preset.id]);
+      assert.is(printed.status, 0, `${shell.name} ${preset.id}: ${printed.stderr}`);
+      const image = imageName(catalog, preset.flavor, preset.addons);
+      const name = image.replace(/:[^:]*$/, '').replace(/^.*\//, '');
+      const objects = readManifest(printed.stdout);
+      assert.equal(
+        objects,
+        combinationObjects(catalog, { tier: preset.tier, flavor: preset.flavor, addons: preset.addons, name, image }),
+        `${shell.name} ${preset.id}`,
+      );
+      for (const object of objects) validate(object);
+    }
+  }
+});
+
+kube('random combinations: printed objects equal the model, or the same rule refuses them', () => {
+  const catalog = seedCatalog();
+  const ids = (list: { id: string }[]) => list.map((item) => item.id);
+  const shells = SHELLS.map((s) => s.argv);
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...ids(catalog.tiers)),
+      fc.constantFrom(...ids(catalog.flavors)),
+      fc.subarray(ids(catalog.addons)),
+      fc.integer({ min: 0, max: 99 }),
+      fc.constantFrom(...shells),
+      (tier, flavor, addons, instance, shell) => {
+        const printed = kubeLaunch(shell, [
+          '--tier',
+          tier,
+          '--flavor',
+          flavor,
+          '--addons',
+          addons.join(','),
+          '--instance',
+          String(instance),
+        ]);
+        const refused = combinationProblems(catalog, tier, flavor, addons);
+        if (refused.length) {
+          assert.is.not(printed.status, 0);
+          assert.ok(
+            refused.some((text) => printed.stderr.includes(text)),
+            printed.stderr,
+          );
+          return;
+        }
+        assert.is(printed.status, 0, printed.stderr);
+        const image = imageName(catalog, flavor, addons);
+        const stem = image.replace(/:[^:]*$/, '').replace(/^.*\//, '');
+        const name = instance === 0 ? stem : `${stem}-${instance}`;
+        const objects = readManifest(printed.stdout);
+        assert.equal(objects, combinationObjects(catalog, { tier, flavor, addons, name, image }));
+        for (const object of objects) validate(object);
+      },
+    ),
+    { numRuns: propertyRuns(40, 10) },
+  );
+});
+
+kube('launch.sh --kube refuses a name that Kubernetes would refuse, before printing anything', () => {
+  for (const name of ['Upper', 'has space', '-dash', `${'x'.repeat(64)}`, 'a"b']) {
+    const printed = kubeLaunch(['sh'], ['--name', name]);
+    assert.is(printed.status, 2, name);
+    assert.is(printed.stdout, '');
+    assert.match(printed.stderr, /--kube needs a name/);
+  }
+});
+
+// ---- what a manifest cannot say --------------------------------------------------------
+
+kube('what a manifest cannot say is refused at its place in the config, and nothing is written', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/box.jsonc': `{
+  "kind": "environment",
+  "image": "debian:12",
+  "user": "app",
+  "mounts": [{ "source": "~/.ssh", "target": "/ssh" }],
+  "devices": [{ "path": "/dev/kvm" }],
+  "variables": { "NEEDED": { "required": true } },
+  "env": { "X": "\${NEEDED}" },
+  "kubernetes": {},
+}
+`,
+      'configs/typo.jsonc': '{ "kind": "environment", "image": "debian:12", "kubernetes": { "variables": { "TYPO": "1" } } }\n',
+    });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 2, result.err);
+    for (const expected of [
+      'configs/box.jsonc:4:11  /user  user "app" is a name, and a Pod runs as a number',
+      'configs/box.jsonc:5:26  /mounts/0/source  bind mount /ssh comes from ~/.ssh',
+      'configs/box.jsonc:6:15  /devices/0  device /dev/kvm cannot be passed to a Pod',
+      'configs/box.jsonc:9:17  /kubernetes  variable NEEDED is required and has no value for the manifest',
+      'configs/typo.jsonc:1:79  /kubernetes/variables/TYPO  no variable named "TYPO" is declared',
+    ])
+      assert.ok(result.err.includes(expected), `${expected}\n--- got:\n${result.err}`);
+    assert.not.ok(readdirSync(dir).includes('generated'), 'nothing written');
+  } finally {
+    remove(dir);
+  }
+});
+
+kube("a startup that hands over to the image needs the image's ENTRYPOINT, CMD and USER stated", async () => {
+  const dir = tempDir();
+  try {
+    const config = (kubernetes: string) => `{
+  "kind": "environment",
+  "image": "debian:12",
+  "detach": true,
+  "startup": { "directories": [{ "path": "/data" }] },
+  "kubernetes": ${kubernetes},
+}
+`;
+    writeFiles(dir, { 'configs/box.jsonc': config('{}') });
+    const refused = await generate(['--quiet'], dir);
+    assert.is(refused.code, 2, refused.err);
+    assert.match(refused.err, "hands over to the image's own ENTRYPOINT");
+    assert.match(refused.err, "runs the image's CMD");
+    assert.match(refused.err, "drops to the image's USER");
+    writeFiles(dir, {
+      'configs/box.jsonc': config(
+        '{ "image": { "entrypoint": ["/serve"], "cmd": ["--port", "$(PORT)"], "user": "app" } }',
+      ),
+    });
+    const accepted = await generate(['--quiet'], dir);
+    assert.is(accepted.code, 0, accepted.err);
+    const objects = readManifest(readFileSync(join(dir, 'generated/box/kube.yaml'), 'utf8'));
+    for (const object of objects) validate(object);
+    const deployment = objects.find((o) => o.kind === 'Deployment') as {
+      spec: { template: { spec: { containers: { command: string[]; args: string[]; env: unknown[] }[] } } };
+    };
+    const [container] = deployment.spec.template.spec.containers;
+    assert.equal(container!.command, ['/bin/sh', '/opt/boxwright/entrypoint.sh']);
+    assert.equal(container!.args, ['/serve', '--port', '$$(PORT)']);
+    assert.equal(container!.env, [{ name: 'BOXWRIGHT_USER', value: 'app' }]);
+  } finally {
+    remove(dir);
+  }
+});
+
+kube.run();
