@@ -87,6 +87,36 @@ kube('the ConfigMap holds the container files as generated, and the Pod mounts t
   assert.ok(container!.volumeMounts.some((m) => m.mountPath === '/opt/boxwright'));
 });
 
+kube("a stack's modes: one manifest each, members by their container names, with the mode's values", async () => {
+  const dir = tempDir();
+  try {
+    const result = await generate(['--configs', 'test/e2e/configs', '--out', dir, '--quiet'], ROOT);
+    assert.is(result.code, 0, result.err);
+    const duo = readManifest(readFileSync(join(dir, 'stack/kube-duo.yaml'), 'utf8'));
+    const solo = readManifest(readFileSync(join(dir, 'stack/kube-solo.yaml'), 'utf8'));
+    for (const object of [...duo, ...solo]) validate(object);
+    const named = (objects: Record<string, unknown>[], kind: string) =>
+      objects.filter((o) => o.kind === kind).map((o) => (o.metadata as { name: string }).name);
+    assert.equal(named(duo, 'Deployment'), ['bw-e2e-stack-api', 'bw-e2e-stack-web']);
+    assert.equal(named(solo, 'Deployment'), ['bw-e2e-stack-web']);
+    assert.ok(named(duo, 'Service').includes('bw-e2e-stack-api'), 'the API is reached by its container name');
+    const apiUrl = (objects: Record<string, unknown>[]) => {
+      const web = objects.find(
+        (o) => o.kind === 'Deployment' && (o.metadata as { name: string }).name === 'bw-e2e-stack-web',
+      ) as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      return web.spec.template.spec.containers[0]!.env.find((e) => e.name === 'API_URL')?.value;
+    };
+    assert.is(apiUrl(duo), 'http://bw-e2e-stack-api:9600');
+    assert.is(apiUrl(solo), 'http://localhost:9600');
+    const labels = (duo[0]!.metadata as { labels: Record<string, string> }).labels;
+    assert.is(labels['app.kubernetes.io/part-of'], 'stack');
+  } finally {
+    remove(dir);
+  }
+});
+
 // ---- Kubernetes' $(VAR) expansion ------------------------------------------------------
 
 /**
@@ -254,7 +284,8 @@ kube('what a manifest cannot say is refused at its place in the config, and noth
   "kubernetes": {},
 }
 `,
-      'configs/typo.jsonc': '{ "kind": "environment", "image": "debian:12", "kubernetes": { "variables": { "TYPO": "1" } } }\n',
+      'configs/typo.jsonc':
+        '{ "kind": "environment", "image": "debian:12", "kubernetes": { "variables": { "TYPO": "1" } } }\n',
     });
     const result = await generate(['--quiet'], dir);
     assert.is(result.code, 2, result.err);

@@ -2,7 +2,8 @@
 // model, and the targets that render that model into files.
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildFleet, type FleetConfig } from './model/distrobox.ts';
-import { buildEnvironment, type EnvironmentConfig } from './model/environment.ts';
+import { buildEnvironment, type Environment, type EnvironmentConfig } from './model/environment.ts';
+import { buildKubernetes } from './model/kubernetes.ts';
 import type { Locator } from './model/kernel.ts';
 import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
@@ -41,6 +42,25 @@ export interface Kind {
   compile(config: unknown, context: ConfigContext): GeneratedFile[] | undefined;
 }
 
+/** The files of generated/<id>/ that the container reads, mounted at /opt/boxwright. */
+function containerFiles(environment: Environment): GeneratedFile[] {
+  const { startup, services, workspace, jobs } = environment;
+  return [
+    ...(startup ? [renderEntrypoint(environment, startup)] : []),
+    ...(services.length ? [renderSupervisord(environment)] : []),
+    ...(workspace ? [renderWorkspace(environment, workspace)] : []),
+    ...(jobs ? [renderJob(environment, jobs)] : []),
+  ];
+}
+
+/** The files of generated/<id>/ that people and the host read. */
+function hostFiles(environment: Environment): GeneratedFile[] {
+  return [
+    ...(environment.backupImage ? renderBackup(environment, environment.backupImage) : []),
+    environmentReadme(environment),
+  ];
+}
+
 export const KINDS: readonly Kind[] = [
   {
     name: 'environment',
@@ -48,18 +68,11 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems, warnings, root }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
-      const { startup, services, workspace, jobs, kubernetes } = environment;
-      const files = [
-        renderLaunch(environment, root),
-        ...(startup ? [renderEntrypoint(environment, startup)] : []),
-        ...(services.length ? [renderSupervisord(environment)] : []),
-        ...(workspace ? [renderWorkspace(environment, workspace)] : []),
-        ...(jobs ? [renderJob(environment, jobs)] : []),
-        ...(environment.backupImage ? renderBackup(environment, environment.backupImage) : []),
-        environmentReadme(environment),
-      ];
+      const files = [renderLaunch(environment, root), ...containerFiles(environment), ...hostFiles(environment)];
+      const { kubernetes } = environment;
       if (!kubernetes) return files;
       const before = problems.items.length;
+      const leftOut: string[] = [];
       const report: KubeReport = {
         refuse: (message, hint, pointer) => problems.add(pointer ? at(pointer) : kubernetes.at, message, hint),
         warn: (message, pointer) => {
@@ -67,7 +80,6 @@ export const KINDS: readonly Kind[] = [
           leftOut.push(message);
         },
       };
-      const leftOut: string[] = [];
       const objects = environmentObjects(environment, kubernetes, files, report);
       if (problems.items.length > before) return undefined;
       return [...files, renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut)];
@@ -87,9 +99,36 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'stack',
     schemaFile: 'stack.schema.json',
-    compile(config, { id, source, at, problems, root, lookup, configNames }) {
+    compile(config, { id, source, at, problems, warnings, root, lookup, configNames }) {
       const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
-      return stack && [renderStack(stack, root), stackReadme(stack)];
+      if (!stack) return undefined;
+      const files = [renderStack(stack, root), stackReadme(stack)];
+      if (!stack.kubernetes) return files;
+      const before = problems.items.length;
+      const manifests = stack.modes.map((mode) => {
+        const leftOut: string[] = [];
+        const objects = mode.members.flatMap((memberId) => {
+          const member = stack.members.find((m) => m.id === memberId)!;
+          const env = member.environment;
+          const where = at(`/members/${member.id}`);
+          const report: KubeReport = {
+            refuse: (message, hint) => problems.add(where, `${member.config}: ${message}`, hint),
+            warn: (message) => {
+              warnings.add(where, `${member.config}: ${message}`);
+              leftOut.push(`${member.id}: ${message}`);
+            },
+          };
+          const settings = { ...(env.kubernetes ?? buildKubernetes({}, at, problems)) };
+          if (stack.kubernetes?.namespace) settings.namespace = stack.kubernetes.namespace;
+          return environmentObjects(env, settings, containerFiles(env), report, {
+            partOf: stack.id,
+            variables: new Map(mode.variables.map((v) => [v.name, v.value])),
+          });
+        });
+        const path = stack.modes.length === 1 ? `${id}/kube.yaml` : `${id}/kube-${mode.id}.yaml`;
+        return renderManifest(path, source, `Kubernetes manifest for ${id}, mode ${mode.id}`, objects, leftOut);
+      });
+      return problems.items.length > before ? undefined : [...files, ...manifests];
     },
   },
   {

@@ -12,6 +12,7 @@ export interface StackConfig {
   notes?: string[];
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
+  kubernetes?: { namespace?: string };
   members: Record<
     string,
     {
@@ -36,6 +37,8 @@ export interface Member {
   build?: { context: string; containerfile: string };
   /** Members started before this one; `healthy` ones are also waited for. */
   dependsOn: { member: string; condition: 'started' | 'healthy' }[];
+  /** The member's own model, for targets that render it (kube). */
+  environment: Environment;
 }
 
 export interface Mode {
@@ -55,6 +58,7 @@ export interface Stack {
   network: { name: string; subnet?: string };
   members: Member[];
   modes: Mode[];
+  kubernetes?: { namespace?: string };
 }
 
 /**
@@ -129,6 +133,7 @@ export function buildStack(
         containerfile: member.build.containerfile ?? 'Containerfile',
       },
       dependsOn: Object.entries(member.dependsOn ?? {}).map(([name, condition]) => ({ member: name, condition })),
+      environment: env,
     });
     healthchecked.set(memberId, env.healthcheck !== undefined);
   }
@@ -210,6 +215,7 @@ export function buildStack(
     // In start order: each after what it waits for, else as the config lists them.
     members: ordered.map((id) => members.find((m) => m.id === id)!),
     modes,
+    kubernetes: config.kubernetes,
   };
 }
 

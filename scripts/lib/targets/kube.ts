@@ -165,7 +165,7 @@ export function environmentObjects(
   if (containerFiles.length)
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: configMapData });
   objects.push(...claims);
-  objects.push(...services(env, kube, name, text, selector, metadata, report));
+  objects.push(...services(env, kube, name, text, selector, metadata, report, membership));
   if (env.detach)
     objects.push({
       apiVersion: 'apps/v1',
@@ -314,6 +314,7 @@ function services(
   selector: Record<string, string>,
   metadata: (name: string) => Record<string, unknown>,
   report: KubeReport,
+  membership: KubeMembership | undefined,
 ): KubeObject[] {
   const objects: KubeObject[] = [];
   if (env.ports.length)
@@ -332,7 +333,9 @@ function services(
         })),
       },
     });
-  const aliases = [...new Set((env.network?.aliases ?? []).map(text))].filter((alias) => alias !== name);
+  // In a stack the others reach a member by its container name, ports or not.
+  const names = [...(env.ports.length === 0 && membership ? [name] : []), ...(env.network?.aliases ?? []).map(text)];
+  const aliases = [...new Set(names)].filter((alias) => alias !== name || env.ports.length === 0);
   for (const alias of aliases) {
     if (!DNS_LABEL.test(alias)) {
       report.warn(
