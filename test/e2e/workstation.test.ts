@@ -71,7 +71,7 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   );
   assert.match(
     inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'),
-    ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh',
+    ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nkube.yaml\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh',
   );
   assert.is(
     inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),
