@@ -31,6 +31,7 @@ const CASES: [string, string, string[], Record<string, string>?][] = [
   ['cachyos', 'stack.sh', ['build', '--no-cache', 'agentic-workstation']],
   ['codeopen', 'launch.sh', ['--tier', 'builder', '--flavor', 'python', '--addons', 'gui']],
   ['codeopen', 'launch.sh', ['--preset', 'desktop']],
+  ['codeopen', 'launch.sh', ['--kube', '--preset', 'python-gpu', '--instance', '2']],
   ['codeopen', 'build.sh', ['combo', 'polyglot', 'gui,databases']],
   ['bazzite', 'create.sh', []],
 ];

@@ -8,6 +8,17 @@ import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
 import { cpuQuantity, DNS_LABEL, DNS_SUBDOMAIN, quantity, resolver, type Kubernetes } from '../model/kubernetes.ts';
 import { parseSize } from '../model/size.ts';
+import type {
+  IContainer,
+  IContainerPort,
+  IEnvVar,
+  IPodSpec,
+  IProbe,
+  IResourceRequirements,
+  ISecurityContext,
+  IVolume,
+  IVolumeMount,
+} from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
 import type { Template } from '../template-string.ts';
 
@@ -96,8 +107,8 @@ export function environmentObjects(
   const containerFiles = files.filter((f) => CONTAINER_FILES.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
   const configMapName = `${name}-boxwright`;
   const claims: KubeObject[] = [];
-  const volumes: Record<string, unknown>[] = [];
-  const volumeMounts: Record<string, unknown>[] = [];
+  const volumes: IVolume[] = [];
+  const volumeMounts: IVolumeMount[] = [];
   podVolumes(env, kube, text, report, { claims, volumes, volumeMounts, metadata });
   if (containerFiles.length) {
     volumes.push({ name: 'boxwright', configMap: { name: configMapName, defaultMode: 0o755 } });
@@ -113,7 +124,7 @@ export function environmentObjects(
   }
 
   const interactive = !env.detach && env.interactive !== false;
-  const container: Record<string, unknown> = {
+  const container: IContainer = {
     name,
     image: text(env.image),
     imagePullPolicy: kube.imagePullPolicy,
@@ -132,7 +143,7 @@ export function environmentObjects(
   warnLeftOut(env, report);
 
   const hostname = env.hostname && text(env.hostname);
-  const pod: Record<string, unknown> = {
+  const pod: IPodSpec = {
     ...(hostname !== undefined && DNS_LABEL.test(hostname) ? { hostname } : {}),
     ...(env.network && text(env.network.name) === 'host' ? { hostNetwork: true } : {}),
     ...(env.ipc === 'host' ? { hostIPC: true } : {}),
@@ -240,8 +251,8 @@ function containerEnv(
   name: string,
   text: (t: Template) => string,
   report: KubeReport,
-): Record<string, unknown>[] {
-  const list: Record<string, unknown>[] = [];
+): IEnvVar[] {
+  const list: IEnvVar[] = [];
   for (const variable of env.variables.filter((v) => v.export))
     list.push({ name: variable.name, value: kubeText(text([{ variable: variable.name }])) });
   for (const variable of env.env) {
@@ -279,14 +290,14 @@ function containerEnv(
 
 // ---- ports and Services ---------------------------------------------------------------
 
-function containerPorts(env: Environment): Record<string, unknown>[] {
+function containerPorts(env: Environment): IContainerPort[] {
   const seen = new Set<string>();
-  const ports: Record<string, unknown>[] = [];
+  const ports: IContainerPort[] = [];
   const add = (port: number, protocol: string) => {
     const key = `${port}/${protocol}`;
     if (seen.has(key)) return;
     seen.add(key);
-    ports.push({ name: portName(port, protocol), containerPort: port, protocol: protocol.toUpperCase() });
+    ports.push({ name: portName(port, protocol), containerPort: port, protocol: protocolName(protocol) });
   };
   for (const port of env.ports) add(port.container, port.protocol);
   for (const spec of env.expose) {
@@ -295,6 +306,11 @@ function containerPorts(env: Environment): Record<string, unknown>[] {
     for (let port = from!; port <= to!; port++) add(port, protocol);
   }
   return ports;
+}
+
+function protocolName(protocol: string): 'TCP' | 'UDP' | 'SCTP' {
+  const name = protocol.toUpperCase();
+  return name === 'UDP' || name === 'SCTP' ? name : 'TCP';
 }
 
 function portName(port: number, protocol: string): string {
@@ -329,7 +345,7 @@ function services(
           name: portName(port.container, port.protocol),
           port: port.host,
           targetPort: port.container,
-          protocol: port.protocol.toUpperCase(),
+          protocol: protocolName(port.protocol),
         })),
       },
     });
@@ -363,8 +379,8 @@ function podVolumes(
   report: KubeReport,
   into: {
     claims: KubeObject[];
-    volumes: Record<string, unknown>[];
-    volumeMounts: Record<string, unknown>[];
+    volumes: IVolume[];
+    volumeMounts: IVolumeMount[];
     metadata: (name: string) => Record<string, unknown>;
   },
 ): void {
@@ -393,7 +409,7 @@ function mountSource(
   report: KubeReport,
   claimed: Map<string, string>,
   into: { claims: KubeObject[]; metadata: (name: string) => Record<string, unknown> },
-): Record<string, unknown> | undefined {
+): Omit<IVolume, 'name'> | undefined {
   const override = kube.mounts.get(mount.targetText);
   if (override?.secret)
     return { secret: { secretName: override.secret, ...(override.optional ? { optional: true } : {}) } };
@@ -460,7 +476,7 @@ function mountSource(
 
 // ---- resources, security and health ---------------------------------------------------
 
-function resources(env: Environment, kube: Kubernetes, report: KubeReport): Record<string, unknown> {
+function resources(env: Environment, kube: Kubernetes, report: KubeReport): IResourceRequirements {
   const bytes = (size: string | undefined) => {
     if (size === undefined) return undefined;
     const parsed = parseSize(size);
@@ -485,8 +501,8 @@ function securityContext(
   kube: Kubernetes,
   text: (t: Template) => string,
   report: KubeReport,
-): Record<string, unknown> {
-  const context: Record<string, unknown> = {};
+): ISecurityContext {
+  const context: ISecurityContext = {};
   if (env.privileged) context.privileged = true;
   const capabilities = {
     ...(env.capabilities.add.length ? { add: env.capabilities.add } : {}),
@@ -539,7 +555,7 @@ function runAs(env: Environment, kube: Kubernetes, text: (t: Template) => string
  * The health check as a readiness probe: like a container's health, it marks the Pod ready
  * or not (a Service sends it nothing until then) and restarts nothing.
  */
-function probe(env: Environment): Record<string, unknown> | undefined {
+function probe(env: Environment): IProbe | undefined {
   const check = env.healthcheck;
   if (!check) return undefined;
   const seconds = (duration: string | undefined) => {
@@ -577,12 +593,13 @@ function warnLeftOut(env: Environment, report: KubeReport): void {
 }
 
 /** Drops keys whose value is undefined, an empty list or an empty object. */
-function pruneEmpty(object: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(object)) {
+function pruneEmpty(object: object): void {
+  const fields = object as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
     const empty =
       value === undefined ||
       (Array.isArray(value) && value.length === 0) ||
       (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
-    if (empty) delete object[key];
+    if (empty) delete fields[key];
   }
 }

@@ -4,6 +4,7 @@ import { header } from '../header.ts';
 import { baseImage, imageName, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { Fleet, Value } from '../model/distrobox.ts';
 import { CONTAINER_DIR, publishSpec, type Environment } from '../model/environment.ts';
+import { resolver } from '../model/kubernetes.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, link, markdownTable, price, showTemplate } from '../text.ts';
@@ -264,7 +265,42 @@ export function environmentReadme(env: Environment): GeneratedFile {
       : [],
     healthcheckSection(env),
     jobsSection(env),
+    kubernetesSection(env),
   ]);
+}
+
+/** How to run kube.yaml: the Secret first (by the names the manifest reads), then apply. */
+function kubernetesSection(env: Environment): string[] {
+  if (!env.kubernetes) return [];
+  // The names as the manifest has them: resolved as kube.yaml was (see model/kubernetes.ts).
+  const name = resolver(env.variables, env.kubernetes.variables, () => undefined)(env.name) ?? showTemplate(env.name);
+  const secret = env.kubernetes.secretName ?? `${name}-secrets`;
+  const namespace = env.kubernetes.namespace ? ` -n ${env.kubernetes.namespace}` : '';
+  const lines = ['## Kubernetes', '', '```sh'];
+  if (env.secrets.length)
+    lines.push(
+      `# Keys: ${env.secrets.map((s) => s.hostName).join(', ')}`,
+      `kubectl${namespace} create secret generic ${secret} --from-env-file=.env`,
+    );
+  lines.push(
+    `kubectl apply -f generated/${env.id}/kube.yaml`,
+    `kubectl delete -f generated/${env.id}/kube.yaml`,
+    '```',
+    '',
+  );
+  lines.push(
+    env.detach
+      ? `A Deployment of one Pod; \`kubectl exec -it deploy/${name} -- sh\` for a shell.`
+      : `A Pod that runs once; \`kubectl attach -it ${name}\` to use it, \`kubectl exec ${name} -- ...\` beside it.`,
+    ...(env.jobs
+      ? [
+          `Jobs: \`kubectl exec ${name} -- /bin/sh ${CONTAINER_DIR}/job.sh NAME -- COMMAND...\` (the records stay in \`${env.jobs.directory}\`).`,
+        ]
+      : []),
+    'Values of variables were fixed when the file was generated (kubernetes.variables, else defaults).',
+    '',
+  );
+  return lines;
 }
 
 function healthcheckSection(env: Environment): string[] {
@@ -294,6 +330,9 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
       `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`,
       `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`,
       `generated/${catalog.id}/launch.sh --help`,
+      ...(catalog.kubernetes
+        ? [`generated/${catalog.id}/launch.sh --kube --tier TIER --flavor FLAVOR | kubectl apply -f -`]
+        : []),
       '```',
       '',
       `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on`,
@@ -372,6 +411,11 @@ export function stackReadme(stack: Stack): GeneratedFile {
       `generated/${stack.id}/stack.sh status`,
       `generated/${stack.id}/stack.sh logs [MEMBER]`,
       `generated/${stack.id}/stack.sh down`,
+      ...(stack.kubernetes
+        ? stack.modes.length === 1
+          ? [`kubectl apply -f generated/${stack.id}/kube.yaml`]
+          : stack.modes.map((m) => `kubectl apply -f generated/${stack.id}/kube-${m.id}.yaml   # mode ${m.id}`)
+        : []),
       '```',
       '',
       `Network \`${stack.network.name}\`${stack.network.subnet ? ` (${stack.network.subnet})` : ''}.`,
