@@ -23,7 +23,7 @@ import {
 } from '../scripts/lib/model/catalog.ts';
 import { ProblemList } from '../scripts/lib/problems.ts';
 import { combinationObjects } from '../scripts/lib/targets/catalog-kube.ts';
-import { kubeText } from '../scripts/lib/targets/kube.ts';
+import { kubeText, renderManifest } from '../scripts/lib/targets/kube.ts';
 import { generate, propertyRuns, remove, ROOT, SHELLS, tempDir, writeFiles } from './helpers.ts';
 
 type Validating = { validate(): void };
@@ -336,6 +336,76 @@ kube("a startup that hands over to the image needs the image's ENTRYPOINT, CMD a
     assert.equal(container!.command, ['/bin/sh', '/opt/boxwright/entrypoint.sh']);
     assert.equal(container!.args, ['/serve', '--port', '$$(PORT)']);
     assert.equal(container!.env, [{ name: 'BOXWRIGHT_USER', value: 'app' }]);
+  } finally {
+    remove(dir);
+  }
+});
+
+// ---- YAML read back as kubectl reads it ------------------------------------------------
+
+// Text that stresses YAML: indicators, comments, quotes, escapes, blank and indented lines,
+// numbers and booleans that must stay strings, unicode. NUL never reaches a config.
+const yamlNasty = fc
+  .oneof(
+    fc.string({
+      unit: fc.constantFrom(...[...`:#-?[]{},&*!|>'"%@\`$ \t\n\r\u0001\u00e9\u4e2d\ud83d\ude00aZ09.`]),
+      maxLength: 24,
+    }),
+    fc.string({ unit: 'grapheme', maxLength: 16 }),
+    fc.constantFrom('', 'yes', 'no', 'null', '~', '0x10', '1e3', '- a', 'a: b', '# c', ' lead', 'trail ', '|', '\n\n'),
+  )
+  .filter((text) => !text.includes('\0'));
+
+kube('any text in a manifest reads back as written, through the YAML parser', () => {
+  fc.assert(
+    fc.property(fc.array(yamlNasty, { minLength: 1, maxLength: 6 }), (texts) => {
+      const object = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'x', annotations: Object.fromEntries(texts.map((t, i) => [`a${i}`, t])) },
+        data: Object.fromEntries(texts.map((t, i) => [`k${i}`, t])),
+      };
+      const file = renderManifest('x/kube.yaml', 'configs/x.json', 'test', [object], texts);
+      const [read] = readManifest(file.content);
+      assert.equal(read, object);
+    }),
+    { numRuns: propertyRuns(300) },
+  );
+});
+
+kube('launch.sh --kube writes any env value of the catalog so that the cluster gets it as written', async () => {
+  const dir = tempDir();
+  try {
+    await fc.assert(
+      fc.asyncProperty(yamlNasty, async (value) => {
+        writeFiles(dir, {
+          'configs/cat.json': JSON.stringify({
+            kind: 'catalog',
+            prefix: 'cat',
+            version: '1',
+            base: { build: { context: '.' }, env: { VALUE: value } },
+            tiers: { small: { cpu: 1, memory: '1Gi', default: true } },
+            flavors: { plain: { build: { context: '.' }, default: true } },
+            kubernetes: {},
+          }),
+        });
+        const result = await generate(['--quiet'], dir);
+        assert.is(result.code, 0, result.err);
+        const printed = spawnSync('sh', [join(dir, 'generated/cat/launch.sh'), '--kube'], {
+          encoding: 'utf8',
+          env: { PATH: '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+        });
+        assert.is(printed.status, 0, printed.stderr);
+        const deployment = readManifest(printed.stdout).find((o) => o.kind === 'Deployment') as {
+          spec: { template: { spec: { containers: { env: { value: string }[] }[] } } };
+        };
+        assert.is(
+          expand(deployment.spec.template.spec.containers[0]!.env[0]!.value, () => 'X'),
+          value,
+        );
+      }),
+      { numRuns: propertyRuns(30, 8) },
+    );
   } finally {
     remove(dir);
   }

@@ -67,7 +67,7 @@ export function renderManifest(
 ): GeneratedFile {
   const documents = objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
   const notes = leftOut.length
-    ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replaceAll('\n', ' ')}`).join('\n')}\n`
+    ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replace(/[\r\n]/g, ' ')}`).join('\n')}\n`
     : '';
   const content = `${header(source, 'hash', what)}\n${notes}${documents.map((d) => `---\n${d}`).join('')}`;
   return { path, content, executable: false };
