@@ -53,19 +53,26 @@ function validate(object: Record<string, unknown>): void {
 
 const kube = suite('kube');
 
-kube('every committed kube.yaml parses and passes the Kubernetes schema of each object', () => {
-  const manifests = readdirSync(join(ROOT, 'generated')).flatMap((id) =>
-    readdirSync(join(ROOT, 'generated', id))
-      .filter((f) => f === 'kube.yaml')
-      .map((f) => join('generated', id, f)),
-  );
-  assert.ok(manifests.length >= 2, `manifests found: ${manifests.join(', ')}`);
-  for (const manifest of manifests) {
-    const objects = readManifest(readFileSync(join(ROOT, manifest), 'utf8'));
-    assert.ok(objects.length > 0);
-    for (const object of objects) validate(object);
-  }
-});
+kube(
+  'every committed kube.yaml, of the seeds and the golden cases, passes the Kubernetes schema of each object',
+  () => {
+    const manifests = ['generated', 'test/cases'].flatMap((folder) =>
+      readdirSync(join(ROOT, folder), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .flatMap((entry) =>
+          readdirSync(join(ROOT, folder, entry.name))
+            .filter((f) => /^kube(-[a-z0-9-]+)?\.yaml$/.test(f))
+            .map((f) => join(folder, entry.name, f)),
+        ),
+    );
+    assert.ok(manifests.length >= 4, `manifests found: ${manifests.join(', ')}`);
+    for (const manifest of manifests) {
+      const objects = readManifest(readFileSync(join(ROOT, manifest), 'utf8'));
+      assert.ok(objects.length > 0);
+      for (const object of objects) validate(object);
+    }
+  },
+);
 
 kube('the schema check can fail: a uid that is not a number is refused', () => {
   const [, pod] = readManifest(readFileSync(join(ROOT, 'generated/zephyr/kube.yaml'), 'utf8'));

@@ -37,6 +37,18 @@ e2e('a create hook runs once per container, a start hook at every start', (conte
   }
 });
 
+e2e(
+  "imageEntrypoint stands in for the image's ENTRYPOINT and CMD, behind the startup, as the image's user",
+  (context) => {
+    const plain = runGenerated(context, 'override', 'launch.sh', []);
+    assert.is(plain.status, 0, plain.stderr);
+    assert.is(plain.stdout, 'overridden 0 \napp\napp\n');
+    const withArgs = runGenerated(context, 'override', 'launch.sh', ['--', 'a b', 'c']);
+    assert.is(withArgs.status, 0, withArgs.stderr);
+    assert.is(withArgs.stdout, 'overridden 2 a b c\napp\napp\n');
+  },
+);
+
 function waitExited(container: string): void {
   const deadline = Date.now() + 60_000;
   while (podmanOk('container', 'inspect', '--format', '{{.State.Status}}', container).trim() !== 'exited') {

@@ -65,6 +65,7 @@ export interface EnvironmentConfig {
   entrypointVariable?: string;
   defaultEntrypoint?: string;
   command?: 'image' | string[];
+  imageEntrypoint?: string[];
   startup?: StartupConfig;
   services?: Record<string, ServiceConfig>;
   workspace?: WorkspaceConfig;
@@ -211,6 +212,8 @@ export interface Environment {
   defaultEntrypoint?: string;
   /** What runs when nothing is chosen: the image's CMD, or this command. */
   command: 'image' | string[];
+  /** The ENTRYPOINT that replaces the image's own (which also sets its CMD aside). */
+  imageEntrypoint?: string[];
   /** Container-side setup; present when the config has startup, services or a workspace. */
   startup?: Startup;
   services: Service[];
@@ -337,6 +340,7 @@ export function buildEnvironment(
     extraArgs: (config.extraArgs ?? []).map((arg, i) => names.template(arg, `/extraArgs/${i}`)),
     ...buildEntrypoints(config, names),
     command: config.command ?? 'image',
+    imageEntrypoint: config.imageEntrypoint,
     services: buildServices(config.services ?? {}, at, problems),
     workspace: config.workspace,
     jobs: config.jobs && { ...config.jobs, hostDirectory: hostFolderOf(config.jobs.directory, mounts) },
@@ -370,6 +374,12 @@ export function buildEnvironment(
       problems,
     );
   }
+  if (config.imageEntrypoint && config.services)
+    problems.add(
+      at('/imageEntrypoint'),
+      "imageEntrypoint has no effect: with services, the generated entrypoint runs supervisord, not the image's ENTRYPOINT",
+      'remove one of them',
+    );
   if (environment.detach && environment.interactive === true)
     problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
   return problems.items.length === before ? environment : undefined;

@@ -215,10 +215,16 @@ function commandAndArgs(
       `choose from: ${env.entrypoints.map((e) => e.name).join(', ') || '(none declared)'}`,
     );
   const main = chosen ? chosen.command : env.command;
-  if (!env.startup) return main === 'image' ? {} : { args: runnable(main) };
+  const override = env.imageEntrypoint;
+  if (!env.startup) {
+    // A command without args runs alone, as --entrypoint sets the image's CMD aside.
+    if (override) return { command: runnable(override), ...(main === 'image' ? {} : { args: runnable(main) }) };
+    return main === 'image' ? {} : { args: runnable(main) };
+  }
   const command = ['/bin/sh', `${CONTAINER_DIR}/entrypoint.sh`];
   if (env.services.length) return { command, ...(main === 'image' ? {} : { args: runnable(main) }) };
-  const { entrypoint, cmd } = kube.image;
+  const entrypoint = override ?? kube.image.entrypoint;
+  const cmd = override ? [] : kube.image.cmd;
   if (entrypoint === undefined)
     report.refuse(
       "the generated entrypoint hands over to the image's own ENTRYPOINT, which a manifest cannot read from the image",

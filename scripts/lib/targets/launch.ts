@@ -83,7 +83,8 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
     run_lines: runLines(env),
-    image_entrypoint: handover,
+    image_entrypoint: handover && env.imageEntrypoint === undefined,
+    image_entrypoint_words: imageEntrypointWords(env),
     entrypoint_lines: entrypoints(env),
     image_cmd: env.command === 'image',
     command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
@@ -109,7 +110,26 @@ function handsOverToImage(env: Environment): boolean {
 
 /** Whether the launcher reads the image's USER, ENTRYPOINT, CMD or ENV before it runs. */
 function readsImageConfig(env: Environment): boolean {
-  return handsOverToImage(env) || env.env.some((e) => e.extend) || imageUserNeeded(env);
+  return (
+    (handsOverToImage(env) && env.imageEntrypoint === undefined) ||
+    env.env.some((e) => e.extend) ||
+    imageUserNeeded(env)
+  );
+}
+
+/**
+ * imageEntrypoint, as both runtimes take it: docker's --entrypoint is one program, so the
+ * rest of the list goes before the command. Behind the generated entrypoint, all of it is
+ * what it hands over to.
+ */
+function imageEntrypointFlag(env: Environment): ShellCode[] {
+  if (env.imageEntrypoint === undefined || env.startup) return [];
+  return [code(`${APPEND} --entrypoint ${quote(env.imageEntrypoint[0] ?? '')}`)];
+}
+
+function imageEntrypointWords(env: Environment): ShellCode[] {
+  const words = env.startup ? env.imageEntrypoint : env.imageEntrypoint?.slice(1);
+  return words?.length ? [code(`${APPEND} ${words.map(quote).join(' ')}`)] : [];
 }
 
 /** The generated entrypoint drops to the image's USER when nothing else names a user. */
@@ -239,6 +259,7 @@ function runLines(env: Environment): ShellCode[] {
     ...labels(env),
     ...boxwrightLabels(env),
     ...extraArgs(env),
+    ...imageEntrypointFlag(env),
     ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
   ];
