@@ -25,22 +25,25 @@ const DRY_RUN = 'dry-run.txt';
 
 interface Directives {
   env: Record<string, string>;
+  /** Files the case's repository holds beside its config: `// file "PATH", "CONTENT"`. */
+  files: Record<string, string>;
   args: string[];
   present: string[][];
   absent: string[][];
 }
 
 /**
- * Reads `// env NAME=value`, `// args ...`, `// assert-args ...` and `// !assert-args ...`
+ * Reads `// env NAME=value`, `// file PATH CONTENT`, `// args ...`, `// assert-args ...` and `// !assert-args ...`
  * comments anywhere in the file, each a list of JSON strings.
  */
 function directives(text: string): Directives {
-  const found: Directives = { env: {}, args: [], present: [], absent: [] };
+  const found: Directives = { env: {}, files: {}, args: [], present: [], absent: [] };
   for (const line of text.split('\n')) {
-    const match = /^\s*\/\/ (!?assert-args|env|args) (.*)$/.exec(line);
+    const match = /^\s*\/\/ (!?assert-args|env|args|file) (.*)$/.exec(line);
     if (!match) continue;
     const words = JSON.parse(`[${match[2]}]`) as string[];
-    if (match[1] === 'env')
+    if (match[1] === 'file') found.files[words[0]!] = words[1]!;
+    else if (match[1] === 'env')
       Object.assign(
         found.env,
         Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
@@ -63,7 +66,8 @@ for (const name of readdirSync(CASES)
     const dir = tempDir();
     try {
       const source = readFileSync(join(CASES, name), 'utf8');
-      writeFiles(dir, { [`configs/${name}`]: source });
+      const wanted = directives(source);
+      writeFiles(dir, { [`configs/${name}`]: source, ...wanted.files });
       const result = await generate(['--quiet'], dir);
       assert.is(result.code, 0, result.err);
       const outDir = join(dir, 'generated', id);
@@ -87,7 +91,6 @@ for (const name of readdirSync(CASES)
         assert.fixture(actual, readFileSync(join(expectedDir, file), 'utf8'), `${id}/${file}`);
       }
 
-      const wanted = directives(source);
       const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: join(dir, 'argv'), ...wanted.env };
       const outputs = SHELLS.map((shell) =>
         runScript(shell, join(outDir, 'launch.sh'), ['--dry-run', ...wanted.args], { env, cwd: dir }),

@@ -1,6 +1,7 @@
 // Entrypoint dispatch on real podman: by argument or variable, arguments intact, exit codes
 // passed through, and required secrets checked by the launcher and by the entrypoint.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { e2eSuite, podmanOk, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
@@ -48,6 +49,27 @@ e2e(
     assert.is(withArgs.stdout, 'overridden 2 a b c\napp\napp\n');
   },
 );
+
+e2e('an image built from its Containerfile when missing, and with --build only when its inputs changed', (context) => {
+  const launch = (...args: string[]) => runGenerated(context, 'built', 'launch.sh', args);
+  const first = launch('run');
+  assert.is(first.status, 0, first.stderr);
+  assert.is(first.stdout, 'built from the first context\n');
+  assert.match(first.stderr, 'building');
+  const again = launch('run');
+  assert.is(again.status, 0, again.stderr);
+  assert.not.match(again.stderr, 'building', 'an image that is here is used as it is');
+  const unchanged = launch('run', '--build');
+  assert.is(unchanged.status, 0, unchanged.stderr);
+  assert.match(unchanged.stderr, 'is up to date with its build inputs');
+  writeFileSync(join(context.tree, 'test/e2e/build-context/message'), 'built from the second context\n');
+  const stale = launch('run');
+  assert.is(stale.stdout, 'built from the first context\n', 'without --build, as compose up');
+  const rebuilt = launch('run', '--build');
+  assert.is(rebuilt.status, 0, rebuilt.stderr);
+  assert.match(rebuilt.stderr, 'building');
+  assert.is(rebuilt.stdout, 'built from the second context\n');
+});
 
 function waitExited(container: string): void {
   const deadline = Date.now() + 60_000;

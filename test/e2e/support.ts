@@ -136,7 +136,8 @@ export async function writeRunTree(dir: string): Promise<void> {
         writeFileSync(join(to, entry.name), await withFreePorts(renamed(readFileSync(join(from, entry.name), 'utf8'))));
     }
   };
-  for (const part of ['configs', 'test/e2e/configs', 'test/e2e/catalog']) await copy(join(ROOT, part), join(dir, part));
+  for (const part of ['configs', 'test/e2e/configs', 'test/e2e/catalog', 'test/e2e/build-context'])
+    await copy(join(ROOT, part), join(dir, part));
 }
 
 /** Everything this run created: containers, pods, networks, volumes and images. */

@@ -24,6 +24,7 @@ export interface EnvironmentConfig {
   description?: string;
   notes?: string[];
   image: string;
+  build?: { context: string; containerfile?: string; args?: Record<string, string>; target?: string };
   name?: string;
   hostname?: string;
   workdir?: string;
@@ -140,6 +141,14 @@ export interface Mount {
   options: string[];
   description?: string;
 }
+export interface ImageBuild {
+  /** The context folder: a ./ path of the repository starts with the REPOSITORY variable. */
+  context: Template;
+  /** As written: relative to the context unless absolute; undefined for Containerfile, else Dockerfile. */
+  containerfile?: string;
+  args: { name: string; value: Template }[];
+  target?: string;
+}
 export interface Device {
   path: string;
   target?: string;
@@ -174,6 +183,8 @@ export interface Environment {
   description?: string;
   notes: string[];
   image: Template;
+  /** How launch.sh builds the image when it is missing or its build inputs changed. */
+  build?: ImageBuild;
   /** The container's name: the config's, else its id. --instance adds "-NAME" at run time. */
   name: Template;
   hostname?: Template;
@@ -291,6 +302,7 @@ export function buildEnvironment(
     description: config.description,
     notes: config.notes ?? [],
     image: names.template(config.image, '/image'),
+    build: config.build && buildImageBuild(config, names),
     name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
     hostname: names.optionalTemplate(config.hostname, '/hostname'),
     workdir: buildWorkdir(config, names),
@@ -514,6 +526,39 @@ function buildPorts(config: EnvironmentConfig, { at, problems }: Scope): Port[] 
   });
 }
 
+/** A folder of the repository (./x, found from the script's place at run time) as a template. */
+function inRepository(text: string, pointer: string, names: Scope): Template {
+  return [{ variable: REPOSITORY }, ...names.template(inRepositoryPath(text), pointer)];
+}
+
+const REPOSITORY_PATH = /^\.\.?(\/|$)/;
+
+function buildImageBuild(config: EnvironmentConfig, names: Scope): ImageBuild {
+  const build = config.build!;
+  const { at, problems } = names;
+  if (config.image.includes('@'))
+    problems.add(at('/image'), 'an image that is built here is tagged, so it cannot name a digest (@sha256:...)');
+  const relative = REPOSITORY_PATH.test(build.context);
+  if (!relative && !/^(\/|~$|~\/|\$\{)/.test(build.context))
+    problems.add(
+      at('/build/context'),
+      `build context "${build.context}" is not an absolute path`,
+      'start it with /, ~/, ${VARIABLE}, or ./ for a folder of this repository',
+    );
+  return {
+    context: relative
+      ? inRepository(build.context, '/build/context', names)
+      : names.template(build.context, '/build/context', { tilde: true }),
+    containerfile: build.containerfile,
+    args: Object.entries(build.args ?? {}).map(([name, value]) => {
+      if (name === '' || name.includes('='))
+        problems.add(at('/build/args', name), `build argument "${name}" must be non-empty and contain no "="`);
+      return { name, value: names.template(value, `/build/args/${name}`) };
+    }),
+    target: build.target,
+  };
+}
+
 function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
   const { at, problems } = names;
   const seenTargets = new Map<string, string>();
@@ -536,8 +581,8 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
     if (type === 'tmpfs' && mount.source !== undefined)
       problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
     if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
-    const inRepository = type === 'bind' && mount.source !== undefined && /^\.\.?(\/|$)/.test(mount.source);
-    if (type === 'bind' && mount.source !== undefined && !inRepository && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
+    const repositoryFolder = type === 'bind' && mount.source !== undefined && REPOSITORY_PATH.test(mount.source);
+    if (type === 'bind' && mount.source !== undefined && !repositoryFolder && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
       problems.add(
         at(`${pointer}/source`),
         `bind source "${mount.source}" is not an absolute path`,
@@ -558,9 +603,9 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
       source:
         mount.source === undefined
           ? undefined
-          : inRepository
+          : repositoryFolder
             ? // ./x is a folder of the repository that holds the config, wherever it is run from.
-              [{ variable: REPOSITORY }, ...names.template(inRepositoryPath(mount.source), `${pointer}/source`)]
+              inRepository(mount.source, `${pointer}/source`, names)
             : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
       sourceText: mount.source,
       target: names.template(mount.target, `${pointer}/target`),

@@ -592,6 +592,8 @@ function checkImageTag(image: string, kube: Kubernetes, report: KubeReport): voi
 
 /** Settings of the runtime that a Pod has no field for. */
 function warnLeftOut(env: Environment, report: KubeReport): void {
+  if (env.build)
+    report.warn('build is not carried: push the image to a registry that the cluster pulls from', '/build');
   if (env.extraArgs.length)
     report.warn('extraArgs are runtime flags and are not carried to the manifest', '/extraArgs');
   if (env.init) report.warn('init is not carried: a Pod has no init process option', '/init');

@@ -22,7 +22,24 @@ const APPEND = 'set -- "$@"';
 
 /** Whether a mount names a folder of the repository (./x), found from the script's place. */
 function usesRepository(env: Environment): boolean {
-  return env.mounts.some((m) => m.source?.some((part) => 'variable' in part && part.variable === REPOSITORY));
+  const inRepository = (template: Template | undefined) =>
+    template?.some((part) => 'variable' in part && part.variable === REPOSITORY) ?? false;
+  return env.mounts.some((m) => inRepository(m.source)) || inRepository(env.build?.context);
+}
+
+/** What launch.sh needs to build the image: the context, the Containerfile, the options. */
+function buildView(env: Environment) {
+  const { build } = env;
+  if (!build) return undefined;
+  const file = build.containerfile;
+  return {
+    context: word(build.context),
+    containerfile: file === undefined ? undefined : file.startsWith('/') ? quote(file) : `"$bw_context/"${quote(file)}`,
+    build_options: [
+      ...build.args.flatMap((arg) => ['--build-arg', word([{ literal: `${arg.name}=` }, ...arg.value])]),
+      ...(build.target ? ['--target', quote(build.target)] : []),
+    ].join(' '),
+  };
 }
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
@@ -71,6 +88,7 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     env_extends: env.env.some((e) => e.extend),
     newline: env.gpu.mode !== 'off' || readsImage,
     image: word(env.image),
+    build: buildView(env),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
     script_dir: env.startup !== undefined || env.jobs !== undefined || repository,
@@ -525,6 +543,7 @@ function usage(env: Environment): string {
     ['-f, --follow', 'logs: keep printing new output'],
     ['    --tail N', 'logs: only the last N lines'],
   ];
+  if (env.build) options.push(['    --build', 'run, up: build the image again if its build inputs changed']);
   if (env.envFile)
     options.push([
       '    --env-file FILE',

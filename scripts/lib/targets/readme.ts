@@ -3,7 +3,7 @@
 import { header } from '../header.ts';
 import { baseImage, imageName, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { Fleet, Value } from '../model/distrobox.ts';
-import { CONTAINER_DIR, publishSpec, type Environment } from '../model/environment.ts';
+import { CONTAINER_DIR, publishSpec, REPOSITORY, type Environment } from '../model/environment.ts';
 import { resolver } from '../model/kubernetes.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
@@ -263,6 +263,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ),
         ]
       : [],
+    buildSection(env),
     healthcheckSection(env),
     jobsSection(env),
     kubernetesSection(env),
@@ -301,6 +302,19 @@ function kubernetesSection(env: Environment): string[] {
     '',
   );
   return lines;
+}
+
+function buildSection(env: Environment): string[] {
+  if (!env.build) return [];
+  const context = showTemplate(env.build.context).replace(`\${${REPOSITORY}}`, '.');
+  const file = env.build.containerfile ?? 'Containerfile (else Dockerfile)';
+  return [
+    '## Image',
+    '',
+    `Built from ${codeSpan(context).markdown} (${codeSpan(file).markdown}) when it is missing; \`launch.sh up --build\``,
+    '(or `run --build`) builds it again when its context, Containerfile, arguments or target changed.',
+    '',
+  ];
 }
 
 function healthcheckSection(env: Environment): string[] {
