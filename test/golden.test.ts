@@ -4,7 +4,7 @@
 // adding a file. UPDATE_GOLDEN=1 rewrites the files, to be reviewed in the diff.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -100,14 +100,19 @@ for (const name of readdirSync(CASES)
         assert.is(run.stdout, outputs[0]!.stdout, `${SHELLS[i]!.name} prints the same command as dash`);
       }
       const dryRun = join(expectedDir, DRY_RUN);
-      const printed = withoutDigests(outputs[0]!.stdout.replaceAll(dir, '<dir>'));
+      // The case's folder, and its name (a workspace mount's), are the same in every run.
+      const printed = withoutDigests(
+        outputs[0]!.stdout.replaceAll(dir, '<dir>').replaceAll(basename(dir), '<dirname>'),
+      );
       if (update) writeFileSync(dryRun, printed);
       assert.fixture(printed, readFileSync(dryRun, 'utf8'), `${id} dry-run`);
       const argv = spawnSync('sh', ['-c', `printf '%s\\0' ${outputs[0]!.stdout}`], { encoding: 'utf8' })
         .stdout.split('\0')
         .slice(0, -1);
-      // <dir> in a directive stands for the case's temporary folder, as in dry-run.txt.
-      const inDir = (needle: string[]) => needle.map((word) => word.replaceAll('<dir>', dir));
+      // <dir> in a directive stands for the case's temporary folder, as in dry-run.txt, and
+      // <dirname> for its name.
+      const inDir = (needle: string[]) =>
+        needle.map((word) => word.replaceAll('<dir>', dir).replaceAll('<dirname>', basename(dir)));
       for (const needle of wanted.present.map(inDir))
         assert.ok(containsRun(argv, needle), `${id}: expected ${JSON.stringify(needle)} in ${JSON.stringify(argv)}`);
       for (const needle of wanted.absent.map(inDir))

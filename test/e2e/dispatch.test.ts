@@ -1,7 +1,9 @@
-// Entrypoint dispatch on real podman: by argument or variable, arguments intact, exit codes
-// passed through, and required secrets checked by the launcher and by the entrypoint.
+// What the launcher decides before the container runs, on real podman: entrypoint dispatch
+// by argument or variable (arguments intact, exit codes passed through, required secrets
+// checked), run-once hooks, imageEntrypoint, the image built from its Containerfile, and the
+// workspace folder.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { e2eSuite, podmanOk, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
@@ -69,6 +71,20 @@ e2e('an image built from its Containerfile when missing, and with --build only w
   assert.is(rebuilt.status, 0, rebuilt.stderr);
   assert.match(rebuilt.stderr, 'building');
   assert.is(rebuilt.stdout, 'built from the second context\n');
+});
+
+e2e('the workspace is the folder launch.sh runs from, at /workspaces/<its name>', (context) => {
+  const project = join(context.dir, 'my project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'README'), 'mine\n');
+  const ran = spawnSync('sh', [join(context.out, 'workspace/launch.sh')], {
+    encoding: 'utf8',
+    cwd: project,
+    env: { PATH: process.env.PATH, HOME: context.home },
+  });
+  assert.is(ran.status, 0, ran.stderr);
+  assert.is(ran.stdout, '/workspaces/my project\nREADME\n');
+  assert.is(readFileSync(join(project, 'from-container'), 'utf8'), 'changed\n', 'the same folder, not a copy');
 });
 
 function waitExited(container: string): void {

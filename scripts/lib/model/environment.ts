@@ -43,7 +43,7 @@ export interface EnvironmentConfig {
   mounts?: {
     type?: MountType;
     source?: string;
-    target: string;
+    target?: string;
     readOnly?: boolean;
     create?: boolean;
     options?: string[];
@@ -76,7 +76,11 @@ export interface EnvironmentConfig {
 }
 
 export type Runtime = 'podman' | 'docker';
-export type MountType = 'bind' | 'volume' | 'tmpfs';
+export type MountType = 'bind' | 'volume' | 'tmpfs' | 'workspace';
+
+/** The launch script's variables for a workspace mount: the folder it runs from, and its name. */
+export const WORKSPACE = 'bw_workspace';
+export const WORKSPACE_FOLDER = 'bw_workspace_folder';
 export type GpuMode = 'off' | 'auto' | 'required';
 export interface Resources {
   cpus?: number;
@@ -305,7 +309,7 @@ export function buildEnvironment(
     build: config.build && buildImageBuild(config, names),
     name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
     hostname: names.optionalTemplate(config.hostname, '/hostname'),
-    workdir: buildWorkdir(config, names),
+    workdir: buildWorkdir(config, names) ?? mounts.find((m) => m.type === 'workspace')?.target,
     user: names.optionalTemplate(config.user, '/user'),
     runtime: config.runtime,
     remove: config.remove ?? true,
@@ -559,25 +563,62 @@ function buildImageBuild(config: EnvironmentConfig, names: Scope): ImageBuild {
   };
 }
 
+/**
+ * The folder launch.sh is run from, as devcontainer's workspace: at /workspaces/<its name>
+ * unless a target is given. The launch script sets both variables before it runs.
+ */
+function workspaceMount(mount: NonNullable<EnvironmentConfig['mounts']>[number], pointer: string, names: Scope): Mount {
+  if (mount.source !== undefined)
+    names.problems.add(
+      names.at(`${pointer}/source`),
+      'a workspace mount has no source: it is the folder launch.sh is run from',
+    );
+  if (mount.create)
+    names.problems.add(names.at(`${pointer}/create`), 'only bind mounts can create their host directory');
+  if (mount.target !== undefined && !/^(\/|\$\{)/.test(mount.target))
+    names.problems.add(
+      names.at(`${pointer}/target`),
+      `mount target "${mount.target}" is not an absolute path`,
+      'paths inside the container start with /',
+    );
+  return {
+    type: 'workspace',
+    source: [{ variable: WORKSPACE }],
+    target:
+      mount.target === undefined
+        ? [{ literal: '/workspaces/' }, { variable: WORKSPACE_FOLDER }]
+        : names.template(mount.target, `${pointer}/target`),
+    targetText: mount.target ?? '/workspaces/<folder>',
+    readOnly: mount.readOnly ?? false,
+    create: false,
+    options: mount.options ?? [],
+    description: mount.description,
+  };
+}
+
 function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
   const { at, problems } = names;
   const seenTargets = new Map<string, string>();
+  if ((config.mounts ?? []).filter((m) => m.type === 'workspace').length > 1)
+    problems.add(at('/mounts'), 'only one mount can be the workspace');
   return (config.mounts ?? []).map((mount, i) => {
     const pointer = `/mounts/${i}`;
     const type = mount.type ?? 'bind';
-    if (!mount.target.startsWith('/') && !mount.target.startsWith('${')) {
+    if (type === 'workspace') return workspaceMount(mount, pointer, names);
+    const target = mount.target!;
+    if (!target.startsWith('/') && !target.startsWith('${')) {
       problems.add(
         at(`${pointer}/target`),
-        `mount target "${mount.target}" is not an absolute path`,
+        `mount target "${target}" is not an absolute path`,
         'paths inside the container start with /',
       );
     }
-    if (mount.target.includes(':') || mount.source?.includes(':'))
+    if (target.includes(':') || mount.source?.includes(':'))
       problems.add(at(pointer), 'mount paths cannot contain ":"', 'the runtime splits --volume at ":"');
-    const first = seenTargets.get(mount.target);
+    const first = seenTargets.get(target);
     if (first !== undefined)
-      problems.add(at(`${pointer}/target`), `"${mount.target}" is mounted twice`, `first at line ${at(first).line}`);
-    else seenTargets.set(mount.target, `${pointer}/target`);
+      problems.add(at(`${pointer}/target`), `"${target}" is mounted twice`, `first at line ${at(first).line}`);
+    else seenTargets.set(target, `${pointer}/target`);
     if (type === 'tmpfs' && mount.source !== undefined)
       problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
     if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
@@ -608,8 +649,8 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
               inRepository(mount.source, `${pointer}/source`, names)
             : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
       sourceText: mount.source,
-      target: names.template(mount.target, `${pointer}/target`),
-      targetText: mount.target,
+      target: names.template(target, `${pointer}/target`),
+      targetText: target,
       readOnly: mount.readOnly ?? false,
       create: mount.create ?? false,
       options: mount.options ?? [],

@@ -417,6 +417,14 @@ function mountSource(
   into: { claims: KubeObject[]; metadata: (name: string) => Record<string, unknown> },
 ): Omit<IVolume, 'name'> | undefined {
   const override = kube.mounts.get(mount.targetText);
+  if (mount.type === 'workspace' && (!override || mount.targetText.includes('<folder>'))) {
+    report.refuse(
+      'the workspace mount is the folder launch.sh runs from, which a cluster does not have',
+      'give it a target, and say what stands in for it in kubernetes.mounts under that target',
+      pointer,
+    );
+    return undefined;
+  }
   if (override?.secret)
     return { secret: { secretName: override.secret, ...(override.optional ? { optional: true } : {}) } };
   if (override?.hostPath) return { hostPath: { path: override.hostPath } };

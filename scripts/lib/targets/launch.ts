@@ -89,6 +89,7 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     newline: env.gpu.mode !== 'off' || readsImage,
     image: word(env.image),
     build: buildView(env),
+    workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
     script_dir: env.startup !== undefined || env.jobs !== undefined || repository,
@@ -390,6 +391,12 @@ function mountArgument(mount: Mount): ShellCode {
   return code(`--volume ${word([...(mount.source ?? []), { literal: ':' }, ...mount.target, { literal: suffix }])}`);
 }
 
+/** Where a mount comes from, as --help and the README say it. */
+export function mountSourceText(mount: Mount): string {
+  if (mount.type === 'workspace') return 'the current folder';
+  return mount.type === 'tmpfs' ? 'tmpfs' : (mount.sourceText ?? '');
+}
+
 function devices(env: Environment): ShellCode[] {
   return env.devices.flatMap((device) => {
     const spec = quote(device.target ? `${device.path}:${device.target}` : device.path);
@@ -604,7 +611,7 @@ function usage(env: Environment): string {
     out.push(
       ...columnsOf(
         env.mounts.map((m) => [
-          `${m.type === 'tmpfs' ? 'tmpfs' : (m.sourceText ?? '')} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
+          `${mountSourceText(m)} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
           m.description ?? '',
         ]),
       ),

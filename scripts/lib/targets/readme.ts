@@ -9,6 +9,7 @@ import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, link, markdownTable, price, showTemplate } from '../text.ts';
 import { tierCells } from './catalog.ts';
+import { mountSourceText } from './launch.ts';
 
 function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
@@ -173,7 +174,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
           ...markdownTable(
             ['Source', 'Target', 'Mode', 'Description'],
             env.mounts.map((m) => [
-              m.type === 'tmpfs' ? 'tmpfs' : codeSpan(m.sourceText ?? ''),
+              m.type === 'bind' || m.type === 'volume' ? codeSpan(m.sourceText ?? '') : mountSourceText(m),
               codeSpan(m.targetText),
               `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`,
               m.description,
