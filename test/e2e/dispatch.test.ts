@@ -24,6 +24,13 @@ e2e('entrypoint by argument or variable, arguments intact, exit code passed thro
   );
 });
 
+e2e('named hook commands ran side by side, as their user', (context) => {
+  const ran = runGenerated(context, 'dispatch', 'launch.sh', ['parallel'], { TOKEN: 't0k' });
+  assert.is(ran.status, 0, ran.stderr);
+  assert.is(ran.stdout, 'one\nworker\n');
+  assert.match(ran.stderr, 'hook (once per container): in parallel: one, two');
+});
+
 e2e('a create hook runs once per container, a start hook at every start', (context) => {
   const launch = (...args: string[]) => runGenerated(context, 'dispatch', 'launch.sh', args, { TOKEN: 't0k' });
   try {

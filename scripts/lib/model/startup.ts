@@ -6,6 +6,9 @@ import { suggestion } from '../problems.ts';
 import { SHELL_NAME, type Locator } from './kernel.ts';
 import { supervisorProblem, type SupervisorField } from '../shell/supervisor.ts';
 
+/** A hook's command: shell code, an exec-form list, or named commands run in parallel. */
+export type HookCommand = string | string[] | Record<string, string | string[]>;
+
 export interface StartupConfig {
   directories?: { path: string; owner?: string; mode?: string }[];
   users?: Record<string, UserConfig>;
@@ -19,7 +22,7 @@ export interface StartupConfig {
   }[];
   ssh?: { user: string; from: string; hostKeys?: boolean };
   permissions?: { path: string; owner?: string; mode?: string; recursive?: boolean }[];
-  hooks?: { description?: string; user?: string; command: string | string[]; when?: 'create' | 'start' }[];
+  hooks?: { description?: string; user?: string; command: HookCommand; when?: 'create' | 'start' }[];
   runAs?: string;
   supervisord?: string;
 }
@@ -102,8 +105,11 @@ export interface Startup {
   credentials: Credential[];
   ssh?: { owner: Account; from: string; hostKeys: boolean };
   permissions: { path: string; owner?: string; mode?: string; recursive: boolean }[];
-  /** A string runs with sh -c, a list as it is (exec form); create hooks once per container. */
-  hooks: { description?: string; user: string; command: string | string[]; when: 'create' | 'start' }[];
+  /**
+   * A string runs with sh -c, a list as it is (exec form), an object's named commands in
+   * parallel; create hooks once per container.
+   */
+  hooks: { description?: string; user: string; command: HookCommand; when: 'create' | 'start' }[];
   /** Who the command runs as; undefined: the user the launcher names (the image's USER). */
   runAs?: Account;
   supervisord: string;

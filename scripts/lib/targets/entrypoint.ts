@@ -3,7 +3,7 @@
 import { shortDigest } from '../digest.ts';
 import { header } from '../header.ts';
 import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
-import type { Credential, Startup, User } from '../model/startup.ts';
+import type { Credential, HookCommand, Startup, User } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
 import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
@@ -198,9 +198,8 @@ function permissions(startup: Startup): ShellCode[] {
 
 function hooks(startup: Startup): ShellCode[] {
   return startup.hooks.flatMap((hook) => {
-    const shown = hook.description ?? (typeof hook.command === 'string' ? hook.command : hook.command.join(' '));
-    // A string is shell code (sh -c); a list runs as it is, as compose's and devcontainer's exec form.
-    const argv = typeof hook.command === 'string' ? ['sh', '-c', hook.command] : hook.command;
+    const shown = hook.description ?? showHook(hook.command);
+    const argv = hookArgv(hook.command);
     const run = `${quote(hook.user)} ${argv.map((word) => quote(word)).join(' ')}`;
     const marker = shortDigest(JSON.stringify([hook.user, hook.command]));
     return [
@@ -212,4 +211,29 @@ function hooks(startup: Startup): ShellCode[] {
       ),
     ];
   });
+}
+
+function showHook(command: HookCommand): string {
+  if (typeof command === 'string') return command;
+  return Array.isArray(command) ? command.join(' ') : `in parallel: ${Object.keys(command).join(', ')}`;
+}
+
+/**
+ * The argv a hook runs as its user: a string is shell code (sh -c); a list runs as it is, as
+ * compose's and devcontainer's exec form; named commands start together in one sh, which
+ * waits for all of them and fails naming those that failed (devcontainer's object form).
+ */
+export function hookArgv(command: HookCommand): string[] {
+  if (typeof command === 'string') return ['sh', '-c', command];
+  if (Array.isArray(command)) return command;
+  const entries: [string, string | string[]][] = Object.entries(command);
+  const words = (entry: string | string[]) =>
+    (typeof entry === 'string' ? ['sh', '-c', entry] : entry).map((word) => quote(word)).join(' ');
+  const script = [
+    ...entries.map(([, entry], i) => `${words(entry)} & bw_pid_${i}=$!`),
+    'bw_failed=',
+    ...entries.map(([name], i) => `wait "$bw_pid_${i}" || bw_failed="$bw_failed "${quote(name)}`),
+    '[ -z "$bw_failed" ] || { printf \'failed:%s\\n\' "$bw_failed" >&2; exit 1; }',
+  ].join('\n');
+  return ['sh', '-c', script];
 }
