@@ -3,7 +3,7 @@
 // must not contain; test/cases/<case>/ holds the exact files it generates. Adding a case is
 // adding a file. UPDATE_GOLDEN=1 rewrites the files, to be reviewed in the diff.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -91,7 +91,15 @@ for (const name of readdirSync(CASES)
         assert.fixture(actual, readFileSync(join(expectedDir, file), 'utf8'), `${id}/${file}`);
       }
 
-      const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: join(dir, 'argv'), ...wanted.env };
+      // The host user is 1000:1000 here, whoever runs the tests.
+      const hostUser = join(dir, 'host-user');
+      writeFiles(hostUser, { id: '#!/bin/sh\ncase $1 in -u | -g) echo 1000 ;; *) exit 1 ;; esac\n' });
+      chmodSync(join(hostUser, 'id'), 0o755);
+      const env = {
+        PATH: isolatedPath(hostUser, stubRuntimes(dir)),
+        BW_ARGV_FILE: join(dir, 'argv'),
+        ...wanted.env,
+      };
       const outputs = SHELLS.map((shell) =>
         runScript(shell, join(outDir, 'launch.sh'), ['--dry-run', ...wanted.args], { env, cwd: dir }),
       );

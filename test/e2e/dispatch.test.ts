@@ -94,6 +94,28 @@ e2e('the workspace is the folder launch.sh runs from, at /workspaces/<its name>'
   assert.is(readFileSync(join(project, 'from-container'), 'utf8'), 'changed\n', 'the same folder, not a copy');
 });
 
+e2e("the image's own users: one takes the host user's ids, another runs a hook as the image has it", (context) => {
+  // The host user here is root, whose ids are never given away: an \`id\` on the PATH stands
+  // for a host user 1234:1234, for launch.sh alone.
+  const bin = join(context.dir, 'host-user-bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'id'), '#!/bin/sh\ncase $1 in -u | -g) echo 1234 ;; *) exec /usr/bin/id "$@" ;; esac\n', {
+    mode: 0o755,
+  });
+  const ran = spawnSync('sh', [join(context.out, 'hostuser/launch.sh')], {
+    encoding: 'utf8',
+    cwd: context.home,
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: context.home },
+  });
+  assert.is(ran.status, 0, ran.stderr);
+  assert.is(ran.stdout, 'app\n1234\n1234\n1234 1234\nnobody\n');
+  assert.match(ran.stderr, "changing app's uid from 1500 to 1234 (the host user's)");
+  // As root, the host user gives no ids: app keeps the image's.
+  const asRoot = runGenerated(context, 'hostuser', 'launch.sh', []);
+  assert.is(asRoot.status, 0, asRoot.stderr);
+  assert.is(asRoot.stdout, 'app\n1500\n1500\n1500 1500\nnobody\n');
+});
+
 function waitExited(container: string): void {
   const deadline = Date.now() + 60_000;
   while (podmanOk('container', 'inspect', '--format', '{{.State.Status}}', container).trim() !== 'exited') {

@@ -28,8 +28,8 @@ export interface StartupConfig {
 }
 
 interface UserConfig {
-  uid: number;
-  gid?: number;
+  uid: UserId;
+  gid?: UserId;
   group?: string;
   shell?: string;
   home?: string;
@@ -70,10 +70,13 @@ export interface WorkspaceConfig {
 export type Sudo = 'none' | 'nopasswd' | 'password';
 export type CredentialFormat = 'plain' | 'env' | 'json';
 
+/** A number, the image's own (the user exists there), or the host user's (given at start). */
+export type UserId = number | 'image' | 'host';
+
 export interface User {
   name: string;
-  uid: number;
-  gid: number;
+  uid: UserId;
+  gid: UserId;
   group: string;
   shell: string;
   home: string;
@@ -184,9 +187,13 @@ export function buildStartup(
   const seenUids = new Map<number, string>();
   for (const user of users) {
     const pointer = `/startup/users/${user.name}`;
-    const other = seenUids.get(user.uid);
-    if (other) problems.add(at(`${pointer}/uid`), `uid ${user.uid} is already used by ${other}`);
-    seenUids.set(user.uid, user.name);
+    if (typeof user.uid === 'number') {
+      const other = seenUids.get(user.uid);
+      if (other) problems.add(at(`${pointer}/uid`), `uid ${user.uid} is already used by ${other}`);
+      seenUids.set(user.uid, user.name);
+    }
+    if ((user.uid === 'image') !== (user.gid === 'image') && (user.uid === 'host' || user.gid === 'host'))
+      problems.add(at(`${pointer}/gid`), 'an image\'s user keeps its ids: "image" and "host" do not mix');
     for (const [i, target] of user.canSwitchTo.entries()) {
       if (!users.some((u) => u.name === target))
         problems.add(

@@ -3,7 +3,7 @@
 import { shortDigest } from '../digest.ts';
 import { header } from '../header.ts';
 import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
-import type { Credential, HookCommand, Startup, User } from '../model/startup.ts';
+import type { Credential, HookCommand, Startup, User, UserId } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
 import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
@@ -14,6 +14,8 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
   const view = {
     header: header(env.source, 'hash', `Container entrypoint for ${env.id}`),
     has_users: startup.users.length > 0,
+    image_users: startup.users.some((u) => u.uid === 'image'),
+    host_users: startup.users.some((u) => u.uid === 'host'),
     has_credentials: startup.credentials.length > 0,
     has_switch_helpers: switchHelpers(startup).size > 0,
     has_passwords: hasPasswords,
@@ -66,17 +68,29 @@ function directories(startup: Startup): ShellCode[] {
   return startup.directories.map((d) => code(`declared_folder ${quote(d.path)}${d.mode ? ` ${quote(d.mode)}` : ''}`));
 }
 
+/** The variables by which launch.sh passes the host user's ids, for uid and gid "host". */
+export const HOST_UID = 'BOXWRIGHT_HOST_UID';
+export const HOST_GID = 'BOXWRIGHT_HOST_GID';
+
+function idWord(id: UserId, variable: string): string {
+  return id === 'host' ? `"\${${variable}:-}"` : String(id);
+}
+
 function users(startup: Startup): ShellCode[] {
   // Declared groups and users first, with their fixed ids, so that groups created without an
   // id (supplementary ones) cannot take an id that a declared user needs.
-  const lines: ShellCode[] = startup.users.map((user) => code(`ensure_group ${quote(user.group)} ${user.gid}`));
+  const lines: ShellCode[] = startup.users.flatMap((user) =>
+    user.gid === 'image' ? [] : [code(`ensure_group ${quote(user.group)} ${idWord(user.gid, HOST_GID)}`)],
+  );
   for (const user of startup.users) {
     if (user.description) lines.push(comment(`${user.name}: ${user.description}`));
-    lines.push(
-      code(
-        `ensure_user ${[user.name, String(user.uid), user.group, user.shell, user.home, user.homeMode].map(quote).join(' ')}`,
-      ),
-    );
+    const rest = [user.group, user.shell, user.home, user.homeMode].map(quote).join(' ');
+    if (user.uid === 'image') lines.push(code(`image_user ${quote(user.name)} ${quote(user.home)}`));
+    else if (user.uid === 'host')
+      lines.push(
+        code(`host_user ${quote(user.name)} ${user.gid === 'host' ? `"\${${HOST_GID}:-}"` : user.gid} ${rest}`),
+      );
+    else lines.push(code(`ensure_user ${quote(user.name)} ${user.uid} ${rest}`));
   }
   for (const user of startup.users) {
     for (const group of user.groups)

@@ -600,6 +600,12 @@ function checkImageTag(image: string, kube: Kubernetes, report: KubeReport): voi
 
 /** Settings of the runtime that a Pod has no field for. */
 function warnLeftOut(env: Environment, report: KubeReport): void {
+  if (env.startup?.users.some((u) => u.uid === 'host' || u.gid === 'host'))
+    report.refuse(
+      'a user with the host user\'s ids (uid or gid "host") has no host user on a cluster',
+      'give it numbers',
+      '/startup/users',
+    );
   if (env.build)
     report.warn('build is not carried: push the image to a registry that the cluster pulls from', '/build');
   if (env.extraArgs.length)

@@ -2,6 +2,7 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
+import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import {
   CONTAINER_DIR,
   publishSpec,
@@ -85,6 +86,7 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     },
     image_config: readsImage,
     image_user: env.startup !== undefined,
+    keeps_image_user: imageUserNeeded(env),
     env_extends: env.env.some((e) => e.extend),
     newline: env.gpu.mode !== 'off' || readsImage,
     image: word(env.image),
@@ -314,6 +316,9 @@ function user(env: Environment): ShellCode[] {
   // named here (the config's, else the image's) before it hands over.
   const lines = [code(`${APPEND} --user 0:0`)];
   if (env.startup.runAs === undefined) lines.push(code(`${APPEND} --env BOXWRIGHT_USER=${handedOverTo(env)}`));
+  // A user with the host user's ids (uid or gid "host") gets them from here.
+  if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
+    lines.push(code(`${APPEND} --env "${HOST_UID}=$(id -u)" --env "${HOST_GID}=$(id -g)"`));
   return lines;
 }
 
