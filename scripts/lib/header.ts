@@ -3,7 +3,7 @@
 // a file that is merely out of date. Only files that carry it are ever replaced or removed.
 import { createHash } from 'node:crypto';
 
-export type CommentStyle = 'hash' | 'html';
+export type CommentStyle = 'hash' | 'html' | 'slash';
 
 const DIGEST = /boxwright-digest: sha256:([0-9a-f]{64}|-{64})/;
 const PLACEHOLDER = '-'.repeat(64);
@@ -15,7 +15,8 @@ export function header(source: string, style: CommentStyle, what: string): strin
     `Do not edit: change the config and run \`${REGENERATE}\`.`,
     `boxwright-digest: sha256:${PLACEHOLDER}`,
   ];
-  return style === 'hash' ? lines.map((l) => `# ${l}`).join('\n') : `<!--\n${lines.join('\n')}\n-->`;
+  if (style === 'html') return `<!--\n${lines.join('\n')}\n-->`;
+  return lines.map((l) => `${style === 'hash' ? '#' : '//'} ${l}`).join('\n');
 }
 
 /** Fills in the digest of a rendered file (computed with the placeholder in place). */

@@ -14,7 +14,9 @@ import { renderBackup } from './targets/backup.ts';
 import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderJob } from './targets/job.ts';
+import { renderDevcontainer } from './targets/devcontainer.ts';
 import { environmentObjects, renderManifest, type KubeReport } from './targets/kube.ts';
+import type { TargetReport } from './targets/report.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { catalogReadme, environmentReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { renderStack } from './targets/stack.ts';
@@ -69,20 +71,23 @@ export const KINDS: readonly Kind[] = [
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
       const files = [renderLaunch(environment, root), ...containerFiles(environment), ...hostFiles(environment)];
-      const { kubernetes } = environment;
-      if (!kubernetes) return files;
+      const { kubernetes, devcontainer } = environment;
       const before = problems.items.length;
-      const leftOut: string[] = [];
-      const report: KubeReport = {
-        refuse: (message, hint, pointer) => problems.add(pointer ? at(pointer) : kubernetes.at, message, hint),
+      // Each target that cannot say everything reports at the section that asked for it.
+      const reporter = (section: string, leftOut: string[]): TargetReport => ({
+        refuse: (message, hint, pointer) => problems.add(at(pointer ?? section), message, hint),
         warn: (message, pointer) => {
-          warnings.add(pointer ? at(pointer) : kubernetes.at, message);
+          warnings.add(at(pointer ?? section), message);
           leftOut.push(message);
         },
-      };
-      const objects = environmentObjects(environment, kubernetes, files, report);
-      if (problems.items.length > before) return undefined;
-      return [...files, renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut)];
+      });
+      if (devcontainer) files.push(renderDevcontainer(environment, root, reporter('/devcontainer', [])));
+      if (kubernetes) {
+        const leftOut: string[] = [];
+        const objects = environmentObjects(environment, kubernetes, files, reporter('/kubernetes', leftOut));
+        files.push(renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut));
+      }
+      return problems.items.length > before ? undefined : files;
     },
   },
   {

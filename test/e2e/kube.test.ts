@@ -85,8 +85,12 @@ function limits(container: string): { memory: number; cpus: number } {
   return { memory: Memory, cpus: NanoCpus ? NanoCpus / 1e9 : CpuQuota / CpuPeriod };
 }
 
+/** Manifests played and not yet taken down: a failed test leaves none behind (after.each). */
+const toTakeDown = new Set<string>();
+
 async function play(context: E2eContext, manifest: string, name: string): Promise<string> {
   const file = join(context.dir, `${name}.yaml`);
+  toTakeDown.add(file);
   await playable(manifest, file);
   const played = podman('kube', 'play', file);
   assert.is(played.status, 0, `podman kube play: ${played.stderr}`);
@@ -94,8 +98,14 @@ async function play(context: E2eContext, manifest: string, name: string): Promis
 }
 
 function down(file: string): void {
+  toTakeDown.delete(file);
   podmanOk('kube', 'down', file);
 }
+
+e2e.after.each(() => {
+  for (const file of toTakeDown) podman('kube', 'down', file);
+  toTakeDown.clear();
+});
 
 e2e("seed 001's workstation: users, credentials and services come up from the manifest", async (context) => {
   const name = `${PREFIX}-workstation`;

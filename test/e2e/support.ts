@@ -136,16 +136,25 @@ export async function writeRunTree(dir: string): Promise<void> {
         writeFileSync(join(to, entry.name), await withFreePorts(renamed(readFileSync(join(from, entry.name), 'utf8'))));
     }
   };
-  for (const part of ['configs', 'test/e2e/configs', 'test/e2e/catalog', 'test/e2e/build-context'])
+  for (const part of [
+    'configs',
+    'test/e2e/configs',
+    'test/e2e/catalog',
+    'test/e2e/build-context',
+    'test/e2e/devbox-context',
+  ])
     await copy(join(ROOT, part), join(dir, part));
 }
 
-/** Everything this run created: containers, pods, networks, volumes and images. */
+/** Everything this run created: pods, containers, networks, volumes, images and secrets. */
 export function removeRunObjects(): void {
   const ours = (kind: string[], format: string) =>
     podman(...kind, '--format', format)
       .stdout.split('\n')
       .filter((name) => name.includes(PREFIX));
+  // Pods first (podman kube play's), with their containers; then what is left.
+  const pods = ours(['pod', 'ps'], '{{.Name}}');
+  if (pods.length) podman('pod', 'rm', '--force', ...pods);
   const containers = ours(['ps', '--all'], '{{.Names}}');
   if (containers.length) podman('rm', '--force', '--volumes', '--ignore', '-t', '0', ...containers);
   const networks = ours(['network', 'ls'], '{{.Name}}');
@@ -154,6 +163,8 @@ export function removeRunObjects(): void {
   if (volumes.length) podman('volume', 'rm', '--force', ...volumes);
   const images = ours(['images'], '{{.Repository}}:{{.Tag}}');
   if (images.length) podman('rmi', '--force', '--ignore', ...images);
+  const secrets = ours(['secret', 'ls'], '{{.Name}}');
+  if (secrets.length) podman('secret', 'rm', ...secrets);
 }
 
 export interface E2eContext {

@@ -73,6 +73,7 @@ export interface EnvironmentConfig {
   jobs?: { directory: string };
   backup?: { image?: string };
   kubernetes?: KubernetesConfig;
+  devcontainer?: { name?: string; extensions?: string[] };
 }
 
 export type Runtime = 'podman' | 'docker';
@@ -242,6 +243,8 @@ export interface Environment {
   backupImage?: Template;
   /** The Kubernetes target's settings, when kube.yaml is asked for. */
   kubernetes?: Kubernetes;
+  /** The devcontainer.json target's settings, when it is asked for. */
+  devcontainer?: { name: string; extensions: string[] };
 }
 
 /** The launch script's verbs, like compose's and distrobox's: the first word of its arguments. */
@@ -381,6 +384,11 @@ export function buildEnvironment(
     if (!environment.mounts.some((m) => m.type === 'volume'))
       problems.add(at('/backup'), 'backup is set but the config has no named volumes');
   }
+  if (config.devcontainer)
+    environment.devcontainer = {
+      name: config.devcontainer.name ?? id,
+      extensions: config.devcontainer.extensions ?? [],
+    };
   if (config.kubernetes) {
     environment.kubernetes = buildKubernetes(config.kubernetes, at, problems);
     checkGivenVariables(

@@ -21,6 +21,7 @@ import type {
 } from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
 import type { Template } from '../template-string.ts';
+import type { TargetReport } from './report.ts';
 
 /** A Kubernetes object as plain data, in the order its YAML shows it. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, unknown> } & Record<
@@ -28,12 +29,7 @@ export type KubeObject = { apiVersion: string; kind: string; metadata: Record<st
   unknown
 >;
 
-export interface KubeReport {
-  /** A problem: the manifest cannot say what the config asks for (at a pointer of the config). */
-  refuse(message: string, hint?: string, pointer?: string): void;
-  /** Something the manifest leaves out, or says differently, that a user should know. */
-  warn(message: string, pointer?: string): void;
-}
+export type KubeReport = TargetReport;
 
 /** What a stack adds to a member: its labels, and its mode's values for variables. */
 export interface KubeMembership {

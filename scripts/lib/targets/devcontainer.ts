@@ -1,0 +1,321 @@
+// The devcontainer.json target: an Environment as a dev container definition, so that VS
+// Code, Codespaces, DevPod and the devcontainer CLI open the same environment. The file is
+// JSONC (what those tools read), with boxwright's header as // comments. A dev container
+// tool runs its own entrypoint and keeps the container up itself, so what needs
+// launch.sh's or the generated entrypoint's work is refused; what it reads differently is
+// warned about. One function per part, so that a field is found here by its name.
+import { header } from '../header.ts';
+import {
+  type Environment,
+  type Mount,
+  publishSpec,
+  REPOSITORY,
+  WORKSPACE,
+  WORKSPACE_FOLDER,
+} from '../model/environment.ts';
+import type { HookCommand } from '../model/startup.ts';
+import type { GeneratedFile } from '../output.ts';
+import { literalText, type Template } from '../template-string.ts';
+import { hookArgv } from './entrypoint.ts';
+import type { TargetReport } from './report.ts';
+import { quote } from '../shell/quote.ts';
+
+type Json = string | number | boolean | Json[] | { [key: string]: Json };
+
+/** `root`: the repository's folder relative to generated/<id>/, where the file is. */
+export function renderDevcontainer(env: Environment, root: string, report: TargetReport): GeneratedFile {
+  const text = devText(env, report);
+  const definition: Record<string, Json | undefined> = {
+    name: env.devcontainer!.name,
+    ...imageOrBuild(env, root, text, report),
+    runArgs: runArgs(env, text, report),
+    containerEnv: containerEnv(env, text),
+    mounts: mounts(env, text, report),
+    ...workspace(env, text),
+    initializeCommand: createdFolders(env, text),
+    init: env.init || undefined,
+    privileged: env.privileged || undefined,
+    capAdd: env.capabilities.add.length ? env.capabilities.add : undefined,
+    securityOpt: env.securityOpt.length ? env.securityOpt : undefined,
+    // A long-lived container runs what its image runs; another stays up for its terminals.
+    overrideCommand: !env.detach,
+    containerUser: env.user && text(env.user, '/user'),
+    remoteUser: env.user && text(env.user, '/user'),
+    ...lifecycle(env, report),
+    hostRequirements: env.gpu.mode === 'off' ? undefined : { gpu: env.gpu.mode === 'required' ? true : 'optional' },
+    customizations: env.devcontainer!.extensions.length
+      ? { vscode: { extensions: env.devcontainer!.extensions } }
+      : undefined,
+  };
+  leftOut(env, report);
+  const body = JSON.stringify(
+    Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined && !isEmpty(value))),
+    null,
+    2,
+  );
+  return {
+    path: `${env.id}/devcontainer.json`,
+    content: `${header(env.source, 'slash', `Dev container definition for ${env.id}`)}\n${body}\n`,
+    executable: false,
+  };
+}
+
+function isEmpty(value: Json | undefined): boolean {
+  return Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/**
+ * A template as devcontainer.json writes it: a variable is ${localEnv:NAME:default} (read
+ * when the container is made, its default fixed now), ~ is ${localEnv:HOME}, and a folder of
+ * the repository is under ${localWorkspaceFolder}, the folder opened. `${` of its own would be
+ * read as a variable there, which it has no way to escape: it is refused.
+ */
+function devText(env: Environment, report: TargetReport) {
+  const fixed = new Set<string>();
+  const fix = (name: string, why: string) => {
+    if (!fixed.has(name))
+      report.warn(`${name} is fixed to its default in devcontainer.json, ${why}`, `/variables/${name}`);
+    fixed.add(name);
+  };
+  const text = (template: Template, pointer: string, repository = '${localWorkspaceFolder}'): string => {
+    let out = '';
+    for (const part of template) {
+      if ('literal' in part) {
+        if (part.literal.includes('${'))
+          report.refuse('devcontainer.json reads "${" as the start of its own variables', 'leave it out', pointer);
+        out += part.literal;
+        continue;
+      }
+      const name = part.variable;
+      if (name === REPOSITORY || name === WORKSPACE)
+        out += name === REPOSITORY ? repository : '${localWorkspaceFolder}';
+      else if (name === WORKSPACE_FOLDER) out += '${localWorkspaceFolderBasename}';
+      else if (name === 'HOME') out += '${localEnv:HOME}';
+      else {
+        const fallback = env.variables.find((v) => v.name === name)?.default;
+        const literal = fallback && literalText(fallback);
+        if (fallback === undefined || literal === '') out += `\${localEnv:${name}}`;
+        else if (literal === undefined) {
+          // ${localEnv:NAME:default} takes a plain default: one made of variables is written out.
+          fix(name, 'which cannot give a default made of other variables');
+          out += text(fallback, pointer, repository);
+        } else if (/[:}]/.test(literal)) {
+          // ${localEnv:NAME:default} ends its default at the next ":" or "}", with no escape.
+          fix(name, 'which cannot write a default holding ":" or "}"');
+          out += literal;
+        } else out += `\${localEnv:${name}:${literal}}`;
+      }
+    }
+    return out;
+  };
+  return text;
+}
+
+type Text = ReturnType<typeof devText>;
+
+function imageOrBuild(env: Environment, root: string, text: Text, report: TargetReport): Record<string, Json> {
+  if (!env.build) return { image: text(env.image, '/image') };
+  const { build } = env;
+  if (build.containerfile === undefined) {
+    report.refuse(
+      'devcontainer.json names its Dockerfile: the build needs a containerfile',
+      'set build.containerfile',
+      '/build',
+    );
+    return {};
+  }
+  // Paths of a build are relative to the folder of devcontainer.json, generated/<id>/.
+  const context = text(build.context, '/build/context', root);
+  const file = build.containerfile.startsWith('/') ? build.containerfile : `${context}/${build.containerfile}`;
+  const args = Object.fromEntries(build.args.map((arg) => [arg.name, text(arg.value, `/build/args/${arg.name}`)]));
+  return {
+    build: {
+      dockerfile: file,
+      context,
+      ...(build.args.length ? { args } : {}),
+      ...(build.target ? { target: build.target } : {}),
+    },
+  };
+}
+
+/** The run flags that devcontainer.json has no key for, as launch.sh passes them. */
+function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
+  const args: string[] = [];
+  const add = (...words: string[]) => args.push(...words);
+  if (env.hostname) add('--hostname', text(env.hostname, '/hostname'));
+  if (env.workdir && !env.mounts.some((m) => m.type === 'workspace')) add('--workdir', text(env.workdir, '/workdir'));
+  // Secrets by name: the tool's own environment gives the value, which stays off argv.
+  for (const secret of env.secrets) {
+    if (secret.hostName !== secret.name)
+      report.refuse(
+        `secret ${secret.name} is read from ${secret.hostName}, which --env NAME cannot rename`,
+        'give it its own name',
+        `/secrets/${secret.name}`,
+      );
+    add('--env', secret.name);
+  }
+  for (const port of env.ports) add('--publish', publishSpec(port));
+  for (const mount of env.mounts.filter((m) => m.type === 'tmpfs')) {
+    const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
+    add('--tmpfs', `${mount.targetText}${options.length ? `:${options.join(',')}` : ''}`);
+  }
+  env.devices.forEach((device, i) => {
+    if (device.optional)
+      report.warn(
+        `device ${device.path} is left out: devcontainer.json cannot make a device optional`,
+        `/devices/${i}`,
+      );
+    else add('--device', device.target ? `${device.path}:${device.target}` : device.path);
+  });
+  for (const capability of env.capabilities.drop) add('--cap-drop', capability);
+  if (env.ipc) add('--ipc', env.ipc);
+  for (const port of env.expose) add('--expose', port);
+  if (env.logging) {
+    add('--log-driver', env.logging.driver);
+    for (const option of env.logging.options) add('--log-opt', `${option.name}=${option.value}`);
+  }
+  if (env.network) {
+    add('--network', text(env.network.name, '/network/name'));
+    for (const alias of env.network.aliases) add('--network-alias', text(alias, '/network/aliases'));
+  }
+  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
+  if (cpus !== undefined) add('--cpus', String(cpus));
+  if (memory) add('--memory', memory);
+  if (memoryReservation) add('--memory-reservation', memoryReservation);
+  if (shmSize) add('--shm-size', shmSize);
+  if (pids !== undefined) add('--pids-limit', String(pids));
+  if (env.healthcheck) {
+    const check = env.healthcheck;
+    add('--health-cmd', check.command);
+    if (check.interval) add('--health-interval', check.interval);
+    if (check.timeout) add('--health-timeout', check.timeout);
+    if (check.startPeriod) add('--health-start-period', check.startPeriod);
+    if (check.retries !== undefined) add('--health-retries', String(check.retries));
+  }
+  if (env.restart) add('--restart', env.restart);
+  for (const label of env.labels) add('--label', `${label.name}=${text(label.value, `/labels/${label.name}`)}`);
+  for (const [i, arg] of env.extraArgs.entries()) add(text(arg, `/extraArgs/${i}`));
+  return args;
+}
+
+function containerEnv(env: Environment, text: Text): Record<string, string> {
+  return Object.fromEntries([
+    ...env.variables
+      .filter((v) => v.export)
+      .map((v) => [v.name, text([{ variable: v.name }], `/variables/${v.name}`)] as const),
+    ...env.env.map((e) => [e.name, text(e.value, `/env/${e.name}`)] as const),
+  ]);
+}
+
+/** Named volumes and host folders, in the --mount syntax devcontainer.json takes. */
+function mounts(env: Environment, text: Text, report: TargetReport): string[] {
+  const out: string[] = [];
+  env.mounts.forEach((mount, i) => {
+    if (mount.type === 'tmpfs' || mount.type === 'workspace') return;
+    const pointer = `/mounts/${i}`;
+    if (mount.options.length) {
+      report.refuse(`mount options (${mount.options.join(',')}) have no --mount form`, undefined, `${pointer}/options`);
+      return;
+    }
+    const source = text(mount.source!, `${pointer}/source`);
+    const target = text(mount.target, `${pointer}/target`);
+    if (`${source}${target}`.includes(','))
+      report.refuse('a path with "," cannot be written in the --mount syntax', undefined, pointer);
+    out.push(`type=${mount.type},source=${source},target=${target}${mount.readOnly ? ',readonly' : ''}`);
+  });
+  return out;
+}
+
+/** The workspace mount is the folder the tool opens, as it is launch.sh's current folder. */
+function workspace(env: Environment, text: Text): Record<string, string> {
+  const mount = env.mounts.find((m): m is Mount => m.type === 'workspace');
+  if (!mount) return {};
+  const target = text(mount.target, '/mounts');
+  return {
+    workspaceMount: `type=bind,source=\${localWorkspaceFolder},target=${target}${mount.readOnly ? ',readonly' : ''}`,
+    workspaceFolder: env.workdir ? text(env.workdir, '/workdir') : target,
+  };
+}
+
+/** Host folders that launch.sh creates when missing: --mount would refuse them. */
+function createdFolders(env: Environment, text: Text): string[] | undefined {
+  const folders = env.mounts
+    .map((mount, i) => ({ mount, i }))
+    .filter(({ mount }) => mount.type === 'bind' && mount.create)
+    .map(({ mount, i }) => text(mount.source!, `/mounts/${i}/source`));
+  return folders.length ? ['mkdir', '-p', ...folders] : undefined;
+}
+
+/**
+ * Startup hooks as lifecycle commands: create hooks as postCreateCommand, start hooks as
+ * postStartCommand. Both run as the remote user, so a hook must run as that user; one hook
+ * keeps its own form, several run one after another in one sh.
+ */
+function lifecycle(env: Environment, report: TargetReport): Record<string, Json> {
+  const startup = env.startup;
+  if (!startup) return {};
+  // The remote user: the config's, when it is written out (no variables), else the image's root.
+  const user = (env.user && literalText(env.user)) ?? 'root';
+  const commands: Record<string, Json> = {};
+  for (const [key, when] of [
+    ['postCreateCommand', 'create'],
+    ['postStartCommand', 'start'],
+  ] as const) {
+    const hooks = startup.hooks.filter((h) => h.when === when);
+    hooks.forEach((hook) => {
+      if (hook.user !== user)
+        report.refuse(
+          `a hook that runs as ${hook.user} cannot be a lifecycle command, which runs as ${user}`,
+          "run it as the config's user",
+          `/startup/hooks/${startup.hooks.indexOf(hook)}/user`,
+        );
+    });
+    if (hooks.length === 1) commands[key] = hooks[0]!.command as Json;
+    else if (hooks.length > 1) commands[key] = ['sh', '-c', hooks.map((h) => lifecycleWords(h.command)).join(' && ')];
+  }
+  return commands;
+}
+
+function lifecycleWords(command: HookCommand): string {
+  return hookArgv(command)
+    .map((word) => quote(word))
+    .join(' ');
+}
+
+/**
+ * What a dev container tool does its own way: its entrypoint and command (so no generated
+ * entrypoint and no chosen command), and the startup phases that run inside the generated one.
+ */
+function leftOut(env: Environment, report: TargetReport): void {
+  const startup = env.startup;
+  if (startup) {
+    const phases = [
+      ['directories', startup.directories.length],
+      ['users', startup.users.length],
+      ['credentials', startup.credentials.length],
+      ['ssh', startup.ssh ? 1 : 0],
+      ['permissions', startup.permissions.length],
+      ['runAs', startup.runAs ? 1 : 0],
+    ] as const;
+    for (const [phase, count] of phases)
+      if (count)
+        report.refuse(
+          `startup.${phase} runs in the generated entrypoint, which a dev container tool replaces with its own`,
+          'a devcontainer.json carries startup.hooks only',
+          `/startup/${phase}`,
+        );
+  }
+  if (env.services.length)
+    report.refuse("services run under the generated entrypoint's supervisord", undefined, '/services');
+  if (env.workspace) report.refuse('the tmux workspace runs under the generated entrypoint', undefined, '/workspace');
+  if (env.imageEntrypoint)
+    report.refuse("a dev container tool sets the container's entrypoint itself", undefined, '/imageEntrypoint');
+  if (env.jobs) report.warn('job.sh is not mounted in the dev container', '/jobs');
+  if (env.command !== 'image' || env.entrypoints.length)
+    report.warn(
+      "the container's command and entrypoints are launch.sh's: in a dev container, run them in its terminal",
+      env.command !== 'image' ? '/command' : '/entrypoints',
+    );
+  if (env.env.some((e) => e.extend))
+    report.refuse("prepend and append read the image's value, which devcontainer.json cannot", undefined, '/env');
+}
