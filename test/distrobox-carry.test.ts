@@ -3,17 +3,14 @@
 // against a podman and a `distrobox enter` that record their argv. What they receive must be
 // what the config said; a value the generator refuses must never get that far. Random values
 // come from an alphabet of everything a shell or the manifest parser treats specially.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { onceHook } from '../scripts/lib/model/distrobox.ts';
-import { generate, propertyRuns, remove, ROOT, tempDir, which, writeFiles } from './helpers.ts';
-
-const VENDOR = join(ROOT, 'test/vendor/distrobox');
-const DASH = which('dash');
+import { assemble, lab, recorded } from './distrobox-lab.ts';
+import { generate, propertyRuns, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 interface Box {
   image: string;
@@ -27,90 +24,6 @@ interface Box {
   exported_apps?: string[];
   exported_bins?: string[];
   exported_bins_path?: string;
-}
-
-const STUB = '#!/bin/sh\n';
-const RECORD = `#!/bin/sh\nprintf '%s\\0' "\${0##*/}" "$@" >>"$BW_RECORD"\nprintf '\\n\\0' >>"$BW_RECORD"\n`;
-const PODMAN = `#!/bin/sh
-case "$1 $2" in
-  'inspect --type') [ "$3" = image ] && exit 0; exit 1 ;;
-  'container inspect') exit 1 ;;
-esac
-[ "$1" = create ] || exit 0
-printf '%s\\0' podman "$@" >>"$BW_RECORD"
-printf '\\n\\0' >>"$BW_RECORD"
-`;
-
-/**
- * A folder with the vendored distrobox scripts beside stubs: `18/` runs assemble and create
- * 1.8.2.5; `bin/distrobox` answers create.sh with create 1.4.2.1, which refuses root, so it
- * runs as nobody when the tests run as root.
- */
-function lab(dir: string): string {
-  const write = (path: string, text: string) => {
-    writeFileSync(join(dir, path), text);
-    chmodSync(join(dir, path), 0o755);
-  };
-  for (const folder of ['18', '14', 'bin', 'home', 'cwd']) mkdirSync(join(dir, folder), { recursive: true });
-  for (const version of ['18', '14']) {
-    for (const name of ['distrobox-init', 'distrobox-export', 'distrobox-generate-entry', 'distrobox-host-exec'])
-      write(`${version}/${name}`, STUB);
-    write(`${version}/distrobox-list`, STUB);
-    write(`${version}/distrobox`, RECORD);
-  }
-  for (const name of ['distrobox-assemble', 'distrobox-create']) {
-    copyFileSync(join(VENDOR, '1.8.2.5', name), join(dir, '18', name));
-    chmodSync(join(dir, '18', name), 0o755);
-  }
-  copyFileSync(join(VENDOR, '1.4.2.1/distrobox-create'), join(dir, '14/distrobox-create'));
-  const asUser = process.getuid?.() === 0 ? `${which('setpriv')} --reuid=65534 --regid=65534 --clear-groups ` : '';
-  write(
-    'bin/distrobox',
-    `#!/bin/sh
-case $1 in
-  version) echo 'distrobox: 1.4.2.1' ;;
-  list) ;;
-  create) shift; exec ${asUser}${DASH} "${join(dir, '14/distrobox-create')}" "$@" ;;
-  *) exec "${join(dir, '14/distrobox')}" "$@" ;;
-esac
-`,
-  );
-  write('bin/podman', PODMAN);
-  chmodSync(dir, 0o755);
-  for (const folder of ['home', 'cwd']) chmodSync(join(dir, folder), 0o777);
-  return dir;
-}
-
-/** Runs `command` in dash within the lab; returns the argv of every recorded command. */
-function recorded(labDir: string, command: string[], tag: string, input: string): string[][] {
-  const record = join(labDir, `record-${tag}`);
-  writeFileSync(record, '');
-  chmodSync(record, 0o666);
-  const result = spawnSync(DASH, command, {
-    cwd: join(labDir, 'cwd'),
-    encoding: 'utf8',
-    env: {
-      PATH: `${join(labDir, 'bin')}:/usr/bin:/bin`,
-      HOME: join(labDir, 'home'),
-      USER: 'tester',
-      LANG: 'C.UTF-8',
-      BW_RECORD: record,
-      DBX_CONTAINER_MANAGER: 'podman',
-      DBX_NON_INTERACTIVE: '1',
-    },
-  });
-  assert.is(result.status, 0, `${command.join(' ')}: ${result.stderr}\n${readFileSync(input, 'utf8')}`);
-  const fields = readFileSync(record, 'utf8').split('\0');
-  const commands: string[][] = [[]];
-  for (const field of fields.slice(0, -1))
-    if (field === '\n') commands.push([]);
-    else commands.at(-1)!.push(field);
-  return commands.filter((c) => c.length > 0);
-}
-
-/** `distrobox assemble create` 1.8.2.5 on a manifest: the commands it ran. */
-function assemble(labDir: string, manifest: string): string[][] {
-  return recorded(labDir, [join(labDir, '18/distrobox-assemble'), 'create', '--file', manifest], '18', manifest);
 }
 
 /** The hook text distrobox-init evaluates: `$*`, split at blanks and rejoined by `eval ${hook}`. */
