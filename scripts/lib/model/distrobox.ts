@@ -288,6 +288,16 @@ export function buildFleet(
     return result;
   };
 
+  /** A container's start hooks: those of what it includes, in order, then its own. */
+  const startHooksOf = (name: string, seen: readonly string[] = []): string[] => {
+    const own = config.containers[name];
+    if (!own || seen.includes(name)) return [];
+    return [
+      ...(own.include ?? []).flatMap((included) => startHooksOf(included, [...seen, name])),
+      ...(own.start_hooks ?? []),
+    ];
+  };
+
   const boxes: Box[] = names.map((name) => {
     const own = config.containers[name]!;
     const box = resolve(name);
@@ -324,12 +334,16 @@ export function buildFleet(
       lists[key] = box[key]!.map((text, i) => value(key, text, pointers[i]!, true));
       listPointers.set(key, pointers);
     }
-    // Start hooks follow the same rules as the init hooks they are written among.
-    const startHooks = own.start_hooks ?? [];
-    for (const [i, text] of startHooks.entries()) value('init_hooks', text, `${pointer}/start_hooks/${i}`, true);
+    // Start hooks follow the same rules as the init hooks they are written among, and come
+    // with an include as distrobox's init hooks do.
+    const startHooks = startHooksOf(name);
+    const inheritedStart = startHooks.length - (own.start_hooks ?? []).length;
+    const startAt = (i: number) =>
+      i < inheritedStart ? `${pointer}/include` : `${pointer}/start_hooks/${i - inheritedStart}`;
+    for (const [i, text] of startHooks.entries()) value('init_hooks', text, startAt(i), true);
     const onceHooks = box.init_hooks ?? [];
     const hookAt = (i: number) =>
-      i < onceHooks.length ? listPointers.get('init_hooks')![i]! : `${pointer}/start_hooks/${i - onceHooks.length}`;
+      i < onceHooks.length ? listPointers.get('init_hooks')![i]! : startAt(i - onceHooks.length);
     onceHooks.forEach((text, i) => {
       if (text.startsWith('#') || /(&&|\|\||\|)\s*$/.test(text))
         problems.add(

@@ -291,7 +291,8 @@ function leftOut(env: Environment, report: TargetReport): void {
   if (startup) {
     const phases = [
       ['directories', startup.directories.length],
-      ['users', startup.users.length],
+      // The image's own users are only named (and checked by launch.sh's entrypoint).
+      ['users', startup.users.filter((u) => u.uid !== 'image').length],
       ['credentials', startup.credentials.length],
       ['ssh', startup.ssh ? 1 : 0],
       ['permissions', startup.permissions.length],

@@ -1,0 +1,173 @@
+// The importer's command line: `npx zx scripts/import.mjs devcontainer|distrobox FILE
+// [--name NAME] [--configs DIR]` writes configs/NAME.jsonc from a file another tool reads.
+// The config it writes is one the generator accepts: whatever boxwright refuses in it is
+// left out, with boxwright's own reason as a comment where it was. It never overwrites.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import yargs from 'yargs';
+import { compileConfigs } from '../generate.ts';
+import { importDevcontainer } from './devcontainer.ts';
+import { importDistrobox, type Imported } from './distrobox.ts';
+import { type JsonValue, remark, writeJsonc } from './jsonc.ts';
+
+const EXIT = { ok: 0, usage: 64, noInput: 66, cannotWrite: 73, exists: 3 } as const;
+const FORMATS = ['devcontainer', 'distrobox'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface Streams {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const IMPORTERS: Record<Format, (text: string, source: string, name: string) => Imported> = {
+  devcontainer: importDevcontainer,
+  distrobox: importDistrobox,
+};
+
+/** The name a config gets from its file: distrobox.ini's own, or the folder of a .devcontainer. */
+function defaultName(format: Format, file: string): string {
+  const absolute = resolve(file);
+  const stem = basename(absolute).replace(/\.[^.]*$/, '');
+  if (format === 'devcontainer') {
+    const folder = basename(dirname(absolute));
+    return (folder === '.devcontainer' ? basename(dirname(dirname(absolute))) : folder).toLowerCase();
+  }
+  return stem;
+}
+
+export async function importMain(
+  argv: string[],
+  cwd = process.cwd(),
+  streams: Streams = defaultStreams(),
+): Promise<number> {
+  let failure: string | undefined;
+  const parsed = await yargs(argv)
+    .scriptName('npx zx scripts/import.mjs')
+    .usage('$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a devcontainer.json or a distrobox.ini.')
+    .command('$0 <format> <file>', false)
+    .positional('format', { choices: FORMATS })
+    .positional('file', { type: 'string' })
+    .option('name', { type: 'string', describe: 'the config name (default: from the file)' })
+    .option('configs', { type: 'string', default: 'configs', describe: 'folder of the configs' })
+    .strict()
+    .exitProcess(false)
+    .fail((message) => {
+      failure = message;
+    })
+    .parseAsync()
+    .catch((error: Error) => {
+      failure ??= error.message;
+    });
+  if (failure || !parsed) {
+    streams.err(`import: ${failure ?? 'bad arguments'}\nTry 'npx zx scripts/import.mjs --help'.\n`);
+    return EXIT.usage;
+  }
+  const format = parsed.format as Format;
+  const file = resolve(cwd, String(parsed.file));
+  const name = parsed.name ?? defaultName(format, file);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    streams.err(`import: "${name}" cannot be a config name (letters, digits, ".", "_" or "-"): pass --name\n`);
+    return EXIT.usage;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    streams.err(`import: cannot read ${relative(cwd, file) || file}\n`);
+    return EXIT.noInput;
+  }
+  const configs = resolve(cwd, parsed.configs);
+  const target = join(configs, `${name}.jsonc`);
+  let imported: Imported;
+  try {
+    imported = IMPORTERS[format](text, relative(cwd, file) || file, name);
+  } catch (error) {
+    streams.err(`import: ${relative(cwd, file)}: ${(error as Error).message}\n`);
+    return EXIT.noInput;
+  }
+  const settled = settle(imported, name);
+  const content = writeJsonc(settled.config, settled.remarks, []);
+  try {
+    mkdirSync(configs, { recursive: true });
+    writeFileSync(target, content, { flag: 'wx' });
+  } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    streams.err(
+      `import: ${relative(cwd, target)} ${exists ? 'exists: nothing was written (choose another --name)' : 'cannot be written'}\n`,
+    );
+    return exists ? EXIT.exists : EXIT.cannotWrite;
+  }
+  const dropped = [...settled.remarks.left.values()].flat().length;
+  streams.out(
+    `wrote ${relative(cwd, target)}${dropped ? ` (${dropped} value${dropped === 1 ? '' : 's'} left out: see its comments)` : ''}\n`,
+  );
+  return EXIT.ok;
+}
+
+/**
+ * Compiles the config as the generator would and leaves out each value it refuses, with the
+ * generator's reason in a comment there, until it compiles: the written config always does.
+ */
+export function settle(imported: Imported, name: string): Imported {
+  const { config, remarks } = imported;
+  const scratch = mkdtempSync(join(tmpdir(), 'boxwright-import-'));
+  try {
+    for (let round = 0; round < 50; round++) {
+      const folder = join(scratch, 'configs');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `${name}.jsonc`), JSON.stringify({ ...config, $schema: undefined }));
+      const { problems } = compileConfigs({ cwd: scratch, configsDir: folder, outDir: join(scratch, 'generated') });
+      if (problems.length === 0) return imported;
+      const removed = problems.some((problem) => leaveOut(config, problem.location.pointer, problem.message, remarks));
+      if (!removed)
+        throw new Error(`the imported config is refused: ${problems[0]!.location.pointer} ${problems[0]!.message}`);
+    }
+    throw new Error('the imported config is refused, whatever is left out');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Leaves out what a problem's pointer names: in a list or a map, the item; else the key. A
+ * distrobox container's own keys and an environment's top-level keys are the coarsest it
+ * goes: never a whole container, nor the config.
+ */
+function leaveOut(
+  config: { [key: string]: JsonValue },
+  pointer: string,
+  why: string,
+  remarks: Imported['remarks'],
+): boolean {
+  const path = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const coarsest = config.kind === 'distrobox' ? 2 : 0;
+  if (path.length <= coarsest) return false;
+  const at = (keys: string[]) =>
+    keys.reduce<JsonValue | undefined>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, JsonValue>)[key] : undefined),
+      config,
+    );
+  const key = path.slice(0, coarsest + 1);
+  const holder = at(key);
+  if (holder !== null && typeof holder === 'object' && path.length > coarsest + 1) key.push(path[coarsest + 1]!);
+  const parent = at(key.slice(0, -1)) as Record<string, JsonValue> | JsonValue[] | undefined;
+  const last = key.at(-1)!;
+  const value = Array.isArray(parent) ? parent[Number(last)] : parent?.[last];
+  if (parent === undefined || value === undefined) return false;
+  remark(
+    remarks.left,
+    key.length > 1 ? `/${key.slice(0, -1).join('/')}` : '',
+    `${last}: ${JSON.stringify(value)} is left out: ${why}`,
+  );
+  if (Array.isArray(parent)) parent.splice(Number(last), 1);
+  else delete parent[last];
+  return true;
+}
+
+function defaultStreams(): Streams {
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+}

@@ -1,0 +1,457 @@
+// Imports a devcontainer.json (JSONC) as an environment config: the README's "Coming from"
+// table read backwards. Its ${localEnv:NAME:default} become variables; paths relative to
+// the file become paths of the repository that holds it (./...); run flags become the keys
+// boxwright has for them. What has no boxwright key is left out with a comment saying why.
+import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
+import type { Imported } from './distrobox.ts';
+
+type Json = JsonValue;
+type Obj = { [key: string]: Json };
+
+/**
+ * `source` is the file as given: its folder locates the build (relative to it) and the
+ * repository (the folder that holds .devcontainer/, or the file's own folder).
+ */
+export function importDevcontainer(text: string, source: string, name: string): Imported {
+  const errors: ParseError[] = [];
+  const definition = parse(text, errors, { allowTrailingComma: true }) as Obj | undefined;
+  if (errors.length || !definition || typeof definition !== 'object' || Array.isArray(definition)) {
+    const first = errors[0];
+    throw new Error(
+      first ? `not JSONC: ${printParseErrorCode(first.error)} at offset ${first.offset}` : 'not an object',
+    );
+  }
+  if (definition.dockerComposeFile !== undefined)
+    throw new Error('a dev container made from a compose file: import the compose services instead');
+  const remarks = emptyRemarks();
+  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  const variables: Obj = {};
+  const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
+  const note = (pointer: string, text: string) => remark(remarks.above, pointer, text);
+  const value = (input: Json | undefined, key: string) => template(input, variables, (why) => drop(key, why));
+  const folder = source.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
+  const repository = /(^|\/)\.devcontainer(\/[^/]+)?$/.test(folder)
+    ? folder.replace(/\/?\.devcontainer(\/[^/]+)?$/, '') || '.'
+    : folder;
+
+  if (typeof definition.name === 'string') config.description = definition.name;
+  importImage(definition, config, folder, repository, name, value, drop);
+  // A dev container stays up for its terminals (unless overrideCommand is false): up, then shell.
+  config.detach = true;
+  if (definition.overrideCommand !== false) {
+    config.command = ['sleep', 'infinity'];
+    note('/command', 'A dev container stays up for its terminals: launch.sh up, then launch.sh shell.');
+  }
+  const user = definition.containerUser ?? definition.remoteUser;
+  if (typeof user === 'string') config.user = value(user, 'containerUser') ?? user;
+  if (definition.containerUser === undefined && definition.remoteUser !== undefined)
+    note('/user', 'remoteUser: boxwright runs the container and its terminals as one user.');
+  for (const key of ['privileged', 'init'] as const)
+    if (typeof definition[key] === 'boolean') config[key] = definition[key];
+  if (Array.isArray(definition.capAdd)) config.capabilities = { add: definition.capAdd };
+  if (Array.isArray(definition.securityOpt)) config.securityOpt = definition.securityOpt;
+  const env: Obj = {};
+  for (const key of ['containerEnv', 'remoteEnv'] as const) {
+    const record = definition[key];
+    if (record && typeof record === 'object' && !Array.isArray(record))
+      for (const [name, text] of Object.entries(record)) {
+        const carried = value(text, `${key}.${name}`);
+        if (carried !== undefined) env[name] = carried;
+      }
+  }
+  if (definition.remoteEnv !== undefined) note('/env', 'remoteEnv too: boxwright sets it for the whole container.');
+  const mounts: Json[] = [];
+  importWorkspace(definition, mounts, value);
+  for (const [i, mount] of (Array.isArray(definition.mounts) ? definition.mounts : []).entries()) {
+    const parsed = typeof mount === 'string' ? mountFields(mount) : (mount as Obj);
+    const source = parsed.source === undefined ? undefined : value(parsed.source, `mounts[${i}]`);
+    const target = value(parsed.target ?? parsed.destination ?? parsed.dst, `mounts[${i}]`);
+    if (target === undefined) continue;
+    mounts.push({
+      ...(parsed.type && parsed.type !== 'bind' ? { type: parsed.type } : {}),
+      ...(source !== undefined ? { source } : {}),
+      target,
+      ...(parsed.readonly !== undefined || parsed.ro !== undefined ? { readOnly: true } : {}),
+    });
+  }
+  const ports: Json[] = [];
+  for (const key of ['forwardPorts', 'appPort'] as const) {
+    const list = definition[key];
+    for (const port of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
+      const spec = String(port);
+      const match = /^(?:(\d+):)?(\d+)$/.exec(spec);
+      if (match) ports.push({ host: Number(match[1] ?? match[2]), container: Number(match[2]) });
+      else drop(`${key} ${spec}`, 'a port of another container (host:port) has no boxwright key');
+    }
+  }
+  if (definition.forwardPorts !== undefined)
+    note('/ports', 'forwardPorts: published on the host, where a dev container tool forwards them.');
+  importRunArgs(definition.runArgs, config, env, mounts, ports, value, drop);
+  if (Object.keys(env).length) config.env = env;
+  if (mounts.length) config.mounts = mounts;
+  if (ports.length) config.ports = ports;
+  // Lifecycle commands run as the remote user, whom the image has: declared as the image's.
+  const remoteUser = typeof definition.remoteUser === 'string' ? definition.remoteUser : definition.containerUser;
+  const runsAs = typeof remoteUser === 'string' && remoteUser !== 'root' ? remoteUser : undefined;
+  const hooks = importHooks(definition, runsAs, drop);
+  if (hooks.length) {
+    config.startup = { ...(runsAs ? { users: { [runsAs]: { uid: 'image' } } } : {}), hooks };
+    if (runsAs) note('/startup', `${runsAs} is the image's own user (its home /home/${runsAs} is checked at start).`);
+  }
+  const gpu = (definition.hostRequirements as Obj | undefined)?.gpu;
+  if (gpu === true || gpu === 'optional') config.gpu = { mode: gpu === true ? 'required' : 'auto' };
+  const extensions = ((definition.customizations as Obj | undefined)?.vscode as Obj | undefined)?.extensions;
+  config.devcontainer = {
+    ...(typeof definition.name === 'string' ? { name: definition.name } : {}),
+    ...(Array.isArray(extensions) ? { extensions } : {}),
+  };
+  if (definition.features !== undefined)
+    drop('features', 'features install tools when the image is built: put them in its Containerfile');
+  for (const key of [
+    'initializeCommand',
+    'postAttachCommand',
+    'shutdownAction',
+    'waitFor',
+    'userEnvProbe',
+    'portsAttributes',
+    'otherPortsAttributes',
+    'updateRemoteUserUID',
+    'overrideFeatureInstallOrder',
+    'secrets',
+  ])
+    if (definition[key] !== undefined) drop(key, WHY[key] ?? 'no boxwright key');
+  const known = new Set([
+    'name',
+    'image',
+    'build',
+    'dockerFile',
+    'context',
+    'overrideCommand',
+    'containerUser',
+    'remoteUser',
+    'privileged',
+    'init',
+    'capAdd',
+    'securityOpt',
+    'containerEnv',
+    'remoteEnv',
+    'mounts',
+    'workspaceMount',
+    'workspaceFolder',
+    'forwardPorts',
+    'appPort',
+    'runArgs',
+    'onCreateCommand',
+    'updateContentCommand',
+    'postCreateCommand',
+    'postStartCommand',
+    'hostRequirements',
+    'customizations',
+    'features',
+    '$schema',
+    ...Object.keys(WHY),
+  ]);
+  for (const key of Object.keys(definition))
+    if (!known.has(key)) drop(key, 'not a devcontainer.json key boxwright knows');
+  if (Object.keys(variables).length) config.variables = variables;
+  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  return { config: order(config), remarks };
+}
+
+const WHY: Record<string, string> = {
+  initializeCommand: 'it runs on the host before the container is made: run it before launch.sh',
+  postAttachCommand: 'there is no attaching: launch.sh shell opens a terminal',
+  shutdownAction: 'launch.sh stop and down say when it stops',
+  waitFor: 'the hooks run before the container runs its command',
+  userEnvProbe: 'the terminal is a login shell of its user',
+  portsAttributes: 'the port descriptions are ports[].description',
+  otherPortsAttributes: 'only the ports the config names are published',
+  updateRemoteUserUID: 'say it per user: startup.users.NAME.uid = "host"',
+  overrideFeatureInstallOrder: 'features are not imported',
+  secrets: 'declare them under secrets, by name',
+};
+
+/** Keys in the order boxwright's configs write them. */
+function order(config: Obj): Obj {
+  const first = [
+    '$schema',
+    'kind',
+    'description',
+    'image',
+    'build',
+    'user',
+    'detach',
+    'variables',
+    'env',
+    'ports',
+    'mounts',
+  ];
+  return Object.fromEntries([
+    ...first.filter((k) => k in config).map((k) => [k, config[k]!] as const),
+    ...Object.entries(config).filter(([k]) => !first.includes(k)),
+  ]);
+}
+
+/**
+ * devcontainer.json's ${...} as boxwright's: ${localEnv:NAME[:default]} a variable with that
+ * default, ${localEnv:HOME} ~'s ${HOME}, ${localWorkspaceFolder} the repository (./).
+ * Undefined (and a comment, by `drop`) for what boxwright has no value for.
+ */
+function template(input: Json | undefined, variables: Obj, drop: (why: string) => void): string | undefined {
+  if (typeof input !== 'string') return input === undefined ? undefined : String(input);
+  let failed = false;
+  const out = input.replaceAll('$', '$$$$').replace(/\$\$\{([^}]*)\}/g, (whole, inner: string) => {
+    const [kind, name, ...rest] = inner.split(':');
+    if (kind === 'localWorkspaceFolder') return '.';
+    if (kind === 'localWorkspaceFolderBasename') return '${bw_workspace_folder}';
+    if (kind === 'localEnv' && name) {
+      if (name === 'HOME') return '${HOME}';
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        variables[name] = rest.length ? { default: rest.join(':') } : {};
+        return `\${${name}}`;
+      }
+    }
+    failed = true;
+    drop(`${whole.slice(1)} has no boxwright value`);
+    return whole;
+  });
+  if (failed) return undefined;
+  // ${bw_workspace_folder} stands for the basename only inside a workspace target.
+  return out;
+}
+
+function importImage(
+  definition: Obj,
+  config: Obj,
+  folder: string,
+  repository: string,
+  name: string,
+  value: (input: Json | undefined, key: string) => string | undefined,
+  drop: (key: string, why: string) => void,
+): void {
+  const build = (definition.build as Obj | undefined) ?? {};
+  const dockerfile = build.dockerfile ?? definition.dockerFile;
+  if (dockerfile === undefined) {
+    const image = value(definition.image, 'image');
+    if (image !== undefined) config.image = image;
+    return;
+  }
+  const inRepository = (path: string) => repositoryPath(`${folder}/${path}`, repository);
+  const context = inRepository(String(build.context ?? definition.context ?? '.'));
+  const file = inRepository(String(dockerfile));
+  const relativeFile = file.startsWith(`${context}/`) ? file.slice(context.length + 1) : undefined;
+  if (relativeFile === undefined) drop('build.dockerfile', `${String(dockerfile)} is outside the build context`);
+  // The image built for it is tagged with the config's name.
+  config.image = `localhost/${name.toLowerCase()}:dev`;
+  const args = build.args as Obj | undefined;
+  config.build = {
+    context,
+    ...(relativeFile ? { containerfile: relativeFile } : {}),
+    ...(args
+      ? {
+          args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, value(v, `build.args.${k}`) ?? String(v)])),
+        }
+      : {}),
+    ...(typeof build.target === 'string' ? { target: build.target } : {}),
+  };
+  for (const key of ['cacheFrom', 'options'])
+    if (build[key] !== undefined) drop(`build.${key}`, "no boxwright key: build options are the Containerfile's");
+}
+
+/** A path written relative to the file's folder, as ./x of the repository. */
+function repositoryPath(path: string, repository: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length && parts.at(-1) !== '..') parts.pop();
+    else parts.push(part);
+  }
+  const base = repository === '.' ? [] : repository.split('/').filter((p) => p && p !== '.');
+  const within = base.every((part, i) => parts[i] === part) ? parts.slice(base.length) : undefined;
+  return within === undefined ? `/${parts.join('/')}` : `./${within.join('/')}`.replace(/\/$/, '') || '.';
+}
+
+/** The folder opened is the workspace; devcontainer.json mounts it even when it says nothing. */
+function importWorkspace(
+  definition: Obj,
+  mounts: Json[],
+  value: (input: Json | undefined, key: string) => string | undefined,
+): void {
+  const folder =
+    typeof definition.workspaceFolder === 'string' ? value(definition.workspaceFolder, 'workspaceFolder') : undefined;
+  const mount = typeof definition.workspaceMount === 'string' ? mountFields(definition.workspaceMount) : undefined;
+  const target = mount?.target !== undefined ? value(mount.target, 'workspaceMount') : folder;
+  const fixed = target === undefined || target === '/workspaces/${bw_workspace_folder}';
+  mounts.push(fixed ? { type: 'workspace' } : { type: 'workspace', target });
+}
+
+/** A --mount string (type=bind,source=...,target=...,readonly) as fields. */
+function mountFields(text: string): Obj {
+  return Object.fromEntries(
+    text.split(',').map((field) => {
+      const at = field.indexOf('=');
+      return at < 0 ? [field, 'true'] : [field.slice(0, at), field.slice(at + 1)];
+    }),
+  );
+}
+
+/** Run flags as boxwright's keys; a flag it has no key for goes on as extraArgs. */
+function importRunArgs(
+  runArgs: Json | undefined,
+  config: Obj,
+  env: Obj,
+  mounts: Json[],
+  ports: Json[],
+  value: (input: Json | undefined, key: string) => string | undefined,
+  drop: (key: string, why: string) => void,
+): void {
+  if (!Array.isArray(runArgs)) return;
+  const args = runArgs.map(String);
+  const extra: string[] = [];
+  const list = (key: string, item: Json) => {
+    config[key] = [...((config[key] as Json[] | undefined) ?? []), item];
+  };
+  const capabilities = (): Obj => {
+    config.capabilities ??= {};
+    return config.capabilities as Obj;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const takes = (): string | undefined => inline ?? args[++i];
+    switch (flag) {
+      case '--privileged':
+        config.privileged = true;
+        break;
+      case '--init':
+        config.init = true;
+        break;
+      case '--cap-add':
+        capabilities().add = [...((capabilities().add as Json[]) ?? []), takes()!];
+        break;
+      case '--cap-drop':
+        capabilities().drop = [...((capabilities().drop as Json[]) ?? []), takes()!];
+        break;
+      case '--security-opt':
+        list('securityOpt', takes()!);
+        break;
+      case '--device': {
+        const [path, target] = takes()!.split(':');
+        list('devices', target ? { path: path!, target } : { path: path! });
+        break;
+      }
+      case '--hostname':
+      case '-h':
+        config.hostname = takes()!;
+        break;
+      case '--ipc':
+        config.ipc = takes()!;
+        break;
+      case '--expose':
+        list('expose', takes()!);
+        break;
+      case '--network':
+      case '--net':
+        config.network = { ...((config.network as Obj) ?? {}), name: takes()! };
+        break;
+      case '--network-alias': {
+        config.network ??= { name: 'bridge' };
+        const network = config.network as Obj;
+        network.aliases = [...((network.aliases as Json[]) ?? []), takes()!];
+        break;
+      }
+      case '--cpus':
+        config.resources = { ...((config.resources as Obj) ?? {}), cpus: Number(takes()) };
+        break;
+      case '--memory':
+      case '-m':
+        config.resources = { ...((config.resources as Obj) ?? {}), memory: takes()! };
+        break;
+      case '--shm-size':
+        config.resources = { ...((config.resources as Obj) ?? {}), shmSize: takes()! };
+        break;
+      case '--pids-limit':
+        config.resources = { ...((config.resources as Obj) ?? {}), pids: Number(takes()) };
+        break;
+      case '--gpus':
+        takes();
+        config.gpu = { mode: 'required' };
+        break;
+      case '--label':
+      case '-l': {
+        const text = takes()!;
+        const at = text.indexOf('=');
+        config.labels = {
+          ...((config.labels as Obj) ?? {}),
+          [at < 0 ? text : text.slice(0, at)]: at < 0 ? '' : text.slice(at + 1),
+        };
+        break;
+      }
+      case '--env':
+      case '-e': {
+        const text = takes()!;
+        const at = text.indexOf('=');
+        if (at < 0) config.secrets = { ...((config.secrets as Obj) ?? {}), [text]: {} };
+        else {
+          const carried = value(text.slice(at + 1), `runArgs ${text}`);
+          if (carried !== undefined) env[text.slice(0, at)] = carried;
+        }
+        break;
+      }
+      case '--publish':
+      case '-p': {
+        const spec = takes()!;
+        const match = /^(?:([\d.]+|\[[0-9a-f:]+\]):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(spec);
+        if (match)
+          ports.push({
+            host: Number(match[2]),
+            container: Number(match[3]),
+            ...(match[1] ? { hostIp: match[1].replace(/^\[|\]$/g, '') } : {}),
+            ...(match[4] ? { protocol: match[4] } : {}),
+          });
+        else drop(`runArgs ${flag} ${spec}`, 'a range or a random host port has no boxwright key');
+        break;
+      }
+      case '--volume':
+      case '-v': {
+        const [source, target, options] = takes()!.split(':');
+        const src = value(source!, `runArgs ${flag}`);
+        if (src === undefined || target === undefined) break;
+        mounts.push({
+          ...(src.startsWith('/') || src.startsWith('.') || src.startsWith('$') ? {} : { type: 'volume' }),
+          source: src,
+          target,
+          ...(options?.split(',').includes('ro') ? { readOnly: true } : {}),
+        });
+        break;
+      }
+      default:
+        extra.push(arg);
+    }
+  }
+  if (extra.length) config.extraArgs = extra;
+}
+
+/** Lifecycle commands as startup hooks: once per container, or at every start. */
+function importHooks(definition: Obj, user: string | undefined, drop: (key: string, why: string) => void): Json[] {
+  const hooks: Json[] = [];
+  for (const [key, when] of [
+    ['onCreateCommand', 'create'],
+    ['updateContentCommand', 'create'],
+    ['postCreateCommand', 'create'],
+    ['postStartCommand', 'start'],
+  ] as const) {
+    const command = definition[key];
+    if (command === undefined) continue;
+    if (typeof command === 'string' ? command.trim() === '' : false) {
+      drop(key, 'empty');
+      continue;
+    }
+    hooks.push({ description: key, ...(user ? { user } : {}), ...(when === 'create' ? { when } : {}), command });
+  }
+  return hooks;
+}

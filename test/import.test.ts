@@ -1,0 +1,188 @@
+// The importers: each input in test/import/ gives the config in its expected.jsonc (a golden,
+// reviewed in the diff; UPDATE_GOLDEN=1 rewrites them), which the generator accepts; and
+// the round trips: a distrobox.ini and the manifest generated from its import give distrobox
+// assemble 1.8 the same commands, and a devcontainer.json and the one generated from its
+// import read the same to the devcontainer CLI.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { importMain } from '../scripts/lib/import/cli.ts';
+import { assemble, lab } from './distrobox-lab.ts';
+import { generate, remove, ROOT, tempDir } from './helpers.ts';
+
+const FIXTURES = join(ROOT, 'test/import');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+async function runImport(args: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const code = await importMain(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** The fixture's files copied into a fresh repository, imported; returns the folder. */
+async function imported(format: string, fixture: string, file: string, name: string): Promise<string> {
+  const dir = tempDir();
+  cpSync(join(FIXTURES, format, fixture), dir, { recursive: true });
+  const result = await runImport([format, file, '--name', name], dir);
+  assert.is(result.code, 0, result.err);
+  assert.match(result.out, `wrote configs/${name}.jsonc`);
+  return dir;
+}
+
+function golden(actual: string, path: string): void {
+  if (update) writeFileSync(path, actual);
+  assert.ok(existsSync(path), `${path} is missing (UPDATE_GOLDEN=1)`);
+  assert.fixture(actual, readFileSync(path, 'utf8'));
+}
+
+const importer = suite('import');
+
+const DEVCONTAINERS: [string, string][] = [
+  ['python', '.devcontainer/devcontainer.json'],
+  ['node', '.devcontainer.json'],
+];
+
+for (const [fixture, file] of DEVCONTAINERS) {
+  importer(`devcontainer ${fixture}: the config is the golden, and the generator accepts it`, async () => {
+    const dir = await imported('devcontainer', fixture, file, fixture);
+    try {
+      golden(
+        readFileSync(join(dir, 'configs', `${fixture}.jsonc`), 'utf8'),
+        join(FIXTURES, 'devcontainer', `${fixture}.expected.jsonc`),
+      );
+      const generated = await generate(['--quiet'], dir);
+      assert.is(generated.code, 0, generated.err);
+    } finally {
+      remove(dir);
+    }
+  });
+}
+
+/** What the devcontainer CLI makes of a file: the configuration it would run, substituted. */
+function readByCli(config: string, workspace: string): Record<string, unknown> {
+  const result = spawnSync(
+    join(ROOT, 'node_modules/.bin/devcontainer'),
+    ['read-configuration', '--workspace-folder', workspace, '--config', config, '--docker-path', 'podman'],
+    { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/home/tester', PY_VARIANT: '3.13' } },
+  );
+  assert.is(result.status, 0, result.stderr);
+  return (JSON.parse(result.stdout) as { configuration: Record<string, unknown> }).configuration;
+}
+
+const podman = spawnSync('podman', ['--version']).status === 0;
+
+(podman ? importer : importer.skip)(
+  'devcontainer round trip: the CLI reads the original and the regenerated file alike',
+  async () => {
+    const dir = await imported('devcontainer', 'python', '.devcontainer/devcontainer.json', 'python');
+    try {
+      const generated = await generate(['--quiet'], dir);
+      assert.is(generated.code, 0, generated.err);
+      const before = readByCli(join(dir, '.devcontainer/devcontainer.json'), dir);
+      const after = readByCli(join(dir, 'generated/python/devcontainer.json'), dir);
+      // Where the original says nothing, the tool's own default workspace applies.
+      before.workspaceMount ??= `type=bind,source=${dir},target=/workspaces/${basename(dir)}`;
+      before.workspaceFolder ??= `/workspaces/${basename(dir)}`;
+      for (const key of [
+        'containerEnv',
+        'postCreateCommand',
+        'postStartCommand',
+        'remoteUser',
+        'customizations',
+        'workspaceMount',
+        'workspaceFolder',
+      ])
+        assert.equal(after[key], before[key], key);
+      // A --mount string is its fields, in any order.
+      const fields = (mounts: unknown) => (mounts as string[]).map((m) => m.split(',').sort().join(',')).sort();
+      assert.equal(fields(after.mounts), fields(before.mounts), 'mounts');
+      const buildOf = (config: Record<string, unknown>, folder: string) => {
+        const build = config.build as { dockerfile: string; context: string; args: unknown; target: unknown };
+        return {
+          dockerfile: join(folder, build.dockerfile),
+          context: join(folder, build.context),
+          args: build.args,
+          target: build.target,
+        };
+      };
+      assert.equal(buildOf(after, join(dir, 'generated/python')), buildOf(before, join(dir, '.devcontainer')));
+      // Run flags: the same words, the forwarded port published the same way.
+      for (const words of [
+        ['--cap-add', 'SYS_PTRACE'],
+        ['--security-opt', 'seccomp=unconfined'],
+        ['--env', 'OPENAI_API_KEY'],
+        ['--ulimit', 'nofile=1024'],
+      ]) {
+        const flat = [
+          ...((after.runArgs as string[]) ?? []),
+          ...((after.capAdd as string[]) ?? []).flatMap((c) => ['--cap-add', c]),
+          ...((after.securityOpt as string[]) ?? []).flatMap((o) => ['--security-opt', o]),
+        ];
+        assert.ok(flat.join(' ').includes(words.join(' ')), `${words.join(' ')} in ${flat.join(' ')}`);
+      }
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
+importer(
+  'distrobox fleet: the config is the golden, and assemble runs the same creates for both manifests',
+  async () => {
+    const dir = await imported('distrobox', '.', 'fleet.ini', 'fleet');
+    const labDir = lab(tempDir());
+    try {
+      golden(readFileSync(join(dir, 'configs/fleet.jsonc'), 'utf8'), join(FIXTURES, 'distrobox/fleet.expected.jsonc'));
+      const generated = await generate(['--quiet'], dir);
+      assert.is(generated.code, 0, generated.err);
+      // What the importer left out (with its comment) is not in the generated manifest: the
+      // original without those lines is what the round trip compares.
+      const original = readFileSync(join(FIXTURES, 'distrobox/fleet.ini'), 'utf8')
+        .split('\n')
+        .filter((line) => !/^(unknown_key|volume=\$\(pwd\)|init_hooks="mkdir)/.test(line))
+        .join('\n');
+      writeFileSync(join(labDir, 'original.ini'), original);
+      const sorted = (commands: string[][]) => commands.map((c) => JSON.stringify(c)).sort();
+      assert.equal(
+        sorted(assemble(labDir, join(dir, 'generated/fleet/distrobox.ini'))),
+        sorted(assemble(labDir, join(labDir, 'original.ini'))),
+      );
+    } finally {
+      remove(dir);
+      remove(labDir);
+    }
+  },
+);
+
+importer('the importer never overwrites, and says in one line what stops it', async () => {
+  const dir = tempDir();
+  try {
+    cpSync(join(FIXTURES, 'distrobox/fleet.ini'), join(dir, 'fleet.ini'));
+    assert.is((await runImport(['distrobox', 'fleet.ini'], dir)).code, 0);
+    const again = await runImport(['distrobox', 'fleet.ini'], dir);
+    assert.is(again.code, 3);
+    assert.is(again.err, 'import: configs/fleet.jsonc exists: nothing was written (choose another --name)\n');
+    const missing = await runImport(['distrobox', 'nothing.ini'], dir);
+    assert.equal([missing.code, missing.err], [66, 'import: cannot read nothing.ini\n']);
+    const unknown = await runImport(['compose', 'fleet.ini'], dir);
+    assert.is(unknown.code, 64);
+    assert.match(unknown.err, /^import: Invalid values:/);
+    writeFileSync(join(dir, 'devcontainer.json'), '{ "dockerComposeFile": "compose.yml", "service": "app" }');
+    const composed = await runImport(['devcontainer', 'devcontainer.json', '--name', 'app'], dir);
+    assert.equal(
+      [composed.code, composed.err],
+      [
+        66,
+        'import: devcontainer.json: a dev container made from a compose file: import the compose services instead\n',
+      ],
+    );
+    assert.equal(readdirSync(join(dir, 'configs')), ['fleet.jsonc']);
+  } finally {
+    remove(dir);
+  }
+});
+
+importer.run();
