@@ -3,7 +3,7 @@
 // checked), run-once hooks, imageEntrypoint, the image built from its Containerfile, and the
 // workspace folder.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { e2eSuite, podmanOk, PREFIX, runGenerated, TEST_IMAGE } from './support.ts';
@@ -115,6 +115,22 @@ e2e("the image's own users: one takes the host user's ids, another runs a hook a
   assert.is(asRoot.status, 0, asRoot.stderr);
   assert.is(asRoot.stdout, 'app\n1500\n1500\n1500 1500\nnobody\n');
 });
+
+e2e(
+  'secrets as files: mounted read-only where the config says, kept from the environment, removed by down',
+  (context) => {
+    const state = join(context.dir, 'state');
+    const env = { XDG_STATE_HOME: state, TOKEN: 'to"ken $x', HOST_DB_PASSWORD: 'pw\nline two' };
+    const ran = runGenerated(context, 'secretfile', 'launch.sh', ['run'], env);
+    assert.is(ran.status, 0, ran.stderr);
+    assert.is(ran.stdout, 'to"ken $x\npw\nline two\nnot in the environment\n444\n');
+    const folder = join(state, 'boxwright/secrets', `${PREFIX}-secretfile`);
+    assert.is((statSync(folder).mode & 0o777).toString(8), '700');
+    const down = runGenerated(context, 'secretfile', 'launch.sh', ['down'], env);
+    assert.is(down.status, 0, down.stderr);
+    assert.not.ok(existsSync(folder), 'down removed the secret files');
+  },
+);
 
 function waitExited(container: string): void {
   const deadline = Date.now() + 60_000;

@@ -38,7 +38,7 @@ export interface EnvironmentConfig {
   variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
   envFile?: string;
   env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
-  secrets?: Record<string, { description?: string; required?: boolean; from?: string }>;
+  secrets?: Record<string, { description?: string; required?: boolean; from?: string; file?: boolean | string }>;
   ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
   mounts?: {
     type?: MountType;
@@ -112,6 +112,8 @@ export interface Secret {
   hostName: string;
   description?: string;
   required: boolean;
+  /** Where the container reads it as a file, instead of from its environment. */
+  file?: string;
 }
 /**
  * An environment variable: a value, or text put before or after the image's own value of it
@@ -367,9 +369,10 @@ export function buildEnvironment(
   if (config.startup || config.services || config.workspace) {
     environment.startup = buildStartup(
       config.startup ?? {},
-      secrets.map((s) => s.name),
+      secrets.filter((s) => !s.file).map((s) => s.name),
       at,
       problems,
+      secrets.filter((s) => s.file).map((s) => s.name),
     );
     checkUsersDeclared(
       config,
@@ -467,7 +470,8 @@ function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
           `"${secret.from}" is declared as a variable: a secret cannot be read from it`,
         );
     }
-    return { name, hostName, description: secret.description, required: secret.required ?? false };
+    const file = secret.file === true ? `/run/secrets/${name}` : secret.file === false ? undefined : secret.file;
+    return { name, hostName, description: secret.description, required: secret.required ?? false, file };
   });
 }
 

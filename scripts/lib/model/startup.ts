@@ -144,6 +144,7 @@ export function buildStartup(
   secrets: readonly string[],
   at: Locator,
   problems: ProblemList,
+  fileSecrets: readonly string[] = [],
 ): Startup {
   const users: User[] = Object.entries(config.users ?? {}).map(([name, user]) => ({
     name,
@@ -174,7 +175,13 @@ export function buildStartup(
     return { name: user.name, group: user.group, home: user.home };
   };
   const secret = (name: string, pointer: string): void => {
-    if (!secrets.includes(name))
+    if (fileSecrets.includes(name))
+      problems.add(
+        at(pointer),
+        `secret "${name}" is given as a file, and the entrypoint reads secrets from its environment`,
+        'drop its file, or read the file in the container',
+      );
+    else if (!secrets.includes(name))
       problems.add(
         at(pointer),
         `"${name}" is not a declared secret`,

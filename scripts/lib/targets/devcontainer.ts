@@ -146,6 +146,14 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
   if (env.workdir && !env.mounts.some((m) => m.type === 'workspace')) add('--workdir', text(env.workdir, '/workdir'));
   // Secrets by name: the tool's own environment gives the value, which stays off argv.
   for (const secret of env.secrets) {
+    if (secret.file) {
+      report.refuse(
+        `secret ${secret.name} is given as a file, which devcontainer.json cannot write`,
+        'pass it by name',
+        `/secrets/${secret.name}`,
+      );
+      continue;
+    }
     if (secret.hostName !== secret.name)
       report.refuse(
         `secret ${secret.name} is read from ${secret.hostName}, which --env NAME cannot rename`,

@@ -106,6 +106,20 @@ export function environmentObjects(
   const volumes: IVolume[] = [];
   const volumeMounts: IVolumeMount[] = [];
   podVolumes(env, kube, text, report, { claims, volumes, volumeMounts, metadata });
+  // Secrets given as files: each key of the Secret, at its path, read-only.
+  const fileSecrets = env.secrets.filter((s) => s.file);
+  if (fileSecrets.length) {
+    volumes.push({
+      name: 'secret-files',
+      secret: {
+        secretName: kube.secretName ?? `${name}-secrets`,
+        items: fileSecrets.map((s) => ({ key: s.hostName, path: s.name })),
+        ...(fileSecrets.every((s) => s.required) ? {} : { optional: true }),
+      },
+    });
+    for (const secret of fileSecrets)
+      volumeMounts.push({ name: 'secret-files', mountPath: secret.file!, subPath: secret.name, readOnly: true });
+  }
   if (containerFiles.length) {
     volumes.push({ name: 'boxwright', configMap: { name: configMapName, defaultMode: 0o755 } });
     volumeMounts.push({ name: 'boxwright', mountPath: CONTAINER_DIR, readOnly: true });
@@ -280,7 +294,7 @@ function containerEnv(
   // Secrets by the names they have on the host (the .env file's), so that
   // `kubectl create secret generic NAME --from-env-file=.env` makes the Secret.
   const secretName = kube.secretName ?? `${name}-secrets`;
-  for (const secret of env.secrets)
+  for (const secret of env.secrets.filter((s) => !s.file))
     list.push({
       name: secret.name,
       valueFrom: {

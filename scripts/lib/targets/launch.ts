@@ -92,6 +92,7 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     image: word(env.image),
     build: buildView(env),
     workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
+    secret_files: secretFiles(env),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
     script_dir: env.startup !== undefined || env.jobs !== undefined || repository,
@@ -369,11 +370,21 @@ function environment(env: Environment): ShellCode[] {
 
 function secrets(env: Environment): ShellCode[] {
   // By name only: the runtime reads the value from its environment, so it is never in argv.
-  return env.secrets.map((secret) =>
-    secret.required
-      ? code(`${APPEND} --env ${shellName(secret.name)}`)
-      : code(`[ -z "\${${shellName(secret.hostName)}+set}" ] || ${APPEND} --env ${shellName(secret.name)}`),
-  );
+  // A secret given as a file is mounted from where write_secret_files put it.
+  return env.secrets.map((secret) => {
+    const argument = secret.file
+      ? `${APPEND} --volume "$bw_secret_files/"${quote(`${secret.name}:${secret.file}:ro`)}`
+      : `${APPEND} --env ${shellName(secret.name)}`;
+    return secret.required ? code(argument) : code(`[ -z "\${${shellName(secret.hostName)}+set}" ] || ${argument}`);
+  });
+}
+
+/** The secrets given as files: the variable launch.sh reads each by, and its file's name. */
+function secretFiles(env: Environment) {
+  const files = env.secrets.filter((s) => s.file);
+  return files.length
+    ? { files: files.map((s) => ({ variable: shellName(s.hostName), name: quote(s.name) })) }
+    : undefined;
 }
 
 function ports(env: Environment): ShellCode[] {
