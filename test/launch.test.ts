@@ -352,4 +352,33 @@ launch("./ mount sources are the repository's folders wherever the script is run
   }
 });
 
+launch('more than one network: podman joins each with its aliases, docker is refused before it runs', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/two.json': JSON.stringify({
+        kind: 'environment',
+        image: 'img',
+        network: { name: 'front' },
+        networks: [{ name: 'back', aliases: ['db-client'] }],
+      }),
+    });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const env = { PATH: isolatedPath(stubRuntimes(dir)) };
+    for (const shell of SHELLS) {
+      const podman = runScript(shell, join(dir, 'generated/two/launch.sh'), ['--dry-run'], { env, cwd: dir });
+      assert.match(podman.stdout, '--network front --network back:alias=db-client ', shell.name);
+      const docker = runScript(shell, join(dir, 'generated/two/launch.sh'), ['--dry-run', '--runtime', 'docker'], {
+        env,
+        cwd: dir,
+      });
+      assert.is(docker.status, 1, shell.name);
+      assert.is(docker.stdout, '');
+      assert.match(docker.stderr, 'this config joins more than one network, which docker run cannot');
+    }
+  } finally {
+    remove(dir);
+  }
+});
+
 launch.run();

@@ -57,6 +57,7 @@ export interface EnvironmentConfig {
   expose?: string[];
   logging?: { driver: string; options?: Record<string, string> };
   network?: { name: string; aliases?: string[]; create?: boolean };
+  networks?: { name: string; aliases?: string[]; create?: boolean }[];
   resources?: Resources;
   gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
   healthcheck?: Healthcheck;
@@ -220,6 +221,8 @@ export interface Environment {
   expose: string[];
   logging?: { driver: string; options: { name: string; value: string }[] };
   network?: Network;
+  /** The networks joined besides network, each with its own aliases (podman only). */
+  extraNetworks: Network[];
   resources: Resources;
   gpu: Gpu;
   healthcheck?: Healthcheck;
@@ -354,6 +357,7 @@ export function buildEnvironment(
       ],
       create: config.network.create ?? false,
     },
+    extraNetworks: buildExtraNetworks(config, names),
     resources: buildResources(config.resources ?? {}, at, problems),
     gpu: buildGpu(config, names),
     healthcheck: config.healthcheck,
@@ -667,6 +671,41 @@ function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
       create: mount.create ?? false,
       options: mount.options ?? [],
       description: mount.description,
+    };
+  });
+}
+
+function buildExtraNetworks(config: EnvironmentConfig, names: Scope): Network[] {
+  const { at, problems } = names;
+  const networks = config.networks ?? [];
+  if (networks.length && !config.network)
+    problems.add(at('/networks'), 'networks adds to network, which is not set', 'name the first one under network');
+  // With more than one network, the first is written NAME:alias=... too.
+  if (networks.length && config.network)
+    for (const [j, text] of [config.network.name, config.hostname ?? '', ...(config.network.aliases ?? [])].entries())
+      if (/[,:]/.test(text))
+        problems.add(
+          at(j === 0 ? '/network/name' : j === 1 ? '/hostname' : `/network/aliases/${j - 2}`),
+          `"${text}" cannot hold "," or ":" beside more networks`,
+        );
+  const seen = new Set([config.network?.name]);
+  return networks.map((network, i) => {
+    const pointer = `/networks/${i}`;
+    if (seen.has(network.name)) problems.add(at(`${pointer}/name`), `network "${network.name}" is joined twice`);
+    seen.add(network.name);
+    if (['host', 'none', 'bridge'].includes(network.name))
+      problems.add(at(`${pointer}/name`), `"${network.name}" cannot be joined beside another network`);
+    // podman reads NAME:alias=A,alias=B, so neither may hold "," or ":".
+    for (const [j, text] of [network.name, ...(network.aliases ?? [])].entries())
+      if (/[,:]/.test(text))
+        problems.add(
+          at(j === 0 ? `${pointer}/name` : `${pointer}/aliases/${j - 1}`),
+          `"${text}" cannot hold "," or ":" here`,
+        );
+    return {
+      name: names.template(network.name, `${pointer}/name`),
+      aliases: (network.aliases ?? []).map((alias, j) => names.template(alias, `${pointer}/aliases/${j}`)),
+      create: network.create ?? false,
     };
   });
 }

@@ -12,6 +12,7 @@ export interface StackConfig {
   notes?: string[];
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
+  networks?: { name: string; subnet?: string }[];
   kubernetes?: { namespace?: string };
   members: Record<
     string,
@@ -56,6 +57,8 @@ export interface Stack {
   notes: string[];
   runtime?: 'podman' | 'docker';
   network: { name: string; subnet?: string };
+  /** Every network of the stack, the first one first, as up creates them. */
+  networks: { name: string; subnet?: string }[];
   members: Member[];
   modes: Mode[];
   kubernetes?: { namespace?: string };
@@ -108,10 +111,16 @@ export function buildStack(
       );
     if (!env.detach)
       problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
-    if (network !== config.network.name) {
+    // A member joins the stack's networks only: each of them, segmented or not.
+    const stackNetworks = [config.network, ...(config.networks ?? [])].map((n) => n.name);
+    const joined = [env.network, ...env.extraNetworks].flatMap((n) => (n ? [showTemplate(n.name)] : []));
+    const foreign = joined.filter((name) => !stackNetworks.includes(name));
+    if (network === undefined || foreign.length) {
       problems.add(
         at(pointer),
-        `"${member.config}" joins ${network !== undefined ? `network "${network}"` : 'no network'}, not the stack's "${config.network.name}"`,
+        network === undefined
+          ? `"${member.config}" joins no network, not the stack's "${config.network.name}"`
+          : `"${member.config}" joins network "${foreign[0]}", which is not one of the stack's (${stackNetworks.join(', ')})`,
         `set network.name to "${config.network.name}" there`,
       );
     }
@@ -212,6 +221,7 @@ export function buildStack(
     notes: config.notes ?? [],
     runtime: config.runtime,
     network: config.network,
+    networks: [config.network, ...(config.networks ?? [])],
     // In start order: each after what it waits for, else as the config lists them.
     members: ordered.map((id) => members.find((m) => m.id === id)!),
     modes,

@@ -182,7 +182,13 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
     add('--log-driver', env.logging.driver);
     for (const option of env.logging.options) add('--log-opt', `${option.name}=${option.value}`);
   }
-  if (env.network) {
+  if (env.network && env.extraNetworks.length) {
+    report.warn('more than one network: podman joins them, docker does not', '/networks');
+    for (const network of [env.network, ...env.extraNetworks]) {
+      const aliases = network.aliases.map((alias) => `alias=${text(alias, '/network/aliases')}`).join(',');
+      add('--network', `${text(network.name, '/network/name')}${aliases ? `:${aliases}` : ''}`);
+    }
+  } else if (env.network) {
     add('--network', text(env.network.name, '/network/name'));
     for (const alias of env.network.aliases) add('--network-alias', text(alias, '/network/aliases'));
   }

@@ -366,7 +366,15 @@ function services(
       },
     });
   // In a stack the others reach a member by its container name, ports or not.
-  const names = [...(env.ports.length === 0 && membership ? [name] : []), ...(env.network?.aliases ?? []).map(text)];
+  const names = [
+    ...(env.ports.length === 0 && membership ? [name] : []),
+    ...[env.network, ...env.extraNetworks].flatMap((network) => (network?.aliases ?? []).map(text)),
+  ];
+  if (env.extraNetworks.length)
+    report.warn(
+      'networks: on a cluster every Pod reaches every other, so the segmentation is not carried (a NetworkPolicy would say it)',
+      '/networks',
+    );
   const aliases = [...new Set(names)].filter((alias) => alias !== name || env.ports.length === 0);
   for (const alias of aliases) {
     if (!DNS_LABEL.test(alias)) {

@@ -10,6 +10,7 @@ import {
   VERBS,
   type Environment,
   type Mount,
+  type Network,
   type Variable,
   type Verb,
 } from '../model/environment.ts';
@@ -248,7 +249,8 @@ function prepareLines(env: Environment): ShellCode[] {
     if (mount.type !== 'bind' || !mount.source) continue;
     lines.push(code(`${mount.create ? 'ensure_directory' : 'require_path'} ${word(mount.source)}`));
   }
-  if (env.network?.create) lines.push(renderSnippet('create-network', { network: word(env.network.name) }));
+  for (const network of [env.network, ...env.extraNetworks])
+    if (network?.create) lines.push(renderSnippet('create-network', { network: word(network.name) }));
   return lines;
 }
 
@@ -448,6 +450,17 @@ function logging(env: Environment): ShellCode[] {
 
 function network(env: Environment): ShellCode[] {
   if (!env.network) return [];
+  if (env.extraNetworks.length) {
+    // podman joins each network with its own aliases; docker run takes one network.
+    const spec = (n: Network) =>
+      word([...n.name, ...n.aliases.flatMap((alias, i) => [{ literal: i === 0 ? ':alias=' : ',alias=' }, ...alias])]);
+    return [
+      code(
+        `[ "$bw_runtime" = podman ] || die ${quote('this config joins more than one network, which docker run cannot: use podman (--runtime podman)')}`,
+      ),
+      ...[env.network, ...env.extraNetworks].map((n) => code(`${APPEND} --network ${spec(n)}`)),
+    ];
+  }
   return [
     ...flag('--network', env.network.name),
     ...env.network.aliases.flatMap((alias) => flag('--network-alias', alias)),

@@ -433,7 +433,7 @@ export function stackReadme(stack: Stack): GeneratedFile {
         : []),
       '```',
       '',
-      `Network \`${stack.network.name}\`${stack.network.subnet ? ` (${stack.network.subnet})` : ''}.`,
+      `Network${stack.networks.length > 1 ? 's' : ''} ${stack.networks.map((n) => `\`${n.name}\`${n.subnet ? ` (${n.subnet})` : ''}`).join(', ')}.`,
       '',
     ],
     [

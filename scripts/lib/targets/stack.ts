@@ -41,8 +41,10 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
       .filter((m) => m.build)
       .map((m) => quote(m.id))
       .join(' '),
-    network: quote(stack.network.name),
-    subnet: stack.network.subnet ? `--subnet ${quote(stack.network.subnet)} ` : '',
+    networks: stack.networks.map((n) => ({
+      network: quote(n.name),
+      subnet: n.subnet ? `--subnet ${quote(n.subnet)} ` : '',
+    })),
     member_order: stack.members.map((m) => quote(m.id)).join(' '),
     has_needs: needsCases.length > 0,
     needs_cases: needsCases,
@@ -75,7 +77,7 @@ function usage(stack: Stack): string {
     ...(stack.description ? [stack.description.trim(), ''] : []),
     'Commands:',
     '  build [--no-cache] [MEMBER]  build the members that have a build (or one of them)',
-    `  up            create network ${stack.network.name} if missing; bring the mode's members up in order`,
+    `  up            create network${stack.networks.length > 1 ? 's' : ''} ${stack.networks.map((n) => n.name).join(', ')} if missing; bring the mode's members up in order`,
     '                (each is recreated only when its config changed); stop the other members',
     '  down          stop and remove every member, in reverse order (the network and volumes stay)',
     "  status        each member's container, state, whether it matches its config, and image",
