@@ -3,13 +3,14 @@
 // against a podman and a `distrobox enter` that record their argv. What they receive must be
 // what the config said; a value the generator refuses must never get that far. Random values
 // come from an alphabet of everything a shell or the manifest parser treats specially.
+import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { onceHook } from '../scripts/lib/model/distrobox.ts';
-import { assemble, lab, recorded } from './distrobox-lab.ts';
+import { assemble, DASH, lab, recorded } from './distrobox-lab.ts';
 import { generate, propertyRuns, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 interface Box {
@@ -246,8 +247,52 @@ carry(
     assert.is(refused.code, 2);
     assert.match(
       refused.err,
-      '"$UID" would be expanded by distrobox\'s parser on the host; only $HOME and $USER are carried',
+      '"$UID" would be expanded by distrobox\'s parser on the host; only $HOME, $USER and the fleet\'s variables are carried',
     );
+  },
+);
+
+carry(
+  "the fleet's own variables: the caller's value, else the default, through assemble 1.8 and create.sh on 1.4; one without a default stops both",
+  async (context) => {
+    const work = join(context.dir, 'fleet-variables');
+    const home = join(context.lab, 'home');
+    writeFiles(work, {
+      'configs/fleet.json': JSON.stringify({
+        kind: 'distrobox',
+        variables: { PROJECT: { default: 'alpha' }, DATA: { description: 'where the data is' } },
+        containers: { fv: { image: 'img', home: '~/boxes/$PROJECT', volume: ['${DATA}/${PROJECT}:/data'] } },
+      }),
+    });
+    const generated = await generate(['--quiet', '--force'], work);
+    assert.is(generated.code, 0, generated.err);
+    const out = join(work, 'generated/fleet');
+    for (const [env, project] of [
+      [{ DATA: '/srv/data' }, 'alpha'],
+      [{ DATA: '/srv/data', PROJECT: 'beta' }, 'beta'],
+    ] as const) {
+      const expected: Box = { image: 'img', home: `${home}/boxes/${project}`, volume: [`/srv/data/${project}:/data`] };
+      checkBox('fv', expected, assemble(context.lab, join(out, 'distrobox.ini'), env), '1.8', home);
+      const created = recorded(context.lab, [join(out, 'create.sh')], '14', join(work, 'configs/fleet.json'), env);
+      checkBox('fv', expected, created, '1.4', home);
+    }
+    for (const command of [
+      [join(context.lab, '18/distrobox-assemble'), 'create', '--file', join(out, 'distrobox.ini')],
+      [join(out, 'create.sh')],
+    ]) {
+      const stopped = spawnSync(DASH, command, {
+        encoding: 'utf8',
+        env: {
+          PATH: `${join(context.lab, 'bin')}:/usr/bin:/bin`,
+          HOME: home,
+          USER: 'tester',
+          DBX_CONTAINER_MANAGER: 'podman',
+          DBX_NON_INTERACTIVE: '1',
+        },
+      });
+      assert.is.not(stopped.status, 0, command.join(' '));
+      assert.match(stopped.stderr, 'DATA is not set');
+    }
   },
 );
 

@@ -63,7 +63,13 @@ esac
 }
 
 /** Runs `command` in dash within the lab; returns the argv of every recorded command. */
-export function recorded(labDir: string, command: string[], tag: string, input: string): string[][] {
+export function recorded(
+  labDir: string,
+  command: string[],
+  tag: string,
+  input: string,
+  extraEnv: Record<string, string> = {},
+): string[][] {
   const record = join(labDir, `record-${tag}`);
   writeFileSync(record, '');
   chmodSync(record, 0o666);
@@ -78,6 +84,7 @@ export function recorded(labDir: string, command: string[], tag: string, input: 
       BW_RECORD: record,
       DBX_CONTAINER_MANAGER: 'podman',
       DBX_NON_INTERACTIVE: '1',
+      ...extraEnv,
     },
   });
   assert.is(result.status, 0, `${command.join(' ')}: ${result.stderr}\n${readFileSync(input, 'utf8')}`);
@@ -90,6 +97,12 @@ export function recorded(labDir: string, command: string[], tag: string, input: 
 }
 
 /** `distrobox assemble create` 1.8.2.5 on a manifest: the commands it ran. */
-export function assemble(labDir: string, manifest: string): string[][] {
-  return recorded(labDir, [join(labDir, '18/distrobox-assemble'), 'create', '--file', manifest], '18', manifest);
+export function assemble(labDir: string, manifest: string, extraEnv: Record<string, string> = {}): string[][] {
+  return recorded(
+    labDir,
+    [join(labDir, '18/distrobox-assemble'), 'create', '--file', manifest],
+    '18',
+    manifest,
+    extraEnv,
+  );
 }

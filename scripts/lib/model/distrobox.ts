@@ -26,6 +26,7 @@ export type BoxConfig = Partial<Record<BooleanKey, boolean>> &
 export interface FleetConfig {
   description?: string;
   notes?: string[];
+  variables?: Record<string, { description?: string; default?: string }>;
   defaults?: BoxConfig;
   containers: Record<
     string,
@@ -72,11 +73,19 @@ export interface Box {
   lists: Partial<Record<ListKey, Value[]>>;
 }
 
+/** A host variable that values use: from the environment, else its default. */
+export interface FleetVariable {
+  name: string;
+  description?: string;
+  default?: string;
+}
+
 export interface Fleet {
   id: string;
   source: string;
   description?: string;
   notes: string[];
+  variables: FleetVariable[];
   boxes: Box[];
 }
 
@@ -158,10 +167,11 @@ export function evaluationProblem(text: string, carried: Carried): string | unde
  * A value's text split at the host variables distrobox expands when it reads the manifest
  * ($HOME and $USER, with or without braces); the rest stays literal.
  */
-function hostValueParts(text: string): Value {
+function hostValueParts(text: string, declared: readonly string[]): Value {
   const parts: Value = [];
   let last = 0;
-  for (const match of text.matchAll(/\$(?:\{(HOME|USER)\}|(HOME|USER)\b)/g)) {
+  const names = ['HOME', 'USER', ...declared].join('|');
+  for (const match of text.matchAll(new RegExp(`\\$(?:\\{(${names})\\}|(${names})\\b)`, 'g'))) {
     parts.push({ literal: text.slice(last, match.index) }, { variable: (match[1] ?? match[2])! });
     last = match.index + match[0].length;
   }
@@ -213,6 +223,18 @@ function backupPaths(written: string[], at: (i: number) => ReturnType<Locator>, 
   });
 }
 
+/**
+ * The fleet's host variables. $UID is not one: distrobox runs in sh, where only bash sets
+ * it, so it would expand to nothing on Debian's dash.
+ */
+function buildFleetVariables(config: FleetConfig, at: Locator, problems: ProblemList): FleetVariable[] {
+  return Object.entries(config.variables ?? {}).map(([name, variable]) => {
+    if (['HOME', 'USER', 'UID', 'PATH', 'IFS', 'PWD'].includes(name) || /^(DBX|BW|bw)_/.test(name))
+      problems.add(at('/variables', name), `"${name}" is distrobox's or the shell's own`, 'choose another name');
+    return { name, description: variable.description, default: variable.default };
+  });
+}
+
 export function buildFleet(
   id: string,
   source: string,
@@ -221,6 +243,8 @@ export function buildFleet(
   problems: ProblemList,
 ): Fleet | undefined {
   const before = problems.items.length;
+  const variables = buildFleetVariables(config, at, problems);
+  const declared = variables.map((v) => v.name);
   const names = Object.keys(config.containers);
   const resolved = new Map<string, BoxConfig>();
   const resolving: string[] = [];
@@ -230,7 +254,7 @@ export function buildFleet(
     const text = key === 'home' ? written.replace(/(.)\/+$/, '$1') : written;
     const carried = CARRIED.get(key)!;
     // Hooks are shell code for the container, where $ is the container's: left as written.
-    const parts: Value = carried === 'hooks' ? [{ literal: text }] : hostValueParts(text);
+    const parts: Value = carried === 'hooks' ? [{ literal: text }] : hostValueParts(text, declared);
     const home = PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/'));
     const first = parts[0];
     if (home && first && 'literal' in first)
@@ -239,9 +263,11 @@ export function buildFleet(
     // host expands it; what the host puts there is the host's (like a ~).
     const placeholder = 'HOSTVALUE';
     const checked = parts.map((p) => ('variable' in p ? placeholder : p.literal)).join('');
-    const variable = carried === 'hooks' ? undefined : /\$(?!\{?(HOME|USER)\b)(\{?[A-Za-z_]\w*)?/.exec(text);
+    const carriedNames = ['HOME', 'USER', ...declared].join('|');
+    const variable =
+      carried === 'hooks' ? undefined : new RegExp(`\\$(?!\\{?(${carriedNames})\\b)(\\{?[A-Za-z_]\\w*)?`).exec(text);
     const problem = variable
-      ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME and $USER are carried (as distrobox expands them)`
+      ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME, $USER and the fleet's variables are carried (as distrobox expands them)`
       : (manifestProblem(checked, carried, repeated) ??
         // A ~ that became $HOME was never pasted: what follows it is checked as it was.
         evaluationProblem(home ? checked.slice(placeholder.length) : checked, carried));
@@ -383,5 +409,5 @@ export function buildFleet(
   });
 
   if (problems.items.length > before) return undefined;
-  return { id, source, description: config.description, notes: config.notes ?? [], boxes };
+  return { id, source, description: config.description, notes: config.notes ?? [], variables, boxes };
 }

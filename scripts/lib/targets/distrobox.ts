@@ -37,6 +37,13 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
     },
     script('create', 'Fleet creation script', createUsage(fleet), {
       create_cases: fleet.boxes.map(createCase),
+      variable_lines: fleet.variables.map((v) =>
+        code(
+          v.default !== undefined
+            ? `: "\${${v.name}:=${v.default}}"`
+            : `[ -n "\${${v.name}+set}" ] || die ${quote(`${v.name} is not set (a variable of this fleet${v.description ? `: ${v.description}` : ''})`)}`,
+        ),
+      ),
       uses_user: fleet.boxes.some((b) =>
         [...Object.values(b.strings), ...Object.values(b.lists).flat()].some((value) =>
           value?.some((part) => 'variable' in part && part.variable === 'USER'),
@@ -85,8 +92,14 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
 // ---- distrobox.ini --------------------------------------------------------------------
 
 /** A value as distrobox's parser reads it: always double-quoted, $HOME expanded by it. */
-function iniValue(value: Value): string {
-  return `"${value.map((p) => ('variable' in p ? `\${${p.variable}}` : p.literal)).join('')}"`;
+function iniValue(value: Value, fleet: Fleet): string {
+  const variable = (name: string) => {
+    const declared = fleet.variables.find((v) => v.name === name);
+    // The parser sources the manifest: a default where one is given, else it stops there.
+    if (!declared) return `\${${name}}`;
+    return declared.default !== undefined ? `\${${name}:-${declared.default}}` : `\${${name}:?${name} is not set}`;
+  };
+  return `"${value.map((p) => ('variable' in p ? variable(p.variable) : p.literal)).join('')}"`;
 }
 
 function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
@@ -99,9 +112,9 @@ function manifest(fleet: Fleet, boxes: Box[], usage: string): string {
     if (box.description) lines.push(comment(box.description));
     for (const port of box.ports)
       lines.push(comment(`port ${port.port}${port.description ? `: ${port.description}` : ''}`));
-    for (const key of STRING_KEYS) if (box.strings[key]) lines.push(`${key}=${iniValue(box.strings[key]!)}`);
+    for (const key of STRING_KEYS) if (box.strings[key]) lines.push(`${key}=${iniValue(box.strings[key]!, fleet)}`);
     for (const key of BOOLEAN_KEYS) if (box.booleans[key] !== undefined) lines.push(`${key}=${box.booleans[key]}`);
-    for (const key of LIST_KEYS) for (const item of box.lists[key] ?? []) lines.push(`${key}=${iniValue(item)}`);
+    for (const key of LIST_KEYS) for (const item of box.lists[key] ?? []) lines.push(`${key}=${iniValue(item, fleet)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -186,6 +199,19 @@ function createUsage(fleet: Fleet): string {
     'Existing containers are left alone unless --replace or their replace=true.',
     'Templates are created only when named with --only.',
     '',
+    ...(fleet.variables.length
+      ? [
+          'Variables (from the environment, else the default):',
+          ...columns(
+            fleet.variables.map((v) => [
+              `  ${v.name}`,
+              v.description ?? '',
+              v.default === undefined ? '(required)' : `default: ${v.default}`,
+            ]),
+          ),
+          '',
+        ]
+      : []),
     'distrobox 1.4 (Debian 12) lacks --nvidia, --unshare-* and --additional-packages: a',
     'container using them stops this script with the reason. --hostname is passed to the',
     'container manager instead when distrobox lacks it.',

@@ -512,6 +512,22 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
       '```',
       '',
     ],
+    fleet.variables.length
+      ? [
+          '## Variables',
+          '',
+          'Values use them as `$NAME`: set in the environment of `distrobox assemble` or `create.sh`, else their default.',
+          '',
+          ...markdownTable(
+            ['Variable', 'Default', 'Description'],
+            fleet.variables.map((v) => [
+              v.name,
+              v.default === undefined ? '(required)' : codeSpan(v.default),
+              v.description,
+            ]),
+          ),
+        ]
+      : [],
     fleetUpkeepSection(fleet),
     [
       '## Containers',
