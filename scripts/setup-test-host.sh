@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs and configures what the test suite needs on Debian: shellcheck and the shells of
-# the portability matrix, and podman (with runc, debootstrap and CNI DNS) for the end-to-end tests.
+# the portability matrix, podman (with runc, debootstrap and CNI DNS) for the end-to-end
+# tests, and podman-compose, whose --dry-run the compose importer's round trip is held to.
 # Idempotent and quick when everything is already there, so the README's test command and
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox'
+packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2

@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { importMain } from '../scripts/lib/import/cli.ts';
 import { assemble, lab } from './distrobox-lab.ts';
-import { generate, remove, ROOT, tempDir } from './helpers.ts';
+import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/import');
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -157,6 +157,126 @@ importer(
   },
 );
 
+/** A container as a podman run line says it, in the terms both sides write alike. */
+interface Run {
+  name: string;
+  image: string;
+  env: string[];
+  volumes: string[];
+  network: string[];
+  ports: string[];
+  restart?: string;
+  health?: string;
+  capabilities: string[];
+  command: string;
+}
+
+/**
+ * A `podman run` argv as the fields above. podman-compose prints its commands joined by
+ * spaces: a word of several is split there, so the command is compared as its words joined.
+ */
+function readRun(argv: string[], env: Record<string, string>): Run {
+  const run: Run = { name: '', image: '', env: [], volumes: [], network: [], ports: [], capabilities: [], command: '' };
+  let i = argv.indexOf('run') + 1;
+  const valued = new Set([
+    '--name',
+    '-e',
+    '--env',
+    '-v',
+    '--volume',
+    '--net',
+    '--network',
+    '--network-alias',
+    '-p',
+    '--publish',
+    '--restart',
+    '--healthcheck-command',
+    '--health-cmd',
+    '--cap-add',
+    '--label',
+    '--healthcheck-interval',
+    '--health-interval',
+    '--healthcheck-retries',
+    '--health-retries',
+  ]);
+  for (; i < argv.length; i++) {
+    const [flag, inline] =
+      argv[i]!.startsWith('--') && argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s) : [argv[i]!, undefined];
+    if (!flag.startsWith('-')) break;
+    if (!valued.has(flag!)) continue;
+    const value = inline ?? argv[++i]!;
+    if (flag === '--name') run.name = value;
+    else if (flag === '-e' || flag === '--env') run.env.push(value.includes('=') ? value : `${value}=${env[value]}`);
+    else if (flag === '-v' || flag === '--volume') run.volumes.push(value);
+    else if (flag === '--net' || flag === '--network' || flag === '--network-alias') run.network.push(value);
+    else if (flag === '-p' || flag === '--publish') run.ports.push(value.replace(/\/tcp$/, ''));
+    else if (flag === '--restart') run.restart = value;
+    else if (flag === '--cap-add') run.capabilities.push(value);
+    else if (flag === '--healthcheck-command' || flag === '--health-cmd') {
+      // podman-compose writes ["CMD", x] as /bin/sh -c x, in words.
+      if (value === '/bin/sh' && argv[i + 1] === '-c') {
+        run.health = argv[i + 2]!;
+        i += 2;
+      } else run.health = value;
+    }
+  }
+  run.image = argv[i]!;
+  run.command = argv.slice(i + 1).join(' ');
+  for (const list of [run.env, run.volumes, run.network, run.ports, run.capabilities]) list.sort();
+  return run;
+}
+
+(podman ? importer : importer.skip)(
+  'compose round trip: podman-compose and the imported stack run the same containers',
+  async () => {
+    const dir = tempDir();
+    const project = join(dir, 'shop');
+    cpSync(join(FIXTURES, 'compose/shop'), project, { recursive: true });
+    const env = { PATH: process.env.PATH!, HOME: dir, DB_PASSWORD: 'pw' };
+    try {
+      const composed = spawnSync('podman-compose', ['--dry-run', 'up', '-d'], { cwd: project, encoding: 'utf8', env });
+      assert.is(composed.status, 0, composed.stderr);
+      const theirs = composed.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('podman run '))
+        .map((line) => readRun(line.split(' '), env));
+      assert.is(theirs.length, 3);
+      const result = await runImport(['compose', 'docker-compose.yml'], project);
+      assert.is(result.code, 0, result.err);
+      golden(readFileSync(join(project, 'configs/shop.jsonc'), 'utf8'), join(FIXTURES, 'compose/shop.expected.jsonc'));
+      golden(
+        readFileSync(join(project, 'configs/shop-web.jsonc'), 'utf8'),
+        join(FIXTURES, 'compose/shop-web.expected.jsonc'),
+      );
+      const generated = await generate(['--quiet'], project);
+      assert.is(generated.code, 0, generated.err);
+      const stack = spawnSync('/bin/sh', [join(project, 'generated/shop/stack.sh'), '--dry-run', 'up'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...env, PATH: isolatedPath(stubRuntimes(dir)) },
+      });
+      assert.is(stack.status, 0, stack.stderr);
+      // Secrets go by name: the launcher exports DB_PASSWORD under the container's name.
+      const passed = { ...env, POSTGRES_PASSWORD: env.DB_PASSWORD };
+      const ours = stack.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('podman run '))
+        .map((line) =>
+          readRun(
+            spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+              .stdout.split('\0')
+              .slice(0, -1),
+            passed,
+          ),
+        );
+      const byName = (runs: Run[]) => Object.fromEntries(runs.map((run) => [run.name, run]));
+      assert.equal(byName(ours), byName(theirs));
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
 importer('the importer never overwrites, and says in one line what stops it', async () => {
   const dir = tempDir();
   try {
@@ -167,7 +287,7 @@ importer('the importer never overwrites, and says in one line what stops it', as
     assert.is(again.err, 'import: configs/fleet.jsonc exists: nothing was written (choose another --name)\n');
     const missing = await runImport(['distrobox', 'nothing.ini'], dir);
     assert.equal([missing.code, missing.err], [66, 'import: cannot read nothing.ini\n']);
-    const unknown = await runImport(['compose', 'fleet.ini'], dir);
+    const unknown = await runImport(['quadlet', 'fleet.ini'], dir);
     assert.is(unknown.code, 64);
     assert.match(unknown.err, /^import: Invalid values:/);
     writeFileSync(join(dir, 'devcontainer.json'), '{ "dockerComposeFile": "compose.yml", "service": "app" }');

@@ -1,18 +1,20 @@
-// The importer's command line: `npx zx scripts/import.mjs devcontainer|distrobox FILE
-// [--name NAME] [--configs DIR]` writes configs/NAME.jsonc from a file another tool reads.
+// The importer's command line: `npx zx scripts/import.mjs compose|devcontainer|distrobox FILE
+// [--name NAME] [--configs DIR]` writes configs/NAME.jsonc (and a compose file's members
+// beside it) from a file another tool reads.
 // The config it writes is one the generator accepts: whatever boxwright refuses in it is
 // left out, with boxwright's own reason as a comment where it was. It never overwrites.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
 import { compileConfigs } from '../generate.ts';
+import { importCompose, type ImportedSet } from './compose.ts';
 import { importDevcontainer } from './devcontainer.ts';
 import { importDistrobox, type Imported } from './distrobox.ts';
 import { type JsonValue, remark, writeJsonc } from './jsonc.ts';
 
 const EXIT = { ok: 0, usage: 64, noInput: 66, cannotWrite: 73, exists: 3 } as const;
-const FORMATS = ['devcontainer', 'distrobox'] as const;
+const FORMATS = ['compose', 'devcontainer', 'distrobox'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface Streams {
@@ -20,15 +22,20 @@ interface Streams {
   err(text: string): void;
 }
 
-const IMPORTERS: Record<Format, (text: string, source: string, name: string) => Imported> = {
-  devcontainer: importDevcontainer,
-  distrobox: importDistrobox,
+const IMPORTERS: Record<Format, (text: string, source: string, name: string) => ImportedSet> = {
+  compose: importCompose,
+  devcontainer: (text, source, name) => ({ main: importDevcontainer(text, source, name), others: [] }),
+  distrobox: (text, source) => ({ main: importDistrobox(text, source), others: [] }),
 };
 
-/** The name a config gets from its file: distrobox.ini's own, or the folder of a .devcontainer. */
+/**
+ * The name a config gets from its file: distrobox.ini's own, the folder of a .devcontainer,
+ * or a compose file's folder (podman-compose's project name).
+ */
 function defaultName(format: Format, file: string): string {
   const absolute = resolve(file);
   const stem = basename(absolute).replace(/\.[^.]*$/, '');
+  if (format === 'compose') return basename(dirname(absolute));
   if (format === 'devcontainer') {
     const folder = basename(dirname(absolute));
     return (folder === '.devcontainer' ? basename(dirname(dirname(absolute))) : folder).toLowerCase();
@@ -44,7 +51,9 @@ export async function importMain(
   let failure: string | undefined;
   const parsed = await yargs(argv)
     .scriptName('npx zx scripts/import.mjs')
-    .usage('$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a devcontainer.json or a distrobox.ini.')
+    .usage(
+      '$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a compose file (a stack, and NAME-SERVICE.jsonc per service), a devcontainer.json or a distrobox.ini.',
+    )
     .command('$0 <format> <file>', false)
     .positional('format', { choices: FORMATS })
     .positional('file', { type: 'string' })
@@ -78,48 +87,60 @@ export async function importMain(
     return EXIT.noInput;
   }
   const configs = resolve(cwd, parsed.configs);
-  const target = join(configs, `${name}.jsonc`);
-  let imported: Imported;
+  let imported: ImportedSet;
   try {
     imported = IMPORTERS[format](text, relative(cwd, file) || file, name);
+    settle(imported, name);
   } catch (error) {
-    streams.err(`import: ${relative(cwd, file)}: ${(error as Error).message}\n`);
+    streams.err(`import: ${relative(cwd, file) || file}: ${(error as Error).message}\n`);
     return EXIT.noInput;
   }
-  const settled = settle(imported, name);
-  const content = writeJsonc(settled.config, settled.remarks, []);
+  const files = [{ name, imported: imported.main }, ...imported.others];
+  const targets = files.map((f) => join(configs, `${f.name}.jsonc`));
+  const taken = targets.find((target) => existsSync(target));
+  if (taken) {
+    streams.err(`import: ${relative(cwd, taken)} exists: nothing was written (choose another --name)\n`);
+    return EXIT.exists;
+  }
   try {
     mkdirSync(configs, { recursive: true });
-    writeFileSync(target, content, { flag: 'wx' });
-  } catch (error) {
-    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
-    streams.err(
-      `import: ${relative(cwd, target)} ${exists ? 'exists: nothing was written (choose another --name)' : 'cannot be written'}\n`,
-    );
-    return exists ? EXIT.exists : EXIT.cannotWrite;
+    for (const [i, f] of files.entries())
+      writeFileSync(targets[i]!, writeJsonc(f.imported.config, f.imported.remarks, []), { flag: 'wx' });
+  } catch {
+    streams.err(`import: ${relative(cwd, configs)} cannot be written\n`);
+    return EXIT.cannotWrite;
   }
-  const dropped = [...settled.remarks.left.values()].flat().length;
-  streams.out(
-    `wrote ${relative(cwd, target)}${dropped ? ` (${dropped} value${dropped === 1 ? '' : 's'} left out: see its comments)` : ''}\n`,
-  );
+  for (const [i, f] of files.entries()) {
+    const dropped = [...f.imported.remarks.left.values()].flat().length;
+    streams.out(
+      `wrote ${relative(cwd, targets[i]!)}${dropped ? ` (${dropped} value${dropped === 1 ? '' : 's'} left out: see its comments)` : ''}\n`,
+    );
+  }
   return EXIT.ok;
 }
 
 /**
- * Compiles the config as the generator would and leaves out each value it refuses, with the
- * generator's reason in a comment there, until it compiles: the written config always does.
+ * Compiles the configs as the generator would and leaves out each value it refuses, with the
+ * generator's reason in a comment there, until they compile: what is written always does.
  */
-export function settle(imported: Imported, name: string): Imported {
-  const { config, remarks } = imported;
+export function settle(set: ImportedSet, name: string): void {
+  const files = [{ name, imported: set.main }, ...set.others];
   const scratch = mkdtempSync(join(tmpdir(), 'boxwright-import-'));
   try {
-    for (let round = 0; round < 50; round++) {
-      const folder = join(scratch, 'configs');
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, `${name}.jsonc`), JSON.stringify({ ...config, $schema: undefined }));
+    const folder = join(scratch, 'configs');
+    mkdirSync(folder, { recursive: true });
+    for (let round = 0; round < 100; round++) {
+      for (const f of files)
+        writeFileSync(join(folder, `${f.name}.jsonc`), JSON.stringify({ ...f.imported.config, $schema: undefined }));
       const { problems } = compileConfigs({ cwd: scratch, configsDir: folder, outDir: join(scratch, 'generated') });
-      if (problems.length === 0) return imported;
-      const removed = problems.some((problem) => leaveOut(config, problem.location.pointer, problem.message, remarks));
+      if (problems.length === 0) return;
+      const removed = problems.some((problem) => {
+        const owner = files.find((f) => problem.location.file === `configs/${f.name}.jsonc`);
+        return (
+          owner !== undefined &&
+          leaveOut(owner.imported.config, problem.location.pointer, problem.message, owner.imported.remarks)
+        );
+      });
       if (!removed)
         throw new Error(`the imported config is refused: ${problems[0]!.location.pointer} ${problems[0]!.message}`);
     }

@@ -60,7 +60,7 @@ function hookValue(raw: string): string {
 
 const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
-export function importDistrobox(text: string, source: string, _name?: string): Imported {
+export function importDistrobox(text: string, source: string): Imported {
   const remarks = emptyRemarks();
   const containers: { [name: string]: JsonValue } = {};
   for (const section of readManifest(text)) {

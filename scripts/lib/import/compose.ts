@@ -1,0 +1,325 @@
+// Imports a compose file as a stack config and one environment config per service, named as
+// podman-compose names what it makes (<project>_<service>_1, <project>_default,
+// <project>_<volume>), so that the imported stack finds the containers' volumes and network
+// where compose left them. ${VAR} and ${VAR:-default} become variables; a value that is only
+// ${NAME} under a key that names a secret becomes a secret read from NAME. What has no
+// boxwright key is left out with a comment saying why.
+import { parse as parseYaml } from 'yaml';
+import type { Imported } from './distrobox.ts';
+import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
+
+type Json = JsonValue;
+type Obj = { [key: string]: Json };
+
+export interface ImportedSet {
+  /** The stack's config, by its name. */
+  main: Imported;
+  /** The members' configs, by name. */
+  others: { name: string; imported: Imported }[];
+}
+
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE/i;
+
+export function importCompose(text: string, source: string, name: string): ImportedSet {
+  const document = parseYaml(text) as Obj | null;
+  if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error('not a compose file');
+  const services = document.services as Obj | undefined;
+  if (!services || typeof services !== 'object' || Object.keys(services).length === 0) throw new Error('no services');
+  // podman-compose's project: the folder's name, as it is.
+  const project = name;
+  const network = `${project}_default`;
+  const stackRemarks = emptyRemarks();
+  const members: Obj = {};
+  const others: ImportedSet['others'] = [];
+  for (const [service, raw] of Object.entries(services)) {
+    const config = raw as Obj;
+    const memberName = `${project}-${service}`;
+    const imported = importService(service, config, project, network, source);
+    others.push({ name: memberName, imported });
+    const dependsOn = config.depends_on;
+    members[service] = {
+      config: memberName,
+      ...(dependsOn ? { dependsOn: dependencies(dependsOn) } : {}),
+    };
+  }
+  const extraNetworks = Object.keys((document.networks as Obj | undefined) ?? {}).filter((n) => n !== 'default');
+  const stack: Obj = {
+    $schema: '../schemas/stack.schema.json',
+    kind: 'stack',
+    network: { name: network },
+    ...(extraNetworks.length ? { networks: extraNetworks.map((n) => ({ name: `${project}_${n}` })) } : {}),
+    members,
+  };
+  remark(stackRemarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  for (const key of Object.keys(document))
+    if (!['services', 'volumes', 'networks', 'version', 'name'].includes(key))
+      remark(
+        stackRemarks.left,
+        '',
+        `${key}: not imported (${key === 'secrets' ? 'secrets are read by name, from the environment or the env file' : 'no boxwright key'})`,
+      );
+  return { main: { config: stack, remarks: stackRemarks }, others };
+}
+
+function dependencies(dependsOn: Json): Obj {
+  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((d) => [String(d), 'started']));
+  return Object.fromEntries(
+    Object.entries(dependsOn as Obj).map(([member, spec]) => [
+      member,
+      (spec as Obj | null)?.condition === 'service_healthy' ? 'healthy' : 'started',
+    ]),
+  );
+}
+
+function importService(service: string, compose: Obj, project: string, network: string, source: string): Imported {
+  const remarks = emptyRemarks();
+  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  const variables: Obj = {};
+  const secrets: Obj = {};
+  const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
+  const value = (input: Json | undefined): string | undefined =>
+    input === undefined ? undefined : interpolate(String(input), variables);
+  remark(remarks.above, '/kind', `Service ${service} of ${source}, imported by scripts/import.mjs.`);
+  config.image = value(compose.image) ?? `localhost/${project}_${service}:latest`;
+  config.name = String(compose.container_name ?? `${project}_${service}_1`);
+  // A compose service runs in the background and stays, as up -d makes it.
+  config.detach = true;
+  config.remove = false;
+  config.interactive = false;
+  if (compose.build !== undefined) {
+    const build = typeof compose.build === 'string' ? { context: compose.build } : (compose.build as Obj);
+    const context = repositoryPath(String(build.context ?? '.'));
+    config.build = {
+      context,
+      ...(build.dockerfile ? { containerfile: String(build.dockerfile) } : {}),
+      ...(build.args ? { args: mapOf(build.args, value) } : {}),
+      ...(build.target ? { target: String(build.target) } : {}),
+    };
+  }
+  if (compose.hostname !== undefined) config.hostname = String(compose.hostname);
+  if (compose.working_dir !== undefined) config.workdir = String(compose.working_dir);
+  if (compose.user !== undefined) config.user = String(compose.user);
+  if (compose.restart !== undefined) config.restart = String(compose.restart);
+  if (compose.init !== undefined) config.init = Boolean(compose.init);
+  if (compose.privileged !== undefined) config.privileged = Boolean(compose.privileged);
+  if (compose.ipc !== undefined) config.ipc = String(compose.ipc);
+  const env: Obj = {};
+  for (const [key, text] of Object.entries(
+    mapOf(compose.environment, (v) => (v === undefined ? undefined : String(v))),
+  )) {
+    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$|^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(String(text));
+    const from = whole?.[1] ?? whole?.[2];
+    if (from && SECRET_NAME.test(key)) secrets[key] = from === key ? { required: true } : { from, required: true };
+    else {
+      const carried = value(text);
+      if (carried !== undefined) env[key] = carried;
+    }
+  }
+  if (Object.keys(secrets).length) config.secrets = secrets;
+  if (Object.keys(env).length) config.env = env;
+  if (compose.env_file !== undefined) {
+    const files = Array.isArray(compose.env_file) ? compose.env_file : [compose.env_file];
+    config.envFile = repositoryPath(String(files[0]));
+    if (files.length > 1) drop('env_file', `only the first is read (${files.slice(1).join(', ')} left out)`);
+  }
+  const ports = (Array.isArray(compose.ports) ? compose.ports : []).flatMap((port): Json[] => {
+    const spec = String(typeof port === 'object' && port ? `${(port as Obj).published}:${(port as Obj).target}` : port);
+    const match = /^(?:([\d.]+):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(spec);
+    if (!match) {
+      drop(`ports ${spec}`, 'a range or a random host port has no boxwright key');
+      return [];
+    }
+    return [
+      {
+        host: Number(match[2]),
+        container: Number(match[3]),
+        ...(match[1] ? { hostIp: match[1] } : {}),
+        ...(match[4] ? { protocol: match[4] } : {}),
+      },
+    ];
+  });
+  if (ports.length) config.ports = ports;
+  if (Array.isArray(compose.expose)) config.expose = compose.expose.map(String);
+  const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).flatMap((volume): Json[] => {
+    const long = typeof volume === 'object' && volume !== null ? (volume as Obj) : undefined;
+    const [sourceText, target, options] = long
+      ? [long.source === undefined ? undefined : String(long.source), String(long.target), long.read_only ? 'ro' : '']
+      : String(volume).split(':');
+    if (target === undefined)
+      return [{ type: 'volume', source: `${project}_${service}_anonymous`, target: sourceText! }];
+    const readOnly = (options ?? '').split(',').includes('ro');
+    if (sourceText && /^[./~]/.test(sourceText))
+      return [
+        {
+          source:
+            sourceText.startsWith('/') || sourceText.startsWith('~') ? value(sourceText)! : repositoryPath(sourceText),
+          target,
+          ...(readOnly ? { readOnly } : {}),
+        },
+      ];
+    return [{ type: 'volume', source: `${project}_${sourceText}`, target, ...(readOnly ? { readOnly } : {}) }];
+  });
+  for (const path of Array.isArray(compose.tmpfs) ? compose.tmpfs : compose.tmpfs ? [compose.tmpfs] : [])
+    mounts.push({ type: 'tmpfs', target: String(path) });
+  if (mounts.length) config.mounts = mounts;
+  const networks = Array.isArray(compose.networks)
+    ? compose.networks.map(String)
+    : Object.keys((compose.networks as Obj | undefined) ?? {});
+  const joined = networks.length ? networks.map((n) => (n === 'default' ? network : `${project}_${n}`)) : [network];
+  config.network = { name: joined[0]!, aliases: [service] };
+  if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [service] }));
+  const capabilities: Obj = {};
+  if (Array.isArray(compose.cap_add)) capabilities.add = compose.cap_add.map(String);
+  if (Array.isArray(compose.cap_drop)) capabilities.drop = compose.cap_drop.map(String);
+  if (Object.keys(capabilities).length) config.capabilities = capabilities;
+  if (Array.isArray(compose.devices))
+    config.devices = compose.devices.map((d): Json => {
+      const [path, target] = String(d).split(':');
+      return target ? { path: path!, target } : { path: path! };
+    });
+  if (Array.isArray(compose.security_opt)) config.securityOpt = compose.security_opt.map(String);
+  const resources: Obj = {};
+  if (compose.cpus !== undefined) resources.cpus = Number(compose.cpus);
+  if (compose.mem_limit !== undefined) resources.memory = String(compose.mem_limit);
+  if (compose.mem_reservation !== undefined) resources.memoryReservation = String(compose.mem_reservation);
+  if (compose.shm_size !== undefined) resources.shmSize = String(compose.shm_size);
+  if (compose.pids_limit !== undefined) resources.pids = Number(compose.pids_limit);
+  if (Object.keys(resources).length) config.resources = resources;
+  if (compose.labels !== undefined) config.labels = mapOf(compose.labels, (v) => (v === undefined ? '' : String(v)));
+  if (compose.logging !== undefined) {
+    const logging = compose.logging as Obj;
+    config.logging = {
+      driver: String(logging.driver ?? 'json-file'),
+      ...(logging.options ? { options: mapOf(logging.options, String) } : {}),
+    };
+  }
+  if (compose.healthcheck !== undefined) {
+    const check = compose.healthcheck as Obj;
+    const test = check.test;
+    const command = Array.isArray(test)
+      ? test[0] === 'CMD-SHELL'
+        ? String(test[1])
+        : test
+            .slice(test[0] === 'CMD' ? 1 : 0)
+            .map(String)
+            .join(' ')
+      : String(test);
+    config.healthcheck = {
+      command,
+      ...(check.interval ? { interval: String(check.interval) } : {}),
+      ...(check.timeout ? { timeout: String(check.timeout) } : {}),
+      ...(check.start_period ? { startPeriod: String(check.start_period) } : {}),
+      ...(check.retries !== undefined ? { retries: Number(check.retries) } : {}),
+    };
+  }
+  if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
+  if (compose.command !== undefined) config.command = words(compose.command);
+  if (Object.keys(variables).length) config.variables = variables;
+  const known = new Set([
+    'image',
+    'container_name',
+    'build',
+    'hostname',
+    'working_dir',
+    'user',
+    'restart',
+    'init',
+    'privileged',
+    'ipc',
+    'environment',
+    'env_file',
+    'ports',
+    'expose',
+    'volumes',
+    'tmpfs',
+    'networks',
+    'cap_add',
+    'cap_drop',
+    'devices',
+    'security_opt',
+    'cpus',
+    'mem_limit',
+    'mem_reservation',
+    'shm_size',
+    'pids_limit',
+    'labels',
+    'logging',
+    'healthcheck',
+    'entrypoint',
+    'command',
+    'depends_on',
+  ]);
+  for (const key of Object.keys(compose))
+    if (!known.has(key))
+      drop(
+        key,
+        key === 'profiles'
+          ? "profiles become a stack's modes: add them there"
+          : 'no boxwright key (extraArgs takes run flags)',
+      );
+  return { config, remarks };
+}
+
+/** A compose list (KEY=value) or map as an object. */
+function mapOf(input: Json | undefined, value: (v: Json | undefined) => string | undefined): Obj {
+  if (input === undefined || input === null) return {};
+  const entries: [string, Json | undefined][] = Array.isArray(input)
+    ? input.map((item) => {
+        const text = String(item);
+        const at = text.indexOf('=');
+        return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+      })
+    : Object.entries(input as Obj);
+  return Object.fromEntries(
+    entries.flatMap(([key, v]) => {
+      const carried = value(v);
+      return carried === undefined ? [] : [[key, carried]];
+    }),
+  );
+}
+
+/** compose's ${VAR}, ${VAR:-default} and $$ as boxwright's ${VAR} (a variable) and $$. */
+function interpolate(text: string, variables: Obj): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced, dash, fallback, bare) => {
+      if (whole === '$$') return '$$';
+      const name = (braced ?? bare) as string;
+      if (!(name in variables)) variables[name] = dash ? { default: fallback as string } : {};
+      return `\${${name}}`;
+    },
+  );
+}
+
+/** A compose command: a list as it is, a string split as compose splits it (shlex). */
+function words(command: Json): string[] {
+  if (Array.isArray(command)) return command.map(String);
+  const out: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  let started = false;
+  for (const char of String(command)) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else word += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) out.push(word);
+      word = '';
+      started = false;
+    } else {
+      word += char;
+      started = true;
+    }
+  }
+  if (started) out.push(word);
+  return out;
+}
+
+/** A path relative to the compose file (the repository's root) as ./x. */
+function repositoryPath(path: string): string {
+  const clean = path.replace(/^\.\/?/, '').replace(/\/$/, '');
+  return clean === '' ? '.' : `./${clean}`;
+}
