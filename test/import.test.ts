@@ -61,6 +61,29 @@ for (const [fixture, file] of DEVCONTAINERS) {
   });
 }
 
+// One golden per key of the README's devcontainer.json table: each file holds that key alone
+// (on a plain image), and its expected config shows what it became, or why it was left out.
+const KEYS = join(FIXTURES, 'devcontainer/keys');
+
+importer('devcontainer, key by key: each becomes its golden config, which the generator accepts', async () => {
+  const dir = tempDir();
+  try {
+    cpSync(KEYS, dir, { recursive: true });
+    const files = readdirSync(KEYS).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 25, files.join(' '));
+    for (const file of files) {
+      const name = file.replace(/\.json$/, '');
+      const result = await runImport(['devcontainer', file, '--name', name], dir);
+      assert.is(result.code, 0, `${file}: ${result.err}`);
+      golden(readFileSync(join(dir, 'configs', `${name}.jsonc`), 'utf8'), join(KEYS, 'expected', `${name}.jsonc`));
+    }
+    const generated = await generate(['--quiet'], dir);
+    assert.is(generated.code, 0, generated.err);
+  } finally {
+    remove(dir);
+  }
+});
+
 /** What the devcontainer CLI makes of a file: the configuration it would run, substituted. */
 function readByCli(config: string, workspace: string): Record<string, unknown> {
   const result = spawnSync(

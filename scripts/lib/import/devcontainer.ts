@@ -95,10 +95,22 @@ export function importDevcontainer(text: string, source: string, name: string): 
   const remoteUser = typeof definition.remoteUser === 'string' ? definition.remoteUser : definition.containerUser;
   const runsAs = typeof remoteUser === 'string' && remoteUser !== 'root' ? remoteUser : undefined;
   const hooks = importHooks(definition, runsAs, drop);
-  if (hooks.length) {
-    config.startup = { ...(runsAs ? { users: { [runsAs]: { uid: 'image' } } } : {}), hooks };
-    if (runsAs) note('/startup', `${runsAs} is the image's own user (its home /home/${runsAs} is checked at start).`);
+  // The remote user is the image's; a dev container tool gives it the host user's ids unless
+  // updateRemoteUserUID is false, which uid "host" does here.
+  const ids = definition.updateRemoteUserUID === false ? 'image' : 'host';
+  if (hooks.length || runsAs) {
+    config.startup = { ...(runsAs ? { users: { [runsAs]: { uid: ids } } } : {}), ...(hooks.length ? { hooks } : {}) };
+    if (runsAs)
+      note(
+        '/startup',
+        `${runsAs} is the image's own user (its home /home/${runsAs} is checked at start)${ids === 'host' ? ', with the ids of the host user, as updateRemoteUserUID does' : ''}.`,
+      );
   }
+  const customizations = (definition.customizations as Obj | undefined) ?? {};
+  for (const [tool, settings] of Object.entries(customizations))
+    for (const key of Object.keys((settings as Obj | null) ?? {}))
+      if (!(tool === 'vscode' && key === 'extensions'))
+        drop(`customizations.${tool}.${key}`, `${tool}'s own, which boxwright does not carry`);
   const gpu = (definition.hostRequirements as Obj | undefined)?.gpu;
   if (gpu === true || gpu === 'optional') config.gpu = { mode: gpu === true ? 'required' : 'auto' };
   const extensions = ((definition.customizations as Obj | undefined)?.vscode as Obj | undefined)?.extensions;
@@ -120,7 +132,8 @@ export function importDevcontainer(text: string, source: string, name: string): 
     'overrideFeatureInstallOrder',
     'secrets',
   ])
-    if (definition[key] !== undefined) drop(key, WHY[key] ?? 'no boxwright key');
+    if (definition[key] !== undefined && !(key === 'updateRemoteUserUID' && runsAs))
+      drop(key, WHY[key] ?? 'no boxwright key');
   const known = new Set([
     'name',
     'image',
@@ -167,7 +180,7 @@ const WHY: Record<string, string> = {
   userEnvProbe: 'the terminal is a login shell of its user',
   portsAttributes: 'the port descriptions are ports[].description',
   otherPortsAttributes: 'only the ports the config names are published',
-  updateRemoteUserUID: 'say it per user: startup.users.NAME.uid = "host"',
+  updateRemoteUserUID: 'with no remote user but root, there is no user to give the host ids to',
   overrideFeatureInstallOrder: 'features are not imported',
   secrets: 'declare them under secrets, by name',
 };

@@ -41,6 +41,10 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
     overrideCommand: !env.detach,
     containerUser: env.user && text(env.user, '/user'),
     remoteUser: env.user && text(env.user, '/user'),
+    // A dev container tool gives the remote user the host user's ids unless told not to.
+    updateRemoteUserUID: env.startup?.users.some((u) => u.uid === 'image' && isRemoteUser(env, u.name))
+      ? false
+      : undefined,
     ...lifecycle(env, report),
     hostRequirements: env.gpu.mode === 'off' ? undefined : { gpu: env.gpu.mode === 'required' ? true : 'optional' },
     customizations: env.devcontainer!.extensions.length
@@ -58,6 +62,10 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
     content: `${header(env.source, 'slash', `Dev container definition for ${env.id}`)}\n${body}\n`,
     executable: false,
   };
+}
+
+function isRemoteUser(env: Environment, name: string): boolean {
+  return env.user !== undefined && literalText(env.user) === name;
 }
 
 function isEmpty(value: Json | undefined): boolean {
@@ -305,8 +313,12 @@ function leftOut(env: Environment, report: TargetReport): void {
   if (startup) {
     const phases = [
       ['directories', startup.directories.length],
-      // The image's own users are only named (and checked by launch.sh's entrypoint).
-      ['users', startup.users.filter((u) => u.uid !== 'image').length],
+      // The image's own users are only named (and checked by launch.sh's entrypoint); the
+      // remote user may take the host user's ids, as a dev container tool gives them.
+      [
+        'users',
+        startup.users.filter((u) => u.uid !== 'image' && !(u.uid === 'host' && isRemoteUser(env, u.name))).length,
+      ],
       ['credentials', startup.credentials.length],
       ['ssh', startup.ssh ? 1 : 0],
       ['permissions', startup.permissions.length],
