@@ -13,25 +13,13 @@ import {
   showMemory,
   type Catalog,
 } from '../scripts/lib/model/catalog.ts';
-import { buildCatalog, type CatalogConfig } from '../scripts/lib/model/catalog.ts';
-import { ProblemList } from '../scripts/lib/problems.ts';
-import { loadConfig } from '../scripts/lib/load.ts';
-import { toPlain } from '../scripts/lib/located.ts';
 import { isolatedPath, ROOT, runScript, SHELLS, stubRuntimes, tempDir, remove, which } from './helpers.ts';
+import { seedCatalog } from './seed-catalog.ts';
 
 const catalogs = suite<{ catalog: Catalog; bin: string; dir: string }>('catalog');
 
 catalogs.before((context) => {
-  const problems = new ProblemList();
-  const loaded = loadConfig(join(ROOT, 'configs/codeopen.json'), ROOT, () => 'replace', problems)!;
-  context.catalog = buildCatalog(
-    'codeopen',
-    'configs/codeopen.json',
-    toPlain(loaded.merged) as unknown as CatalogConfig,
-    () => loaded.merged.at,
-    problems,
-  )!;
-  assert.ok(problems.empty, JSON.stringify(problems.items));
+  context.catalog = seedCatalog();
   context.dir = tempDir();
   context.bin = stubRuntimes(context.dir);
 });

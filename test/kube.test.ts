@@ -12,19 +12,11 @@ import { ConfigMap, PersistentVolumeClaim, Pod, Secret, Service } from 'kubernet
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
-import { loadConfig } from '../scripts/lib/load.ts';
-import { toPlain } from '../scripts/lib/located.ts';
-import {
-  buildCatalog,
-  combinationProblems,
-  imageName,
-  type Catalog,
-  type CatalogConfig,
-} from '../scripts/lib/model/catalog.ts';
-import { ProblemList } from '../scripts/lib/problems.ts';
+import { combinationProblems, imageName } from '../scripts/lib/model/catalog.ts';
 import { combinationObjects } from '../scripts/lib/targets/catalog-kube.ts';
 import { kubeText, renderManifest } from '../scripts/lib/targets/kube.ts';
 import { generate, propertyRuns, remove, ROOT, SHELLS, tempDir, writeFiles } from './helpers.ts';
+import { seedCatalog } from './seed-catalog.ts';
 
 type Validating = { validate(): void };
 const MODELS: Record<string, new (data: never) => Validating> = {
@@ -179,20 +171,6 @@ kube('kubeText survives Kubernetes expansion whatever the text and the defined v
 });
 
 // ---- launch.sh --kube ------------------------------------------------------------------
-
-function seedCatalog(): Catalog {
-  const problems = new ProblemList();
-  const loaded = loadConfig(join(ROOT, 'configs/codeopen.json'), ROOT, () => 'replace', problems)!;
-  const catalog = buildCatalog(
-    'codeopen',
-    'configs/codeopen.json',
-    toPlain(loaded.merged) as unknown as CatalogConfig,
-    () => loaded.merged.at,
-    problems,
-  )!;
-  assert.ok(problems.empty, JSON.stringify(problems.items));
-  return catalog;
-}
 
 function kubeLaunch(shell: string[], args: string[]) {
   return spawnSync(shell[0]!, [...shell.slice(1), join(ROOT, 'generated/codeopen/launch.sh'), '--kube', ...args], {

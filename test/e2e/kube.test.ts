@@ -2,11 +2,11 @@
 // seed 003's build box and a seed 002 combination, each from its real config with per-run
 // values, on images that behave like the real ones. Secrets come from a Secret, claims
 // become volumes, limits are applied, and `podman kube down` takes the Pods away.
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments, stringify } from 'yaml';
-import { generate, ROOT } from '../helpers.ts';
+import { generate } from '../helpers.ts';
 import {
   e2eSuite,
   freePort,
@@ -16,8 +16,8 @@ import {
   PREFIX,
   runSeed,
   SERVICE_IMAGE,
-  TEST_IMAGE,
   waitFor,
+  zephyrProject,
   type E2eContext,
 } from './support.ts';
 
@@ -159,25 +159,7 @@ e2e("seed 001's workstation: users, credentials and services come up from the ma
 });
 
 e2e("seed 003's build box: a Pod as kvothe with the project's host folders, and run-job", async (context) => {
-  const infra = join(context.dir, 'infra');
-  const workspace = join(context.dir, 'workspace');
-  for (const dir of [
-    workspace,
-    ...['monorepo_home', 'spack_store', 'bazel_cache', 'config'].map((d) => join(infra, PREFIX, d)),
-  ]) {
-    mkdirSync(dir, { recursive: true });
-    chownSync(dir, 1000, 1000);
-  }
-  const image = `localhost/${PREFIX}-zephyr:kube`;
-  podmanOk(
-    'build',
-    '--quiet',
-    '--build-arg',
-    `BASE_IMAGE=${TEST_IMAGE}`,
-    '--tag',
-    image,
-    join(ROOT, 'test/e2e/zephyr-image'),
-  );
+  const { infra, workspace, image } = zephyrProject(context, 'kube');
   // The real config, with this run's values for its variables, as a user gives them.
   writeFileSync(
     join(context.tree, 'configs/zephyr-kube.json'),

@@ -4,7 +4,7 @@
 // each removes only what carries its own run id.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { suite, type Test } from 'uvu';
@@ -275,4 +275,31 @@ function runScriptIn(
     env: { PATH: process.env.PATH, HOME: context.home, ...env },
     cwd: context.home,
   });
+}
+
+/**
+ * Seed 003's project on this host: its folders, owned by the host user whose uid kvothe
+ * shares (as on the seed's host), and an image that behaves like its own (zephyr-image/).
+ */
+export function zephyrProject(context: E2eContext, tag: string): { infra: string; workspace: string; image: string } {
+  const infra = join(context.dir, 'infra');
+  const workspace = join(context.dir, 'workspace');
+  for (const dir of [
+    workspace,
+    ...['monorepo_home', 'spack_store', 'bazel_cache', 'config'].map((d) => join(infra, PREFIX, d)),
+  ]) {
+    mkdirSync(dir, { recursive: true });
+    chownSync(dir, 1000, 1000);
+  }
+  const image = `localhost/${PREFIX}-zephyr:${tag}`;
+  podmanOk(
+    'build',
+    '--quiet',
+    '--build-arg',
+    `BASE_IMAGE=${TEST_IMAGE}`,
+    '--tag',
+    image,
+    join(ROOT, 'test/e2e/zephyr-image'),
+  );
+  return { infra, workspace, image };
 }

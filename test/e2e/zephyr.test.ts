@@ -1,35 +1,16 @@
 // Seed 003 on real podman, from the committed generated/zephyr/launch.sh: host storage per
 // project, dispatch, exit codes, and run-job with its records.
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../helpers.ts';
-import { e2eSuite, podman, podmanOk, PREFIX, TEST_IMAGE } from './support.ts';
+import { e2eSuite, podman, PREFIX, zephyrProject } from './support.ts';
 
 const e2e = e2eSuite('e2e: seed 003 zephyr');
 
 e2e('host storage per project, dispatch, exit codes, and run-job with its records', (context) => {
-  const infra = join(context.dir, 'infra');
-  const workspace = join(context.dir, 'workspace');
-  // The project's folders belong to the host user whose uid kvothe shares, as on the seed's host.
-  for (const dir of [
-    workspace,
-    ...['monorepo_home', 'spack_store', 'bazel_cache', 'config'].map((d) => join(infra, PREFIX, d)),
-  ]) {
-    mkdirSync(dir, { recursive: true });
-    chownSync(dir, 1000, 1000);
-  }
-  const image = `localhost/${PREFIX}-zephyr:test`;
-  podmanOk(
-    'build',
-    '--quiet',
-    '--build-arg',
-    `BASE_IMAGE=${TEST_IMAGE}`,
-    '--tag',
-    image,
-    join(ROOT, 'test/e2e/zephyr-image'),
-  );
+  const { infra, workspace, image } = zephyrProject(context, 'test');
   // The project id names the container (zephyr-${PROJECT_ID}), so it carries the run id.
   const env = {
     ZEPHYR_IMAGE: image,

@@ -5,8 +5,9 @@
 import { type Catalog, resources } from '../model/catalog.ts';
 import type { ProblemList } from '../problems.ts';
 import type { Locator } from '../model/kernel.ts';
+import type { IContainer } from 'kubernetes-models/v1';
 import { code, quote } from '../shell/quote.ts';
-import { kubeText, type KubeObject } from './kube.ts';
+import { deployment, kubeText, type KubeObject } from './kube.ts';
 
 /** A label value: at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -77,7 +78,7 @@ export function combinationObjects(catalog: Catalog, combination: Combination): 
         ports: ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
       },
     });
-  const container = {
+  const container: IContainer = {
     name,
     image: combination.image,
     imagePullPolicy: settings.imagePullPolicy ?? 'IfNotPresent',
@@ -98,25 +99,19 @@ export function combinationObjects(catalog: Catalog, combination: Combination): 
     },
     ...(catalog.base.workspace ? { volumeMounts: [{ name: 'workspace', mountPath: catalog.base.workspace }] } : {}),
   };
-  objects.push({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(name),
-    spec: {
-      replicas: 1,
-      strategy: { type: 'Recreate' },
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [container],
-          ...(catalog.base.workspace
-            ? { volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: `${name}-workspace` } }] }
-            : {}),
-        },
+  objects.push(
+    deployment(
+      metadata(name),
+      selector,
+      { labels },
+      {
+        containers: [container],
+        ...(catalog.base.workspace
+          ? { volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: `${name}-workspace` } }] }
+          : {}),
       },
-    },
-  });
+    ),
+  );
   return objects;
 }
 

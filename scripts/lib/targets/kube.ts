@@ -187,22 +187,33 @@ export function environmentObjects(
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: configMapData });
   objects.push(...claims);
   objects.push(...services(env, kube, name, text, selector, metadata, report, membership));
-  if (env.detach)
-    objects.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: metadata(name),
-      spec: {
-        replicas: 1,
-        // One workstation with ReadWriteOnce claims: the old Pod goes before the new one.
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: selector },
-        template: { metadata: podMetadata, spec: pod },
-      },
-    });
+  if (env.detach) objects.push(deployment(metadata(name), selector, podMetadata, pod));
   else
     objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata(name), ...podMetadata, labels }, spec: pod });
   return objects;
+}
+
+/**
+ * One Pod kept running: a long-lived environment, or a catalog combination. One workstation
+ * with ReadWriteOnce claims: on a change the old Pod goes before the new one comes.
+ */
+export function deployment(
+  metadata: Record<string, unknown>,
+  selector: Record<string, string>,
+  podMetadata: Record<string, unknown>,
+  spec: IPodSpec,
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selector },
+      template: { metadata: podMetadata, spec },
+    },
+  };
 }
 
 // ---- the container's command ----------------------------------------------------------
