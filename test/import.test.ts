@@ -322,6 +322,13 @@ importer('the importer never overwrites, and says in one line what stops it', as
         'import: devcontainer.json: a dev container made from a compose file: import the compose services instead\n',
       ],
     );
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  a: [\n');
+    const broken = await runImport(['compose', 'docker-compose.yml', '--name', 'broken'], dir);
+    assert.is(broken.code, 66);
+    assert.is(broken.err.split('\n').length, 2, `one line: ${broken.err}`);
+    assert.match(broken.err, /^import: docker-compose.yml: .*line 3, column 1/);
+    const help = await runImport(['--help'], dir);
+    assert.equal([help.code, help.err], [0, '']);
     assert.equal(readdirSync(join(dir, 'configs')), ['fleet.jsonc']);
   } finally {
     remove(dir);

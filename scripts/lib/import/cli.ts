@@ -60,6 +60,7 @@ export async function importMain(
     .option('name', { type: 'string', describe: 'the config name (default: from the file)' })
     .option('configs', { type: 'string', default: 'configs', describe: 'folder of the configs' })
     .strict()
+    .version(false)
     .exitProcess(false)
     .fail((message) => {
       failure = message;
@@ -68,6 +69,8 @@ export async function importMain(
     .catch((error: Error) => {
       failure ??= error.message;
     });
+  // yargs has printed the help; there is nothing to import.
+  if (argv.includes('--help') || argv.includes('-h')) return EXIT.ok;
   if (failure || !parsed) {
     streams.err(`import: ${failure ?? 'bad arguments'}\nTry 'npx zx scripts/import.mjs --help'.\n`);
     return EXIT.usage;
@@ -92,7 +95,8 @@ export async function importMain(
     imported = IMPORTERS[format](text, relative(cwd, file) || file, name);
     settle(imported, name);
   } catch (error) {
-    streams.err(`import: ${relative(cwd, file) || file}: ${(error as Error).message}\n`);
+    // One line: a parser's message may carry a picture of the spot on the lines after it.
+    streams.err(`import: ${relative(cwd, file) || file}: ${(error as Error).message.split('\n')[0]}\n`);
     return EXIT.noInput;
   }
   const files = [{ name, imported: imported.main }, ...imported.others];
