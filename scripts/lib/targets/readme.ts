@@ -268,7 +268,24 @@ export function environmentReadme(env: Environment): GeneratedFile {
     healthcheckSection(env),
     jobsSection(env),
     kubernetesSection(env),
+    devcontainerSection(env),
   ]);
+}
+
+/** How to open devcontainer.json with the tools that read it. */
+function devcontainerSection(env: Environment): string[] {
+  if (!env.devcontainer) return [];
+  return [
+    '## Dev container',
+    '',
+    '```sh',
+    `devcontainer up --workspace-folder . --config generated/${env.id}/devcontainer.json`,
+    '```',
+    '',
+    `VS Code, Codespaces and DevPod open the same environment from \`generated/${env.id}/devcontainer.json\` (from the`,
+    `repository's folder; VS Code looks in \`.devcontainer/\`: link it there). Secrets come from the tool's environment.`,
+    '',
+  ];
 }
 
 /** How to run kube.yaml: the Secret first (by the names the manifest reads), then apply. */
