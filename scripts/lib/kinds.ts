@@ -7,7 +7,7 @@ import { buildKubernetes } from './model/kubernetes.ts';
 import type { Locator } from './model/kernel.ts';
 import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
-import type { ProblemList } from './problems.ts';
+import type { Location, ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
 import { checkCatalogKube } from './targets/catalog-kube.ts';
 import { renderBackup } from './targets/backup.ts';
@@ -15,7 +15,7 @@ import { renderFleet } from './targets/distrobox.ts';
 import { renderEntrypoint } from './targets/entrypoint.ts';
 import { renderJob } from './targets/job.ts';
 import { renderDevcontainer } from './targets/devcontainer.ts';
-import { environmentObjects, renderManifest, type KubeReport } from './targets/kube.ts';
+import { environmentObjects, renderManifest } from './targets/kube.ts';
 import type { TargetReport } from './targets/report.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { catalogReadme, environmentReadme, fleetReadme, stackReadme } from './targets/readme.ts';
@@ -44,6 +44,27 @@ export interface Kind {
   compile(config: unknown, context: ConfigContext): GeneratedFile[] | undefined;
 }
 
+/**
+ * Where a target that cannot say everything reports: refusals are problems, what it leaves
+ * out is a warning and a line in `leftOut` (for the file's own header). A stack's member
+ * names itself in both.
+ */
+function targetReport(
+  lists: { problems: ProblemList; warnings: ProblemList },
+  locate: (pointer?: string) => Location,
+  leftOut: string[],
+  member?: { id: string; config: string },
+): TargetReport {
+  return {
+    refuse: (message, hint, pointer) =>
+      lists.problems.add(locate(pointer), member ? `${member.config}: ${message}` : message, hint),
+    warn: (message, pointer) => {
+      lists.warnings.add(locate(pointer), member ? `${member.config}: ${message}` : message);
+      leftOut.push(member ? `${member.id}: ${message}` : message);
+    },
+  };
+}
+
 /** The files of generated/<id>/ that the container reads, mounted at /opt/boxwright. */
 function containerFiles(environment: Environment): GeneratedFile[] {
   const { startup, services, workspace, jobs } = environment;
@@ -70,21 +91,17 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems, warnings, root }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
-      const files = [renderLaunch(environment, root), ...containerFiles(environment), ...hostFiles(environment)];
+      const inContainer = containerFiles(environment);
+      const files = [renderLaunch(environment, root), ...inContainer, ...hostFiles(environment)];
       const { kubernetes, devcontainer } = environment;
       const before = problems.items.length;
       // Each target that cannot say everything reports at the section that asked for it.
-      const reporter = (section: string, leftOut: string[]): TargetReport => ({
-        refuse: (message, hint, pointer) => problems.add(at(pointer ?? section), message, hint),
-        warn: (message, pointer) => {
-          warnings.add(at(pointer ?? section), message);
-          leftOut.push(message);
-        },
-      });
-      if (devcontainer) files.push(renderDevcontainer(environment, root, reporter('/devcontainer', [])));
+      const report = (section: string, leftOut: string[] = []) =>
+        targetReport({ problems, warnings }, (pointer) => at(pointer ?? section), leftOut);
+      if (devcontainer) files.push(renderDevcontainer(environment, root, report('/devcontainer')));
       if (kubernetes) {
         const leftOut: string[] = [];
-        const objects = environmentObjects(environment, kubernetes, files, reporter('/kubernetes', leftOut));
+        const objects = environmentObjects(environment, kubernetes, inContainer, report('/kubernetes', leftOut));
         files.push(renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut));
       }
       return problems.items.length > before ? undefined : files;
@@ -115,14 +132,8 @@ export const KINDS: readonly Kind[] = [
         const objects = mode.members.flatMap((memberId) => {
           const member = stack.members.find((m) => m.id === memberId)!;
           const env = member.environment;
-          const where = at(`/members/${member.id}`);
-          const report: KubeReport = {
-            refuse: (message, hint) => problems.add(where, `${member.config}: ${message}`, hint),
-            warn: (message) => {
-              warnings.add(where, `${member.config}: ${message}`);
-              leftOut.push(`${member.id}: ${message}`);
-            },
-          };
+          // A member's problems are the stack's, at the member, named by its config.
+          const report = targetReport({ problems, warnings }, () => at(`/members/${member.id}`), leftOut, member);
           const settings = { ...(env.kubernetes ?? buildKubernetes({}, at, problems)) };
           if (stack.kubernetes?.namespace) settings.namespace = stack.kubernetes.namespace;
           return environmentObjects(env, settings, containerFiles(env), report, {

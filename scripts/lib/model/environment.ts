@@ -293,6 +293,15 @@ export const REPOSITORY = 'bw_root';
 /** Where the launch script mounts generated/<name>/ inside the container. */
 export const CONTAINER_DIR = '/opt/boxwright';
 
+/**
+ * Whether a command starts with a generated script of CONTAINER_DIR, which runs through
+ * /bin/sh: it then runs whatever mode its mount gives it (podman kube play 4.3 mounts a
+ * ConfigMap without its defaultMode).
+ */
+export function runsThroughShell(command: string): boolean {
+  return new RegExp(`^${CONTAINER_DIR}/[A-Za-z0-9._-]+\\.sh(\\s|$)`).test(command);
+}
+
 const ENTRYPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function buildEnvironment(

@@ -7,7 +7,7 @@ import type { ProblemList } from '../problems.ts';
 import type { Locator } from '../model/kernel.ts';
 import type { IContainer } from 'kubernetes-models/v1';
 import { code, quote } from '../shell/quote.ts';
-import { deployment, kubeText, type KubeObject } from './kube.ts';
+import { deployment, kubeText, persistentClaim, service, type KubeObject } from './kube.ts';
 
 /** A label value: at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -57,27 +57,16 @@ export function combinationObjects(catalog: Catalog, combination: Combination): 
   const gpu = chosen.some((a) => a.gpu);
   const objects: KubeObject[] = [];
   if (catalog.base.workspace)
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: metadata(`${name}-workspace`),
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        ...(settings.storageClass ? { storageClassName: settings.storageClass } : {}),
-        resources: { requests: { storage: `${tier.storageGb}Gi` } },
-      },
-    });
+    objects.push(persistentClaim(metadata(`${name}-workspace`), `${tier.storageGb}Gi`, settings.storageClass));
   if (ports.length)
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: metadata(name),
-      spec: {
-        type: settings.serviceType ?? 'ClusterIP',
+    objects.push(
+      service(
+        metadata(name),
+        settings.serviceType ?? 'ClusterIP',
         selector,
-        ports: ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
-      },
-    });
+        ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
+      ),
+    );
   const container: IContainer = {
     name,
     image: combination.image,

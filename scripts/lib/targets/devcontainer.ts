@@ -17,6 +17,7 @@ import type { HookCommand } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { literalText, type Template } from '../template-string.ts';
 import { hookArgv } from './entrypoint.ts';
+import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
 import { quote } from '../shell/quote.ts';
 
@@ -52,11 +53,8 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
       : undefined,
   };
   leftOut(env, report);
-  const body = JSON.stringify(
-    Object.fromEntries(Object.entries(definition).filter(([, value]) => value !== undefined && !isEmpty(value))),
-    null,
-    2,
-  );
+  pruneEmpty(definition);
+  const body = JSON.stringify(definition, null, 2);
   return {
     path: `${env.id}/devcontainer.json`,
     content: `${header(env.source, 'slash', `Dev container definition for ${env.id}`)}\n${body}\n`,
@@ -66,10 +64,6 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
 
 function isRemoteUser(env: Environment, name: string): boolean {
   return env.user !== undefined && literalText(env.user) === name;
-}
-
-function isEmpty(value: Json | undefined): boolean {
-  return Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /**

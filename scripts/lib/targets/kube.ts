@@ -5,8 +5,16 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { header, seal } from '../header.ts';
-import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
-import { cpuQuantity, DNS_LABEL, DNS_SUBDOMAIN, quantity, resolver, type Kubernetes } from '../model/kubernetes.ts';
+import { CONTAINER_DIR, runsThroughShell, type Environment, type Mount } from '../model/environment.ts';
+import {
+  cpuQuantity,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  quantity,
+  resolver,
+  type Kubernetes,
+  type ServiceType,
+} from '../model/kubernetes.ts';
 import { parseSize } from '../model/size.ts';
 import type {
   IContainer,
@@ -21,6 +29,7 @@ import type {
 } from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
 import type { Template } from '../template-string.ts';
+import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
 
 /** A Kubernetes object as plain data, in the order its YAML shows it. */
@@ -29,8 +38,6 @@ export type KubeObject = { apiVersion: string; kind: string; metadata: Record<st
   unknown
 >;
 
-export type KubeReport = TargetReport;
-
 /** What a stack adds to a member: its labels, and its mode's values for variables. */
 export interface KubeMembership {
   partOf: string;
@@ -38,9 +45,6 @@ export interface KubeMembership {
 }
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'boxwright' };
-/** The container files of generated/<name>/ that the Pod needs, mounted at /opt/boxwright. */
-const CONTAINER_FILES = ['entrypoint.sh', 'supervisord.conf', 'workspace.sh', 'job.sh'];
-
 /**
  * Kubernetes expands $(NAME) in env values, command and args, and reads $$ as $: every $
  * is doubled so that the text arrives as written.
@@ -72,8 +76,9 @@ export function renderManifest(
 export function environmentObjects(
   env: Environment,
   kube: Kubernetes,
-  files: readonly GeneratedFile[],
-  report: KubeReport,
+  /** The generated files the container reads (entrypoint.sh and the rest), for the ConfigMap. */
+  containerFiles: readonly GeneratedFile[],
+  report: TargetReport,
   membership?: KubeMembership,
 ): KubeObject[] {
   const given = new Map([...kube.variables, ...(membership?.variables ?? [])]);
@@ -100,7 +105,6 @@ export function environmentObjects(
     ...more,
   });
 
-  const containerFiles = files.filter((f) => CONTAINER_FILES.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
   const configMapName = `${name}-boxwright`;
   const claims: KubeObject[] = [];
   const volumes: IVolume[] = [];
@@ -216,6 +220,34 @@ export function deployment(
   };
 }
 
+/** A Service publishing ports to the Pods of `selector`. */
+export function service(
+  metadata: Record<string, unknown>,
+  type: ServiceType,
+  selector: Record<string, string>,
+  ports: { name: string; port: number; targetPort: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[],
+): KubeObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata, spec: { type, selector, ports } };
+}
+
+/** A claim of one node's storage (ReadWriteOnce), of `storage` (a quantity). */
+export function persistentClaim(
+  metadata: Record<string, unknown>,
+  storage: string,
+  storageClassName: string | undefined,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata,
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storageClassName ? { storageClassName } : {}),
+      resources: { requests: { storage } },
+    },
+  };
+}
+
 // ---- the container's command ----------------------------------------------------------
 
 /**
@@ -226,7 +258,7 @@ export function deployment(
 function commandAndArgs(
   env: Environment,
   kube: Kubernetes,
-  report: KubeReport,
+  report: TargetReport,
 ): { command?: string[]; args?: string[] } {
   const chosenName = kube.entrypoint ?? env.defaultEntrypoint;
   const chosen = env.entrypoints.find((e) => e.name === chosenName);
@@ -259,15 +291,8 @@ function commandAndArgs(
   return { command, args: runnable([...(entrypoint ?? []), ...(main === 'image' ? (cmd ?? []) : main)]) };
 }
 
-/**
- * A generated script of /opt/boxwright/ runs through /bin/sh: podman kube play (4.3) mounts
- * a ConfigMap without its defaultMode, and sh needs no execute bit.
- */
 function runnable(argv: string[]): string[] {
-  const first = argv[0] ?? '';
-  const generated =
-    first.startsWith(`${CONTAINER_DIR}/`) && CONTAINER_FILES.includes(first.slice(CONTAINER_DIR.length + 1));
-  return (generated ? ['/bin/sh', ...argv] : argv).map(kubeText);
+  return (runsThroughShell(argv[0] ?? '') ? ['/bin/sh', ...argv] : argv).map(kubeText);
 }
 
 // ---- environment ----------------------------------------------------------------------
@@ -277,7 +302,7 @@ function containerEnv(
   kube: Kubernetes,
   name: string,
   text: (t: Template) => string,
-  report: KubeReport,
+  report: TargetReport,
 ): IEnvVar[] {
   const list: IEnvVar[] = [];
   for (const variable of env.variables.filter((v) => v.export))
@@ -356,26 +381,24 @@ function services(
   text: (t: Template) => string,
   selector: Record<string, string>,
   metadata: (name: string) => Record<string, unknown>,
-  report: KubeReport,
+  report: TargetReport,
   membership: KubeMembership | undefined,
 ): KubeObject[] {
   const objects: KubeObject[] = [];
   if (env.ports.length)
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: metadata(name),
-      spec: {
-        type: kube.serviceType,
+    objects.push(
+      service(
+        metadata(name),
+        kube.serviceType,
         selector,
-        ports: env.ports.map((port) => ({
+        env.ports.map((port) => ({
           name: portName(port.container, port.protocol),
           port: port.host,
           targetPort: port.container,
           protocol: protocolName(port.protocol),
         })),
-      },
-    });
+      ),
+    );
   // In a stack the others reach a member by its container name, ports or not.
   const names = [
     ...(env.ports.length === 0 && membership ? [name] : []),
@@ -411,7 +434,7 @@ function podVolumes(
   env: Environment,
   kube: Kubernetes,
   text: (t: Template) => string,
-  report: KubeReport,
+  report: TargetReport,
   into: {
     claims: KubeObject[];
     volumes: IVolume[];
@@ -441,7 +464,7 @@ function mountSource(
   pointer: string,
   kube: Kubernetes,
   text: (t: Template) => string,
-  report: KubeReport,
+  report: TargetReport,
   claimed: Map<string, string>,
   into: { claims: KubeObject[]; metadata: (name: string) => Record<string, unknown> },
 ): Omit<IVolume, 'name'> | undefined {
@@ -488,16 +511,7 @@ function mountSource(
       claimed.set(claim, volume);
       const size = kube.volumeSizes.get(mount.sourceText!) ?? kube.defaultVolumeSize;
       const storageClassName = kube.volumeClasses.get(mount.sourceText!) ?? kube.storageClass;
-      into.claims.push({
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: into.metadata(claim),
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          ...(storageClassName ? { storageClassName } : {}),
-          resources: { requests: { storage: quantity(size) } },
-        },
-      });
+      into.claims.push(persistentClaim(into.metadata(claim), quantity(size), storageClassName));
     }
     return { persistentVolumeClaim: { claimName: claim } };
   }
@@ -519,7 +533,7 @@ function mountSource(
 
 // ---- resources, security and health ---------------------------------------------------
 
-function resources(env: Environment, kube: Kubernetes, report: KubeReport): IResourceRequirements {
+function resources(env: Environment, kube: Kubernetes, report: TargetReport): IResourceRequirements {
   const bytes = (size: string | undefined) => {
     if (size === undefined) return undefined;
     const parsed = parseSize(size);
@@ -543,7 +557,7 @@ function securityContext(
   env: Environment,
   kube: Kubernetes,
   text: (t: Template) => string,
-  report: KubeReport,
+  report: TargetReport,
 ): ISecurityContext {
   const context: ISecurityContext = {};
   if (env.privileged) context.privileged = true;
@@ -578,7 +592,7 @@ function securityContext(
 }
 
 /** The uid the container runs as: root for the generated entrypoint, else the config's user. */
-function runAs(env: Environment, kube: Kubernetes, text: (t: Template) => string, report: KubeReport) {
+function runAs(env: Environment, kube: Kubernetes, text: (t: Template) => string, report: TargetReport) {
   if (env.startup) return { runAsUser: 0, runAsGroup: 0 };
   const user = kube.user ?? (env.user ? text(env.user) : undefined);
   if (user === undefined) return {};
@@ -618,7 +632,7 @@ function probe(env: Environment): IProbe | undefined {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
-function checkImageTag(image: string, kube: Kubernetes, report: KubeReport): void {
+function checkImageTag(image: string, kube: Kubernetes, report: TargetReport): void {
   const tag = /:([^/:@]+)$/.exec(image)?.[1];
   if (!image.includes('@') && (tag === undefined || tag === 'latest'))
     report.warn(
@@ -628,7 +642,7 @@ function checkImageTag(image: string, kube: Kubernetes, report: KubeReport): voi
 }
 
 /** Settings of the runtime that a Pod has no field for. */
-function warnLeftOut(env: Environment, report: KubeReport): void {
+function warnLeftOut(env: Environment, report: TargetReport): void {
   if (env.startup?.users.some((u) => u.uid === 'host' || u.gid === 'host'))
     report.refuse(
       'a user with the host user\'s ids (uid or gid "host") has no host user on a cluster',
@@ -641,16 +655,4 @@ function warnLeftOut(env: Environment, report: KubeReport): void {
     report.warn('extraArgs are runtime flags and are not carried to the manifest', '/extraArgs');
   if (env.init) report.warn('init is not carried: a Pod has no init process option', '/init');
   if (env.logging) report.warn("logging is not carried: the cluster's log collection applies", '/logging');
-}
-
-/** Drops keys whose value is undefined, an empty list or an empty object. */
-function pruneEmpty(object: object): void {
-  const fields = object as Record<string, unknown>;
-  for (const [key, value] of Object.entries(fields)) {
-    const empty =
-      value === undefined ||
-      (Array.isArray(value) && value.length === 0) ||
-      (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
-    if (empty) delete fields[key];
-  }
 }

@@ -1,6 +1,6 @@
 // The supervisord target: an Environment's services become generated/<id>/supervisord.conf.
 import { header } from '../header.ts';
-import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
+import { runsThroughShell, type Environment } from '../model/environment.ts';
 import type { Service } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
@@ -39,15 +39,7 @@ function program(service: Service) {
 }
 
 function command(service: Service): string {
-  const line = throughShell(service.command);
+  const line = runsThroughShell(service.command) ? `/bin/sh ${service.command}` : service.command;
   if (service.startDelay === 0) return supervisorCommand(line);
   return ['/bin/sh', '-c', `sleep ${service.startDelay}; exec ${line}`].map(supervisorWord).join(' ');
-}
-
-/**
- * A generated script of /opt/boxwright/ runs through /bin/sh, so that it runs whatever mode
- * its mount gives it (podman kube play 4.3 mounts a ConfigMap without its defaultMode).
- */
-function throughShell(command: string): string {
-  return new RegExp(`^${CONTAINER_DIR}/[A-Za-z0-9._-]+\\.sh(\\s|$)`).test(command) ? `/bin/sh ${command}` : command;
 }
