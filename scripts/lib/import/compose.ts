@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
+import { publishedPort } from './ports.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -122,21 +123,12 @@ function importService(service: string, compose: Obj, project: string, network: 
     config.envFile = repositoryPath(String(files[0]));
     if (files.length > 1) drop('env_file', `only the first is read (${files.slice(1).join(', ')} left out)`);
   }
-  const ports = (Array.isArray(compose.ports) ? compose.ports : []).flatMap((port): Json[] => {
-    const spec = String(typeof port === 'object' && port ? `${(port as Obj).published}:${(port as Obj).target}` : port);
-    const match = /^(?:([\d.]+):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(spec);
-    if (!match) {
-      drop(`ports ${spec}`, 'a range or a random host port has no boxwright key');
-      return [];
-    }
-    return [
-      {
-        host: Number(match[2]),
-        container: Number(match[3]),
-        ...(match[1] ? { hostIp: match[1] } : {}),
-        ...(match[4] ? { protocol: match[4] } : {}),
-      },
-    ];
+  const ports = (Array.isArray(compose.ports) ? compose.ports : []).flatMap((written): Json[] => {
+    const long = typeof written === 'object' && written ? (written as Obj) : undefined;
+    const spec = String(long ? `${long.published}:${long.target}` : written);
+    const port = publishedPort(spec);
+    if (port === undefined) drop(`ports ${spec}`, 'a range or a random host port has no boxwright key');
+    return port === undefined ? [] : [port];
   });
   if (ports.length) config.ports = ports;
   if (Array.isArray(compose.expose)) config.expose = compose.expose.map(String);

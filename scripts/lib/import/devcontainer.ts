@@ -5,6 +5,7 @@
 import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
+import { publishedPort } from './ports.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -418,14 +419,8 @@ function importRunArgs(
       case '--publish':
       case '-p': {
         const spec = takes()!;
-        const match = /^(?:([\d.]+|\[[0-9a-f:]+\]):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(spec);
-        if (match)
-          ports.push({
-            host: Number(match[2]),
-            container: Number(match[3]),
-            ...(match[1] ? { hostIp: match[1].replace(/^\[|\]$/g, '') } : {}),
-            ...(match[4] ? { protocol: match[4] } : {}),
-          });
+        const port = publishedPort(spec);
+        if (port !== undefined) ports.push(port);
         else drop(`runArgs ${flag} ${spec}`, 'a range or a random host port has no boxwright key');
         break;
       }
