@@ -689,14 +689,21 @@ function buildExtraNetworks(config: EnvironmentConfig, names: Scope): Network[] 
   const networks = config.networks ?? [];
   if (networks.length && !config.network)
     problems.add(at('/networks'), 'networks adds to network, which is not set', 'name the first one under network');
+  // podman reads NAME:alias=A,alias=B, so no name or alias may hold "," or ":".
+  const separatorFree = (texts: [string, string][], where: string) => {
+    for (const [text, pointer] of texts)
+      if (/[,:]/.test(text)) problems.add(at(pointer), `"${text}" cannot hold "," or ":" ${where}`);
+  };
   // With more than one network, the first is written NAME:alias=... too.
   if (networks.length && config.network)
-    for (const [j, text] of [config.network.name, config.hostname ?? '', ...(config.network.aliases ?? [])].entries())
-      if (/[,:]/.test(text))
-        problems.add(
-          at(j === 0 ? '/network/name' : j === 1 ? '/hostname' : `/network/aliases/${j - 2}`),
-          `"${text}" cannot hold "," or ":" beside more networks`,
-        );
+    separatorFree(
+      [
+        [config.network.name, '/network/name'],
+        [config.hostname ?? '', '/hostname'],
+        ...(config.network.aliases ?? []).map((alias, j): [string, string] => [alias, `/network/aliases/${j}`]),
+      ],
+      'beside more networks',
+    );
   const seen = new Set([config.network?.name]);
   return networks.map((network, i) => {
     const pointer = `/networks/${i}`;
@@ -704,13 +711,13 @@ function buildExtraNetworks(config: EnvironmentConfig, names: Scope): Network[] 
     seen.add(network.name);
     if (['host', 'none', 'bridge'].includes(network.name))
       problems.add(at(`${pointer}/name`), `"${network.name}" cannot be joined beside another network`);
-    // podman reads NAME:alias=A,alias=B, so neither may hold "," or ":".
-    for (const [j, text] of [network.name, ...(network.aliases ?? [])].entries())
-      if (/[,:]/.test(text))
-        problems.add(
-          at(j === 0 ? `${pointer}/name` : `${pointer}/aliases/${j - 1}`),
-          `"${text}" cannot hold "," or ":" here`,
-        );
+    separatorFree(
+      [
+        [network.name, `${pointer}/name`],
+        ...(network.aliases ?? []).map((alias, j): [string, string] => [alias, `${pointer}/aliases/${j}`]),
+      ],
+      'here',
+    );
     return {
       name: names.template(network.name, `${pointer}/name`),
       aliases: (network.aliases ?? []).map((alias, j) => names.template(alias, `${pointer}/aliases/${j}`)),
