@@ -19,6 +19,7 @@ import { literalText, type Template } from '../template-string.ts';
 import { hookArgv } from './entrypoint.ts';
 import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
+import { healthcheckFlags, loggingFlags, resourceFlags } from './run-flags.ts';
 import { quote } from '../shell/quote.ts';
 
 type Json = string | number | boolean | Json[] | { [key: string]: Json };
@@ -180,10 +181,7 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
   for (const capability of env.capabilities.drop) add('--cap-drop', capability);
   if (env.ipc) add('--ipc', env.ipc);
   for (const port of env.expose) add('--expose', port);
-  if (env.logging) {
-    add('--log-driver', env.logging.driver);
-    for (const option of env.logging.options) add('--log-opt', `${option.name}=${option.value}`);
-  }
+  for (const [flag, value] of loggingFlags(env)) add(flag, value);
   if (env.network && env.extraNetworks.length) {
     report.warn('more than one network: podman joins them, docker does not', '/networks');
     for (const network of [env.network, ...env.extraNetworks]) {
@@ -194,20 +192,7 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
     add('--network', text(env.network.name, '/network/name'));
     for (const alias of env.network.aliases) add('--network-alias', text(alias, '/network/aliases'));
   }
-  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
-  if (cpus !== undefined) add('--cpus', String(cpus));
-  if (memory) add('--memory', memory);
-  if (memoryReservation) add('--memory-reservation', memoryReservation);
-  if (shmSize) add('--shm-size', shmSize);
-  if (pids !== undefined) add('--pids-limit', String(pids));
-  if (env.healthcheck) {
-    const check = env.healthcheck;
-    add('--health-cmd', check.command);
-    if (check.interval) add('--health-interval', check.interval);
-    if (check.timeout) add('--health-timeout', check.timeout);
-    if (check.startPeriod) add('--health-start-period', check.startPeriod);
-    if (check.retries !== undefined) add('--health-retries', String(check.retries));
-  }
+  for (const [flag, value] of [...resourceFlags(env), ...healthcheckFlags(env)]) add(flag, value);
   if (env.restart) add('--restart', env.restart);
   for (const label of env.labels) add('--label', `${label.name}=${text(label.value, `/labels/${label.name}`)}`);
   for (const [i, arg] of env.extraArgs.entries()) add(text(arg, `/extraArgs/${i}`));

@@ -3,6 +3,7 @@
 // fixed logic around those lines.
 import { header } from '../header.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
+import { healthcheckFlags, loggingFlags, resourceFlags } from './run-flags.ts';
 import {
   CONTAINER_DIR,
   publishSpec,
@@ -441,11 +442,7 @@ function capabilities(env: Environment): ShellCode[] {
 }
 
 function logging(env: Environment): ShellCode[] {
-  if (!env.logging) return [];
-  return [
-    ...literalFlag('--log-driver', env.logging.driver),
-    ...env.logging.options.map((o) => code(`${APPEND} --log-opt ${quote(`${o.name}=${o.value}`)}`)),
-  ];
+  return loggingFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
 }
 
 function network(env: Environment): ShellCode[] {
@@ -468,14 +465,7 @@ function network(env: Environment): ShellCode[] {
 }
 
 function resources(env: Environment): ShellCode[] {
-  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
-  return [
-    ...literalFlag('--cpus', cpus),
-    ...literalFlag('--memory', memory),
-    ...literalFlag('--memory-reservation', memoryReservation),
-    ...literalFlag('--shm-size', shmSize),
-    ...literalFlag('--pids-limit', pids),
-  ];
+  return resourceFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
 }
 
 function gpu(env: Environment): ShellCode[] {
@@ -483,15 +473,7 @@ function gpu(env: Environment): ShellCode[] {
 }
 
 function healthcheck(env: Environment): ShellCode[] {
-  const check = env.healthcheck;
-  if (!check) return [];
-  return [
-    ...literalFlag('--health-cmd', check.command),
-    ...literalFlag('--health-interval', check.interval),
-    ...literalFlag('--health-timeout', check.timeout),
-    ...literalFlag('--health-start-period', check.startPeriod),
-    ...literalFlag('--health-retries', check.retries),
-  ];
+  return healthcheckFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
 }
 
 function labels(env: Environment): ShellCode[] {
