@@ -19,7 +19,9 @@ import { literalText, type Template } from '../template-string.ts';
 import { hookArgv } from './entrypoint.ts';
 import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
-import { healthcheckFlags, loggingFlags, resourceFlags } from './run-flags.ts';
+import { OPTION_ROWS, runWords, type OptionRow } from '../keys/options.ts';
+import type { DevcontainerEntry } from '../keys/row.ts';
+import { KEYS, type CodeOf } from '../keys/table.ts';
 import { quote } from '../shell/quote.ts';
 
 type Json = string | number | boolean | Json[] | { [key: string]: Json };
@@ -35,12 +37,10 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
     mounts: mounts(env, text, report),
     ...workspace(env, text),
     initializeCommand: createdFolders(env, text),
-    init: env.init || undefined,
-    privileged: env.privileged || undefined,
-    capAdd: env.capabilities.add.length ? env.capabilities.add : undefined,
-    securityOpt: env.securityOpt.length ? env.securityOpt : undefined,
-    // A long-lived container runs what its image runs; another stays up for its terminals.
-    overrideCommand: !env.detach,
+    ...properties(env),
+    // A long-lived container that runs its image's command keeps it; any other stays up for
+    // its terminals, as the tool's own keep-alive command does.
+    overrideCommand: !(env.detach && env.command === 'image'),
     containerUser: env.user && text(env.user, '/user'),
     remoteUser: env.user && text(env.user, '/user'),
     // A dev container tool gives the remote user the host user's ids unless told not to.
@@ -141,13 +141,68 @@ function imageOrBuild(env: Environment, root: string, text: Text, report: Target
   };
 }
 
-/** The run flags that devcontainer.json has no key for, as launch.sh passes them. */
+/**
+ * The run options that devcontainer.json has no property for, in the key table's order, as
+ * launch.sh passes them: a row that says runArgs by its form, a coded row by its function here.
+ */
 function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
   const args: string[] = [];
-  const add = (...words: string[]) => args.push(...words);
-  if (env.hostname) add('--hostname', text(env.hostname, '/hostname'));
-  if (env.workdir && !env.mounts.some((m) => m.type === 'workspace')) add('--workdir', text(env.workdir, '/workdir'));
-  // Secrets by name: the tool's own environment gives the value, which stays off argv.
+  for (const row of KEYS) {
+    const entry: DevcontainerEntry = row.devcontainer;
+    if (entry === 'runArgs')
+      for (const { flag, value } of runWords(env, row as OptionRow))
+        args.push(flag, ...(value === undefined ? [] : [typeof value === 'string' ? value : text(value, row.key)]));
+    else if ('code' in entry) args.push(...(RUN_ARGS[entry.code as CodeOf<'devcontainer'>]?.(env, text, report) ?? []));
+  }
+  return args;
+}
+
+/** The properties that some rows name (init, capAdd...), in the table's order. */
+function properties(env: Environment): Record<string, Json | undefined> {
+  const out: Record<string, Json | undefined> = {};
+  for (const row of OPTION_ROWS) {
+    const entry: DevcontainerEntry = row.devcontainer;
+    if (typeof entry !== 'object' || !('property' in entry)) continue;
+    const words = runWords(env, row).map((w) => (typeof w.value === 'string' ? w.value : true));
+    out[entry.property] = row.run.form === 'switch' ? words[0] : words.length ? (words as string[]) : undefined;
+  }
+  return out;
+}
+
+type RunArgsCode = (env: Environment, text: Text, report: TargetReport) => string[];
+
+/**
+ * The coded rows that put run options into runArgs; the others are properties written by the
+ * functions of their names below (user, containerEnv, mounts, hostRequirements).
+ */
+const RUN_ARGS: Partial<Record<CodeOf<'devcontainer'>, RunArgsCode>> = {
+  workdir: (env, text) =>
+    env.workdir && !env.mounts.some((m) => m.type === 'workspace') ? ['--workdir', text(env.workdir, '/workdir')] : [],
+  secrets: secretArgs,
+  ports: (env) => env.ports.flatMap((port) => ['--publish', publishSpec(port)]),
+  mounts: (env) =>
+    env.mounts
+      .filter((m) => m.type === 'tmpfs')
+      .flatMap((mount) => {
+        const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
+        return ['--tmpfs', `${mount.targetText}${options.length ? `:${options.join(',')}` : ''}`];
+      }),
+  devices: (env, _text, report) =>
+    env.devices.flatMap((device, i) => {
+      if (!device.optional) return ['--device', device.target ? `${device.path}:${device.target}` : device.path];
+      report.warn(
+        `device ${device.path} is left out: devcontainer.json cannot make a device optional`,
+        `/devices/${i}`,
+      );
+      return [];
+    }),
+  network: networkArgs,
+  extraArgs: (env, text) => env.extraArgs.map((arg, i) => text(arg, `/extraArgs/${i}`)),
+};
+
+/** Secrets by name: the tool's own environment gives the value, which stays off argv. */
+function secretArgs(env: Environment, _text: Text, report: TargetReport): string[] {
+  const args: string[] = [];
   for (const secret of env.secrets) {
     if (secret.file) {
       report.refuse(
@@ -163,40 +218,24 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
         'give it its own name',
         `/secrets/${secret.name}`,
       );
-    add('--env', secret.name);
+    args.push('--env', secret.name);
   }
-  for (const port of env.ports) add('--publish', publishSpec(port));
-  for (const mount of env.mounts.filter((m) => m.type === 'tmpfs')) {
-    const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
-    add('--tmpfs', `${mount.targetText}${options.length ? `:${options.join(',')}` : ''}`);
-  }
-  env.devices.forEach((device, i) => {
-    if (device.optional)
-      report.warn(
-        `device ${device.path} is left out: devcontainer.json cannot make a device optional`,
-        `/devices/${i}`,
-      );
-    else add('--device', device.target ? `${device.path}:${device.target}` : device.path);
-  });
-  for (const capability of env.capabilities.drop) add('--cap-drop', capability);
-  if (env.ipc) add('--ipc', env.ipc);
-  for (const port of env.expose) add('--expose', port);
-  for (const [flag, value] of loggingFlags(env)) add(flag, value);
-  if (env.network && env.extraNetworks.length) {
-    report.warn('more than one network: podman joins them, docker does not', '/networks');
-    for (const network of [env.network, ...env.extraNetworks]) {
-      const aliases = network.aliases.map((alias) => `alias=${text(alias, '/network/aliases')}`).join(',');
-      add('--network', `${text(network.name, '/network/name')}${aliases ? `:${aliases}` : ''}`);
-    }
-  } else if (env.network) {
-    add('--network', text(env.network.name, '/network/name'));
-    for (const alias of env.network.aliases) add('--network-alias', text(alias, '/network/aliases'));
-  }
-  for (const [flag, value] of [...resourceFlags(env), ...healthcheckFlags(env)]) add(flag, value);
-  if (env.restart) add('--restart', env.restart);
-  for (const label of env.labels) add('--label', `${label.name}=${text(label.value, `/labels/${label.name}`)}`);
-  for (const [i, arg] of env.extraArgs.entries()) add(text(arg, `/extraArgs/${i}`));
   return args;
+}
+
+function networkArgs(env: Environment, text: Text, report: TargetReport): string[] {
+  if (!env.network) return [];
+  if (!env.extraNetworks.length)
+    return [
+      '--network',
+      text(env.network.name, '/network/name'),
+      ...env.network.aliases.flatMap((alias) => ['--network-alias', text(alias, '/network/aliases')]),
+    ];
+  report.warn('more than one network: podman joins them, docker does not', '/networks');
+  return [env.network, ...env.extraNetworks].flatMap((network) => {
+    const aliases = network.aliases.map((alias) => `alias=${text(alias, '/network/aliases')}`).join(',');
+    return ['--network', `${text(network.name, '/network/name')}${aliases ? `:${aliases}` : ''}`];
+  });
 }
 
 function containerEnv(env: Environment, text: Text): Record<string, string> {

@@ -3,7 +3,8 @@
 // fixed logic around those lines.
 import { header } from '../header.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
-import { healthcheckFlags, loggingFlags, resourceFlags } from './run-flags.ts';
+import { eachRunRow, type RunWord } from '../keys/options.ts';
+import type { CodeOf } from '../keys/table.ts';
 import {
   CONTAINER_DIR,
   publishSpec,
@@ -255,7 +256,7 @@ function prepareLines(env: Environment): ShellCode[] {
   return lines;
 }
 
-// ---- the runtime's arguments, one function per field ----------------------------------
+// ---- the runtime's arguments: the key table's rows, in its order ----------------------
 
 function runLines(env: Environment): ShellCode[] {
   return [
@@ -263,40 +264,33 @@ function runLines(env: Environment): ShellCode[] {
     ...interactive(env),
     ...detach(env),
     code(`${APPEND} --name "$bw_name"`),
-    ...flag('--hostname', env.hostname),
-    ...flag('--workdir', env.workdir),
-    ...user(env),
-    ...init(env),
-    ...restart(env),
-    ...variablesExported(env),
-    ...environment(env),
-    ...secrets(env),
-    renderSnippet('extra-env', {}),
-    ...ports(env),
-    ...mounts(env),
-    ...devices(env),
-    ...capabilities(env),
-    ...network(env),
-    ...resources(env),
-    ...gpu(env),
-    ...healthcheck(env),
-    ...logging(env),
-    ...labels(env),
-    ...boxwrightLabels(env),
-    ...extraArgs(env),
+    ...eachRunRow(env, runLine, RUN_CODE),
     ...imageEntrypointFlag(env),
     ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
   ];
 }
 
-function flag(name: string, value: Template | undefined): ShellCode[] {
-  return value ? [code(`${APPEND} ${name} ${word(value)}`)] : [];
+/** A run option of the table: its value quoted, or as a word where it expands. */
+function runLine({ flag, value }: RunWord): ShellCode {
+  if (value === undefined) return code(`${APPEND} ${flag}`);
+  return code(`${APPEND} ${flag} ${typeof value === 'string' ? quote(value) : word(value)}`);
 }
 
-function literalFlag(name: string, value: string | number | undefined): ShellCode[] {
-  return value === undefined ? [] : [code(`${APPEND} ${name} ${quote(String(value))}`)];
-}
+/** The keys whose run options need code, by the name their row gives. */
+const RUN_CODE: Record<CodeOf<'run'>, (env: Environment) => ShellCode[]> = {
+  user,
+  variables: variablesExported,
+  env: environment,
+  secrets,
+  ports,
+  mounts,
+  devices,
+  network,
+  gpu,
+  // boxwright's own labels go before them: the extra arguments come last, to override any option.
+  extraArgs: (env) => [...boxwrightLabels(env), ...extraArgs(env)],
+};
 
 // run makes a one-shot container; up (and status, which compares with it) a long-lived one.
 
@@ -315,7 +309,7 @@ function detach(env: Environment): ShellCode[] {
 }
 
 function user(env: Environment): ShellCode[] {
-  if (!env.startup) return flag('--user', env.user);
+  if (!env.startup) return env.user ? [code(`${APPEND} --user ${word(env.user)}`)] : [];
   // The generated entrypoint needs root, whatever the image's USER; it drops to the user
   // named here (the config's, else the image's) before it hands over.
   const lines = [code(`${APPEND} --user 0:0`)];
@@ -324,14 +318,6 @@ function user(env: Environment): ShellCode[] {
   if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
     lines.push(code(`${APPEND} --env "${HOST_UID}=$(id -u)" --env "${HOST_GID}=$(id -g)"`));
   return lines;
-}
-
-function init(env: Environment): ShellCode[] {
-  return env.init ? [code(`${APPEND} --init`)] : [];
-}
-
-function restart(env: Environment): ShellCode[] {
-  return literalFlag('--restart', env.restart);
 }
 
 function variablesExported(env: Environment): ShellCode[] {
@@ -373,13 +359,15 @@ function environment(env: Environment): ShellCode[] {
 
 function secrets(env: Environment): ShellCode[] {
   // By name only: the runtime reads the value from its environment, so it is never in argv.
-  // A secret given as a file is mounted from where write_secret_files put it.
-  return env.secrets.map((secret) => {
+  // A secret given as a file is mounted from where write_secret_files put it. The -e given to
+  // launch.sh follow, so that they override the config's env and secrets.
+  const lines = env.secrets.map((secret) => {
     const argument = secret.file
       ? `${APPEND} --volume "$bw_secret_files/"${quote(`${secret.name}:${secret.file}:ro`)}`
       : `${APPEND} --env ${shellName(secret.name)}`;
     return secret.required ? code(argument) : code(`[ -z "\${${shellName(secret.hostName)}+set}" ] || ${argument}`);
   });
+  return [...lines, renderSnippet('extra-env', {})];
 }
 
 /** The secrets given as files: the variable launch.sh reads each by, and its file's name. */
@@ -430,21 +418,6 @@ function devices(env: Environment): ShellCode[] {
   });
 }
 
-function capabilities(env: Environment): ShellCode[] {
-  return [
-    ...(env.privileged ? [code(`${APPEND} --privileged`)] : []),
-    ...env.capabilities.add.map((c) => code(`${APPEND} --cap-add ${quote(c)}`)),
-    ...env.capabilities.drop.map((c) => code(`${APPEND} --cap-drop ${quote(c)}`)),
-    ...env.securityOpt.map((option) => code(`${APPEND} --security-opt ${quote(option)}`)),
-    ...literalFlag('--ipc', env.ipc),
-    ...env.expose.map((port) => code(`${APPEND} --expose ${quote(port)}`)),
-  ];
-}
-
-function logging(env: Environment): ShellCode[] {
-  return loggingFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
-}
-
 function network(env: Environment): ShellCode[] {
   if (!env.network) return [];
   if (env.extraNetworks.length) {
@@ -458,26 +431,13 @@ function network(env: Environment): ShellCode[] {
       ...[env.network, ...env.extraNetworks].map((n) => code(`${APPEND} --network ${spec(n)}`)),
     ];
   }
-  return [
-    ...flag('--network', env.network.name),
-    ...env.network.aliases.flatMap((alias) => flag('--network-alias', alias)),
-  ];
-}
-
-function resources(env: Environment): ShellCode[] {
-  return resourceFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
+  return [env.network.name, ...env.network.aliases].map((name, i) =>
+    code(`${APPEND} ${i === 0 ? '--network' : '--network-alias'} ${word(name)}`),
+  );
 }
 
 function gpu(env: Environment): ShellCode[] {
   return env.gpu.mode === 'off' ? [] : [renderSnippet('gpu-arguments')];
-}
-
-function healthcheck(env: Environment): ShellCode[] {
-  return healthcheckFlags(env).flatMap(([flag, value]) => literalFlag(flag, value));
-}
-
-function labels(env: Environment): ShellCode[] {
-  return env.labels.map(({ name, value }) => code(`${APPEND} --label ${word([{ literal: `${name}=` }, ...value])}`));
 }
 
 /**
