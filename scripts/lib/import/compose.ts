@@ -8,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import { publishedPort } from './ports.ts';
+import { getKey, setKey } from '../keys/options.ts';
+import type { ComposeEntry, ModelType } from '../keys/row.ts';
+import { KEYS } from '../keys/table.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -97,13 +100,7 @@ function importService(service: string, compose: Obj, project: string, network: 
       ...(build.target ? { target: String(build.target) } : {}),
     };
   }
-  if (compose.hostname !== undefined) config.hostname = String(compose.hostname);
-  if (compose.working_dir !== undefined) config.workdir = String(compose.working_dir);
-  if (compose.user !== undefined) config.user = String(compose.user);
-  if (compose.restart !== undefined) config.restart = String(compose.restart);
-  if (compose.init !== undefined) config.init = Boolean(compose.init);
-  if (compose.privileged !== undefined) config.privileged = Boolean(compose.privileged);
-  if (compose.ipc !== undefined) config.ipc = String(compose.ipc);
+  tableKeys(compose, config, value, (text) => literal(text, variables, drop));
   const env: Obj = {};
   for (const [key, text] of Object.entries(
     mapOf(compose.environment, (v) => (v === undefined ? undefined : String(v))),
@@ -131,7 +128,6 @@ function importService(service: string, compose: Obj, project: string, network: 
     return port === undefined ? [] : [port];
   });
   if (ports.length) config.ports = ports;
-  if (Array.isArray(compose.expose)) config.expose = compose.expose.map(String);
   const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).flatMap((volume): Json[] => {
     const long = typeof volume === 'object' && volume !== null ? (volume as Obj) : undefined;
     const [sourceText, target, options] = long
@@ -160,34 +156,13 @@ function importService(service: string, compose: Obj, project: string, network: 
   const joined = networks.length ? networks.map((n) => (n === 'default' ? network : `${project}_${n}`)) : [network];
   config.network = { name: joined[0]!, aliases: [service] };
   if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [service] }));
-  const capabilities: Obj = {};
-  if (Array.isArray(compose.cap_add)) capabilities.add = compose.cap_add.map(String);
-  if (Array.isArray(compose.cap_drop)) capabilities.drop = compose.cap_drop.map(String);
-  if (Object.keys(capabilities).length) config.capabilities = capabilities;
   if (Array.isArray(compose.devices))
     config.devices = compose.devices.map((d): Json => {
       const [path, target] = String(d).split(':');
       return target ? { path: path!, target } : { path: path! };
     });
-  if (Array.isArray(compose.security_opt)) config.securityOpt = compose.security_opt.map(String);
-  const resources: Obj = {};
-  if (compose.cpus !== undefined) resources.cpus = Number(compose.cpus);
-  if (compose.mem_limit !== undefined) resources.memory = String(compose.mem_limit);
-  if (compose.mem_reservation !== undefined) resources.memoryReservation = String(compose.mem_reservation);
-  if (compose.shm_size !== undefined) resources.shmSize = String(compose.shm_size);
-  if (compose.pids_limit !== undefined) resources.pids = Number(compose.pids_limit);
-  if (Object.keys(resources).length) config.resources = resources;
-  if (compose.labels !== undefined) config.labels = mapOf(compose.labels, (v) => (v === undefined ? '' : String(v)));
-  if (compose.logging !== undefined) {
-    const logging = compose.logging as Obj;
-    config.logging = {
-      driver: String(logging.driver ?? 'json-file'),
-      ...(logging.options ? { options: mapOf(logging.options, String) } : {}),
-    };
-  }
   if (compose.healthcheck !== undefined) {
-    const check = compose.healthcheck as Obj;
-    const test = check.test;
+    const test = (compose.healthcheck as Obj).test;
     const command = Array.isArray(test)
       ? test[0] === 'CMD-SHELL'
         ? String(test[1])
@@ -196,51 +171,13 @@ function importService(service: string, compose: Obj, project: string, network: 
             .map(String)
             .join(' ')
       : String(test);
-    config.healthcheck = {
-      command,
-      ...(check.interval ? { interval: String(check.interval) } : {}),
-      ...(check.timeout ? { timeout: String(check.timeout) } : {}),
-      ...(check.start_period ? { startPeriod: String(check.start_period) } : {}),
-      ...(check.retries !== undefined ? { retries: Number(check.retries) } : {}),
-    };
+    // The runtime runs it as written: compose's $$ is its $.
+    setKey(config, '/healthcheck/command', literal(command, variables, drop));
   }
   if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
   if (compose.command !== undefined) config.command = words(compose.command);
   if (Object.keys(variables).length) config.variables = variables;
-  const known = new Set([
-    'image',
-    'container_name',
-    'build',
-    'hostname',
-    'working_dir',
-    'user',
-    'restart',
-    'init',
-    'privileged',
-    'ipc',
-    'environment',
-    'env_file',
-    'ports',
-    'expose',
-    'volumes',
-    'tmpfs',
-    'networks',
-    'cap_add',
-    'cap_drop',
-    'devices',
-    'security_opt',
-    'cpus',
-    'mem_limit',
-    'mem_reservation',
-    'shm_size',
-    'pids_limit',
-    'labels',
-    'logging',
-    'healthcheck',
-    'entrypoint',
-    'command',
-    'depends_on',
-  ]);
+  const known = new Set([...CODED, ...tableComposeKeys()]);
   for (const key of Object.keys(compose))
     if (!known.has(key))
       drop(
@@ -250,6 +187,89 @@ function importService(service: string, compose: Obj, project: string, network: 
           : 'no boxwright key (extraArgs takes run flags)',
       );
   return { config, remarks };
+}
+
+/** The service keys that code of this importer reads; the table's rows give the others. */
+const CODED = [
+  'image',
+  'container_name',
+  'build',
+  'environment',
+  'env_file',
+  'ports',
+  'volumes',
+  'tmpfs',
+  'networks',
+  'devices',
+  'healthcheck',
+  'entrypoint',
+  'command',
+  'depends_on',
+];
+
+/** The first key of each compose entry of the table (healthcheck for healthcheck/interval). */
+function tableComposeKeys(): string[] {
+  return KEYS.flatMap((row) => {
+    const entry: ComposeEntry = row.compose;
+    return 'key' in entry ? [entry.key.split('/')[0]!] : [];
+  });
+}
+
+/**
+ * The key table read backwards: each row that names a compose key takes its value, read as
+ * the row's model reads the key. Values of keys that boxwright expands keep compose's
+ * variables as its own (`expand`); the others are taken as the runtime takes them (`literal`).
+ */
+function tableKeys(compose: Obj, config: Obj, expand: Text, literal: (text: string) => string): void {
+  for (const row of KEYS) {
+    const entry: ComposeEntry = row.compose;
+    if (!('key' in entry)) continue;
+    const value = getKey(compose, `/${entry.key}`);
+    if (value === undefined || value === null) continue;
+    setKey(config, row.key, composeValue(row.model, value, expand, literal));
+  }
+  // compose's logging may leave the driver out; the config names it.
+  const logging = config.logging as Obj | undefined;
+  if (logging && logging.driver === undefined) config.logging = { driver: 'json-file', ...logging };
+}
+
+type Text = (input: Json | undefined) => string | undefined;
+
+function composeValue(model: ModelType, value: Json, expand: Text, literal: (text: string) => string): Json {
+  switch (model) {
+    case 'boolean':
+      return Boolean(value);
+    case 'number':
+      return Number(value);
+    case 'list':
+      return (Array.isArray(value) ? value : [value]).map((item) => literal(String(item)));
+    case 'map':
+      return mapOf(value, (v) => (v === undefined ? '' : expand(v)));
+    case 'pairs':
+      return mapOf(value, (v) => literal(v === undefined ? '' : String(v)));
+    case 'template':
+      return expand(value) ?? '';
+    default:
+      return literal(String(value));
+  }
+}
+
+/**
+ * A value boxwright passes as written: compose's $$ is a $, and a compose variable is fixed to
+ * its default (compose would read it from the environment), which a comment says.
+ */
+function literal(text: string, variables: Obj, drop: (key: string, why: string) => void): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced, dash, fallback, bare) => {
+      if (whole === '$$') return '$';
+      const name = (braced ?? bare) as string;
+      const fixed = dash?.endsWith('-') ? (fallback as string) : '';
+      if (!(name in variables))
+        drop(whole, `fixed to ${JSON.stringify(fixed)}: boxwright passes this value as written`);
+      return fixed;
+    },
+  );
 }
 
 /** A compose list (KEY=value) or map as an object. */

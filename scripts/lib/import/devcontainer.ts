@@ -6,6 +6,7 @@ import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
 import { publishedPort } from './ports.ts';
+import { OPTION_ROWS, type OptionRow, readOption, rowOfFlag, setKey, takesValue } from '../keys/options.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -48,10 +49,7 @@ export function importDevcontainer(text: string, source: string, name: string): 
   if (typeof user === 'string') config.user = value(user, 'containerUser') ?? user;
   if (definition.containerUser === undefined && definition.remoteUser !== undefined)
     note('/user', 'remoteUser: boxwright runs the container and its terminals as one user.');
-  for (const key of ['privileged', 'init'] as const)
-    if (typeof definition[key] === 'boolean') config[key] = definition[key];
-  if (Array.isArray(definition.capAdd)) config.capabilities = { add: definition.capAdd };
-  if (Array.isArray(definition.securityOpt)) config.securityOpt = definition.securityOpt;
+  tableProperties(definition, config);
   const env: Obj = {};
   for (const key of ['containerEnv', 'remoteEnv'] as const) {
     const record = definition[key];
@@ -144,10 +142,6 @@ export function importDevcontainer(text: string, source: string, name: string): 
     'overrideCommand',
     'containerUser',
     'remoteUser',
-    'privileged',
-    'init',
-    'capAdd',
-    'securityOpt',
     'containerEnv',
     'remoteEnv',
     'mounts',
@@ -164,6 +158,7 @@ export function importDevcontainer(text: string, source: string, name: string): 
     'customizations',
     'features',
     '$schema',
+    ...PROPERTY_ROWS.map((row) => row.devcontainer.property),
     ...Object.keys(WHY),
   ]);
   for (const key of Object.keys(definition))
@@ -185,6 +180,21 @@ const WHY: Record<string, string> = {
   overrideFeatureInstallOrder: 'features are not imported',
   secrets: 'declare them under secrets, by name',
 };
+
+/** The rows whose key is a devcontainer.json property (init, capAdd...). */
+const PROPERTY_ROWS = OPTION_ROWS.filter(
+  (row): row is OptionRow & { devcontainer: { property: string } } =>
+    typeof row.devcontainer === 'object' && 'property' in row.devcontainer,
+);
+
+/** Those properties, read back as the run options they stand for. */
+function tableProperties(definition: Obj, config: Obj): void {
+  for (const row of PROPERTY_ROWS) {
+    const value = definition[row.devcontainer.property];
+    if (row.run.form === 'switch' && typeof value === 'boolean') setKey(config, row.key, value);
+    else if (Array.isArray(value)) for (const item of value) readOption(config, row, String(item));
+  }
+}
 
 /** Keys in the order boxwright's configs write them. */
 function order(config: Obj): Obj {
@@ -326,10 +336,6 @@ function importRunArgs(
   const list = (key: string, item: Json) => {
     config[key] = [...((config[key] as Json[] | undefined) ?? []), item];
   };
-  const capabilities = (): Obj => {
-    config.capabilities ??= {};
-    return config.capabilities as Obj;
-  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] =
@@ -338,36 +344,11 @@ function importRunArgs(
         : [arg, undefined];
     const takes = (): string | undefined => inline ?? args[++i];
     switch (flag) {
-      case '--privileged':
-        config.privileged = true;
-        break;
-      case '--init':
-        config.init = true;
-        break;
-      case '--cap-add':
-        capabilities().add = [...((capabilities().add as Json[]) ?? []), takes()!];
-        break;
-      case '--cap-drop':
-        capabilities().drop = [...((capabilities().drop as Json[]) ?? []), takes()!];
-        break;
-      case '--security-opt':
-        list('securityOpt', takes()!);
-        break;
       case '--device': {
         const [path, target] = takes()!.split(':');
         list('devices', target ? { path: path!, target } : { path: path! });
         break;
       }
-      case '--hostname':
-      case '-h':
-        config.hostname = takes()!;
-        break;
-      case '--ipc':
-        config.ipc = takes()!;
-        break;
-      case '--expose':
-        list('expose', takes()!);
-        break;
       case '--network':
       case '--net':
         config.network = { ...((config.network as Obj) ?? {}), name: takes()! };
@@ -378,33 +359,10 @@ function importRunArgs(
         network.aliases = [...((network.aliases as Json[]) ?? []), takes()!];
         break;
       }
-      case '--cpus':
-        config.resources = { ...((config.resources as Obj) ?? {}), cpus: Number(takes()) };
-        break;
-      case '--memory':
-      case '-m':
-        config.resources = { ...((config.resources as Obj) ?? {}), memory: takes()! };
-        break;
-      case '--shm-size':
-        config.resources = { ...((config.resources as Obj) ?? {}), shmSize: takes()! };
-        break;
-      case '--pids-limit':
-        config.resources = { ...((config.resources as Obj) ?? {}), pids: Number(takes()) };
-        break;
       case '--gpus':
         takes();
         config.gpu = { mode: 'required' };
         break;
-      case '--label':
-      case '-l': {
-        const text = takes()!;
-        const at = text.indexOf('=');
-        config.labels = {
-          ...((config.labels as Obj) ?? {}),
-          [at < 0 ? text : text.slice(0, at)]: at < 0 ? '' : text.slice(at + 1),
-        };
-        break;
-      }
       case '--env':
       case '-e': {
         const text = takes()!;
@@ -437,8 +395,12 @@ function importRunArgs(
         });
         break;
       }
-      default:
-        extra.push(arg);
+      default: {
+        // The key table's run options, read back by their rows.
+        const row = rowOfFlag(flag);
+        if (row) readOption(config, row, takesValue(row) ? takes() : undefined);
+        else extra.push(arg);
+      }
     }
   }
   if (extra.length) config.extraArgs = extra;

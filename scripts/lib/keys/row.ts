@@ -50,9 +50,10 @@ export interface RunOption {
 /**
  * How the model reads the value: `template` is expanded on the host (${VAR}, ~), `size` is a
  * size as people write it (1g, 512MiB), normalised to the runtimes' form; `list` of strings;
- * `map` of names to templates, as a list of {name, value} in the model.
+ * `map` of names to templates and `pairs` of names to strings, each a list of {name, value} in
+ * the model; `code` where the model's own function reads it.
  */
-export type ModelType = 'template' | 'string' | 'number' | 'boolean' | 'size' | 'list' | 'map' | 'code';
+export type ModelType = 'template' | 'string' | 'number' | 'boolean' | 'size' | 'list' | 'map' | 'pairs' | 'code';
 
 /** A compose service key (a path: healthcheck/interval), or code. */
 export type ComposeEntry = { key: string } | Coded | Cannot;

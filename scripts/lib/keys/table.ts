@@ -22,7 +22,7 @@ export const KEYS = [
   },
   {
     key: '/workdir',
-    model: 'code',
+    model: 'template',
     run: { flag: '--workdir', form: 'value', aliases: ['-w'] },
     devcontainer: { code: 'workdir' },
     kubernetes: { field: 'workingDir' },
@@ -32,7 +32,7 @@ export const KEYS = [
   },
   {
     key: '/user',
-    model: 'code',
+    model: 'template',
     run: { code: 'user' },
     devcontainer: { code: 'user' },
     kubernetes: { code: 'user' },
@@ -323,7 +323,7 @@ export const KEYS = [
   },
   {
     key: '/logging/options',
-    model: 'map',
+    model: 'pairs',
     run: { flag: '--log-opt', form: 'pairs' },
     devcontainer: 'runArgs',
     kubernetes: { cannot: 'the cluster’s log collection applies' },
