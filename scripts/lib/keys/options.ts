@@ -5,7 +5,7 @@
 // `{ flag, form }` needs nothing else.
 import type { Environment } from '../model/environment.ts';
 import type { Template } from '../template-string.ts';
-import { isRunOption, type RunOption } from './row.ts';
+import { cannot, isRunOption, keyName, type RunOption } from './row.ts';
 import { KEYS, type CodeOf, type Row } from './table.ts';
 
 /** A run option as the model gives it: the value is a template where the key expands. */
@@ -136,4 +136,37 @@ export function eachRunRow<T>(
   return KEYS.flatMap((row) =>
     'code' in row.run ? code[row.run.code](env) : runWords(env, row as OptionRow).map(option),
   );
+}
+
+/** Whether the model has a key set: present, not false, not an empty list. */
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
+}
+
+export type Column = 'devcontainer' | 'kubernetes' | 'quadlet' | 'compose' | 'distrobox';
+
+/**
+ * What a format cannot hold of this environment, by its column's reasons: one line per key
+ * set (per group, where all of a group's keys share the reason), with its place in the config.
+ */
+export function leftOut(env: Environment, column: Column): { message: string; pointer: string }[] {
+  const said = new Set<string>();
+  const out: { message: string; pointer: string }[] = [];
+  for (const row of KEYS) {
+    const entry: unknown = row[column];
+    if (!cannot(entry) || !isSet(modelValue(env, row.key))) continue;
+    const group = row.key.split('/')[1]!;
+    const members = KEYS.filter((other) => other.key.startsWith(`/${group}/`));
+    const whole =
+      members.length > 0 &&
+      members.every((other) => {
+        const theirs: unknown = other[column];
+        return cannot(theirs) && theirs.cannot === entry.cannot;
+      });
+    const name = whole ? group : keyName(row);
+    if (said.has(name)) continue;
+    said.add(name);
+    out.push({ message: `${name} is not carried: ${entry.cannot}`, pointer: whole ? `/${group}` : row.key });
+  }
+  return out;
 }

@@ -5,7 +5,14 @@ import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
 import { buildKubernetes, checkGivenVariables, type Kubernetes, type KubernetesConfig } from './kubernetes.ts';
-import { parseSize, runtimeSize } from './size.ts';
+import {
+  type Healthcheck,
+  type KeyValues,
+  type Pair,
+  readKeys,
+  type Resources,
+  type TopLevelConfig,
+} from '../keys/model.ts';
 import {
   buildServices,
   buildStartup,
@@ -18,7 +25,7 @@ import {
 } from './startup.ts';
 
 /** The config as the schema guarantees it (see schemas/environment.schema.json). */
-export interface EnvironmentConfig {
+export interface EnvironmentConfig extends TopLevelConfig {
   kind: 'environment';
   abstract?: boolean;
   description?: string;
@@ -26,15 +33,10 @@ export interface EnvironmentConfig {
   image: string;
   build?: { context: string; containerfile?: string; args?: Record<string, string>; target?: string };
   name?: string;
-  hostname?: string;
-  workdir?: string;
-  user?: string;
   runtime?: Runtime;
   remove?: boolean;
   interactive?: boolean | 'auto';
   detach?: boolean;
-  restart?: string;
-  init?: boolean;
   variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
   envFile?: string;
   env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
@@ -51,17 +53,11 @@ export interface EnvironmentConfig {
   }[];
   devices?: { path: string; target?: string; optional?: boolean }[];
   capabilities?: { add?: string[]; drop?: string[] };
-  privileged?: boolean;
-  securityOpt?: string[];
-  ipc?: string;
-  expose?: string[];
   logging?: { driver: string; options?: Record<string, string> };
+  resources?: Resources;
   network?: { name: string; aliases?: string[]; create?: boolean };
   networks?: { name: string; aliases?: string[]; create?: boolean }[];
-  resources?: Resources;
   gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
-  healthcheck?: Healthcheck;
-  labels?: Record<string, string>;
   extraArgs?: string[];
   entrypoints?: Record<string, { description?: string; command: string[]; args?: 'append' | 'replace' }>;
   entrypointVariable?: string;
@@ -84,21 +80,7 @@ export type MountType = 'bind' | 'volume' | 'tmpfs' | 'workspace';
 export const WORKSPACE = 'bw_workspace';
 export const WORKSPACE_FOLDER = 'bw_workspace_folder';
 export type GpuMode = 'off' | 'auto' | 'required';
-export interface Resources {
-  cpus?: number;
-  memory?: string;
-  memoryReservation?: string;
-  shmSize?: string;
-  pids?: number;
-}
-export interface Healthcheck {
-  command: string;
-  interval?: string;
-  timeout?: string;
-  startPeriod?: string;
-  retries?: number;
-}
-
+export type { Healthcheck, Resources };
 export interface Variable {
   name: string;
   description?: string;
@@ -172,10 +154,7 @@ export interface Gpu {
   minCuda?: { major: number; minor: number };
   variable: string;
 }
-export interface Label {
-  name: string;
-  value: Template;
-}
+export type Label = Pair<Template>;
 export interface Entrypoint {
   name: string;
   description?: string;
@@ -183,7 +162,8 @@ export interface Entrypoint {
   args: 'append' | 'replace';
 }
 
-export interface Environment {
+/** An environment: the key table's keys as keys/model.ts reads them, and the rest. */
+export interface Environment extends KeyValues {
   /** The config's name: its file name without extension, and its folder in generated/. */
   id: string;
   /** The config file as shown in headers, relative to the repository. */
@@ -195,17 +175,12 @@ export interface Environment {
   build?: ImageBuild;
   /** The container's name: the config's, else its id. --instance adds "-NAME" at run time. */
   name: Template;
-  hostname?: Template;
-  workdir?: Template;
-  user?: Template;
   runtime?: Runtime;
   remove: boolean;
   interactive: boolean | 'auto';
   detach: boolean;
   /** What launch.sh does without a verb: up for long-lived (detached) configs, else run. */
   defaultVerb: Verb;
-  restart?: string;
-  init: boolean;
   variables: Variable[];
   envFile?: Template;
   envFileText?: string;
@@ -214,19 +189,11 @@ export interface Environment {
   ports: Port[];
   mounts: Mount[];
   devices: Device[];
-  capabilities: { add: string[]; drop: string[] };
-  privileged: boolean;
-  securityOpt: string[];
-  ipc?: string;
-  expose: string[];
-  logging?: { driver: string; options: { name: string; value: string }[] };
   network?: Network;
   /** The networks joined besides network, each with its own aliases (podman only). */
   extraNetworks: Network[];
-  resources: Resources;
   gpu: Gpu;
   healthcheck?: Healthcheck;
-  labels: Label[];
   extraArgs: Template[];
   entrypoints: Entrypoint[];
   entrypointVariable?: string;
@@ -255,19 +222,6 @@ export interface Environment {
 /** The launch script's verbs, like compose's and distrobox's: the first word of its arguments. */
 export const VERBS = ['up', 'run', 'shell', 'stop', 'restart', 'down', 'status', 'logs'] as const;
 export type Verb = (typeof VERBS)[number];
-
-/** Resources with their sizes in the form both runtimes read alike (see size.ts). */
-function buildResources(resources: Resources, at: Locator, problems: ProblemList): Resources {
-  const normalized: Resources = { ...resources };
-  for (const key of ['memory', 'memoryReservation', 'shmSize'] as const) {
-    const written = resources[key];
-    if (written === undefined) continue;
-    const size = parseSize(written);
-    if ('problem' in size) problems.add(at(`/resources/${key}`), size.problem);
-    else normalized[key] = runtimeSize(size.bytes);
-  }
-  return normalized;
-}
 
 /** The host folder of `directory` in the container, when a bind mount holds it. */
 function hostFolderOf(directory: string, mounts: Mount[]): Template | undefined {
@@ -317,6 +271,8 @@ export function buildEnvironment(
   const variables = buildVariables(config, names);
   const secrets = buildSecrets(config, names);
   const mounts = buildMounts(config, names);
+  checkWorkdir(config, names);
+  const keys = readKeys(config as unknown as Record<string, unknown>, names);
   const environment: Environment = {
     id,
     source,
@@ -325,16 +281,13 @@ export function buildEnvironment(
     image: names.template(config.image, '/image'),
     build: config.build && buildImageBuild(config, names),
     name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
-    hostname: names.optionalTemplate(config.hostname, '/hostname'),
-    workdir: buildWorkdir(config, names) ?? mounts.find((m) => m.type === 'workspace')?.target,
-    user: names.optionalTemplate(config.user, '/user'),
+    ...keys,
+    workdir: keys.workdir ?? mounts.find((m) => m.type === 'workspace')?.target,
     runtime: config.runtime,
     remove: config.remove ?? true,
     interactive: config.interactive ?? 'auto',
     detach: config.detach ?? false,
     defaultVerb: config.detach ? 'up' : 'run',
-    restart: config.restart,
-    init: config.init ?? false,
     variables,
     envFile: config.envFile === undefined ? undefined : names.template(config.envFile, '/envFile', { tilde: true }),
     envFileText: config.envFile,
@@ -343,15 +296,6 @@ export function buildEnvironment(
     ports: buildPorts(config, names),
     mounts,
     devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
-    capabilities: { add: config.capabilities?.add ?? [], drop: config.capabilities?.drop ?? [] },
-    privileged: config.privileged ?? false,
-    securityOpt: config.securityOpt ?? [],
-    ipc: config.ipc,
-    expose: config.expose ?? [],
-    logging: config.logging && {
-      driver: config.logging.driver,
-      options: Object.entries(config.logging.options ?? {}).map(([name, value]) => ({ name, value })),
-    },
     network: config.network && {
       name: names.template(config.network.name, '/network/name'),
       // Other containers on the network reach it by its hostname too, as compose's do by the
@@ -367,10 +311,7 @@ export function buildEnvironment(
       create: config.network.create ?? false,
     },
     extraNetworks: buildExtraNetworks(config, names),
-    resources: buildResources(config.resources ?? {}, at, problems),
     gpu: buildGpu(config, names),
-    healthcheck: config.healthcheck,
-    labels: buildLabels(config, names),
     extraArgs: (config.extraArgs ?? []).map((arg, i) => names.template(arg, `/extraArgs/${i}`)),
     ...buildEntrypoints(config, names),
     command: config.command ?? 'image',
@@ -778,20 +719,11 @@ function buildGpu(config: EnvironmentConfig, names: Scope): Gpu {
   };
 }
 
-function buildWorkdir(config: EnvironmentConfig, names: Scope): Template | undefined {
+function checkWorkdir(config: EnvironmentConfig, names: Scope): void {
   if (config.workdir !== undefined && !/^(\/|\$\{)/.test(config.workdir))
     names.problems.add(
       names.at('/workdir'),
       `workdir "${config.workdir}" is not an absolute path`,
       'paths inside the container start with /',
     );
-  return names.optionalTemplate(config.workdir, '/workdir');
-}
-
-function buildLabels(config: EnvironmentConfig, names: Scope): Label[] {
-  return Object.entries(config.labels ?? {}).map(([name, value]) => {
-    if (name === '' || name.includes('='))
-      names.problems.add(names.at('/labels', name), `label name "${name}" must be non-empty and contain no "="`);
-    return { name, value: names.template(value, `/labels/${name}`) };
-  });
 }

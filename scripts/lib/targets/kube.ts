@@ -4,6 +4,7 @@
 // model/kubernetes.ts); what a manifest cannot say is refused, what it leaves out is warned.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { leftOut } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, runsThroughShell, type Environment, type Mount } from '../model/environment.ts';
 import {
@@ -548,8 +549,6 @@ function resources(env: Environment, kube: Kubernetes, report: TargetReport): IR
   if (kube.requests.cpu !== undefined) requests.cpu = cpuQuantity(kube.requests.cpu);
   const reservation = kube.requests.memoryBytes ?? bytes(env.resources.memoryReservation);
   if (reservation !== undefined) requests.memory = quantity(reservation);
-  if (env.resources.pids !== undefined)
-    report.warn("resources.pids is not carried: a Pod's process limit is the node's setting", '/resources/pids');
   return { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) };
 }
 
@@ -651,8 +650,5 @@ function warnLeftOut(env: Environment, report: TargetReport): void {
     );
   if (env.build)
     report.warn('build is not carried: push the image to a registry that the cluster pulls from', '/build');
-  if (env.extraArgs.length)
-    report.warn('extraArgs are runtime flags and are not carried to the manifest', '/extraArgs');
-  if (env.init) report.warn('init is not carried: a Pod has no init process option', '/init');
-  if (env.logging) report.warn("logging is not carried: the cluster's log collection applies", '/logging');
+  for (const { message, pointer } of leftOut(env, 'kubernetes')) report.warn(message, pointer);
 }

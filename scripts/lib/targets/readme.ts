@@ -1,6 +1,7 @@
 // The readme target: generated/<id>/README.md for every kind, from the same model as the
 // scripts, so the tables a person reads cannot drift from what the scripts do.
 import { header } from '../header.ts';
+import { modelValue, OPTION_ROWS } from '../keys/options.ts';
 import { baseImage, imageName, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { Fleet, Value } from '../model/distrobox.ts';
 import { CONTAINER_DIR, publishSpec, REPOSITORY, type Environment } from '../model/environment.ts';
@@ -17,18 +18,13 @@ function showValue(value: Value): string {
 
 /** The limits the runtime enforces, and why no CPU reservation is among them. */
 function resourcesSection(env: Environment): string[] {
-  const { cpus, memory, memoryReservation, shmSize, pids } = env.resources;
-  const rows: [string, string | number | undefined, string][] = [
-    ['CPUs', cpus, '`--cpus`: a limit'],
-    ['Memory', memory, '`--memory`: a hard limit'],
-    [
-      'Memory reservation',
-      memoryReservation,
-      '`--memory-reservation`: what the kernel reclaims down to under pressure',
-    ],
-    ['/dev/shm', shmSize, '`--shm-size`'],
-    ['Processes', pids, '`--pids-limit`'],
-  ];
+  const rows = OPTION_ROWS.flatMap((row) => {
+    const readme = 'readme' in row ? row.readme : undefined;
+    if (!readme) return [];
+    const value = modelValue(env, row.key) as string | number | undefined;
+    const how = `\`${row.run.flag}\`${readme.how ? `: ${readme.how}` : ''}`;
+    return [[readme.label, value, how] as const];
+  });
   const set = rows.filter(([, value]) => value !== undefined);
   if (set.length === 0) return [];
   return [
