@@ -226,7 +226,8 @@ function tableKeys(compose: Obj, config: Obj, expand: Text, literal: (text: stri
     if (!('key' in entry)) continue;
     const value = getKey(compose, `/${entry.key}`);
     if (value === undefined || value === null) continue;
-    setKey(config, row.key, composeValue(row.model, value, expand, literal));
+    const seconds = 'duration' in entry ? durationSeconds(String(value)) : undefined;
+    setKey(config, row.key, seconds ?? composeValue(row.model, value, expand, literal));
   }
   // compose's logging may leave the driver out; the config names it.
   const logging = config.logging as Obj | undefined;
@@ -234,6 +235,15 @@ function tableKeys(compose: Obj, config: Obj, expand: Text, literal: (text: stri
 }
 
 type Text = (input: Json | undefined) => string | undefined;
+
+/** A compose duration (1m30s, 10s, 500ms) in whole seconds, rounded up; a bare number is seconds. */
+export function durationSeconds(text: string): number | undefined {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
+  const parts = [...text.matchAll(/([0-9.]+)(h|ms|m|s|us|ns)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return Math.ceil(parts.reduce((total, [, amount, unit]) => total + Number(amount) * units[unit!]!, 0));
+}
 
 function composeValue(model: ModelType, value: Json, expand: Text, literal: (text: string) => string): Json {
   switch (model) {

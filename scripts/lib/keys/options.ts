@@ -5,7 +5,7 @@
 // `{ flag, form }` needs nothing else.
 import type { Environment } from '../model/environment.ts';
 import type { Template } from '../template-string.ts';
-import { cannot, isRunOption, keyName, type RunOption } from './row.ts';
+import { cannot, isRunOption, keyName, type KubernetesEntry, type RunOption } from './row.ts';
 import { KEYS, type CodeOf, type Row } from './table.ts';
 
 /** A run option as the model gives it: the value is a template where the key expands. */
@@ -167,6 +167,29 @@ export function leftOut(env: Environment, column: Column): { message: string; po
     if (said.has(name)) continue;
     said.add(name);
     out.push({ message: `${name} is not carried: ${entry.cannot}`, pointer: whole ? `/${group}` : row.key });
+  }
+  return out;
+}
+
+/**
+ * The Kubernetes column's fields of one part (`container` or `pod`), as a nested object: each
+ * row's value as the model has it, a template as `text` writes it; unset keys are left out.
+ */
+export function kubeFields(
+  env: Environment,
+  part: 'container' | 'pod',
+  text: (template: Template) => string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const row of KEYS) {
+    const entry: KubernetesEntry = row.kubernetes;
+    if (!(typeof entry === 'object' && part in entry)) continue;
+    const value = modelValue(env, row.key);
+    if (!isSet(value)) continue;
+    const path = (entry as Record<typeof part, string>)[part].split('.');
+    let at = out;
+    for (const name of path.slice(0, -1)) at = (at[name] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1]!] = isTemplate(value) ? text(value) : value;
   }
   return out;
 }

@@ -55,14 +55,20 @@ export interface RunOption {
  */
 export type ModelType = 'template' | 'string' | 'number' | 'boolean' | 'size' | 'list' | 'map' | 'pairs' | 'code';
 
-/** A compose service key (a path: healthcheck/interval), or code. */
-export type ComposeEntry = { key: string } | Coded | Cannot;
+/**
+ * A compose service key (a path: healthcheck/interval), or code. `duration`: compose writes
+ * the value as a duration (1m30s), the config as a number of seconds.
+ */
+export type ComposeEntry = { key: string; duration?: true } | Coded | Cannot;
 
 /** A devcontainer.json property, or a run option written into runArgs. */
 export type DevcontainerEntry = { property: string } | 'runArgs' | Coded | Cannot;
 
-/** A field of the Pod (or its container), written by code of the Kubernetes target. */
-export type KubernetesEntry = { field: string } | Coded | Implicit | Cannot;
+/**
+ * A field of the Pod's container or of the Pod (a dotted path: securityContext.privileged),
+ * which takes the key's value as the model has it, or code of the Kubernetes target.
+ */
+export type KubernetesEntry = { container: string } | { pod: string } | Coded | Implicit | Cannot;
 
 /** A [Container] key of a Quadlet unit, or the run option passed on with PodmanArgs=. */
 export type QuadletEntry = { key: string } | 'PodmanArgs' | Coded | Cannot;

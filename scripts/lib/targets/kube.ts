@@ -4,7 +4,7 @@
 // model/kubernetes.ts); what a manifest cannot say is refused, what it leaves out is warned.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import { leftOut } from '../keys/options.ts';
+import { kubeFields, leftOut } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, runsThroughShell, type Environment, type Mount } from '../model/environment.ts';
 import {
@@ -139,17 +139,19 @@ export function environmentObjects(
   }
 
   const interactive = !env.detach && env.interactive !== false;
+  // The key table's fields of the container (its securityContext's too).
+  const { securityContext: tableContext, ...fields } = kubeFields(env, 'container', text);
   const container: IContainer = {
     name,
     image: text(env.image),
     imagePullPolicy: kube.imagePullPolicy,
     ...commandAndArgs(env, kube, report),
-    ...(env.workdir ? { workingDir: text(env.workdir) } : {}),
+    ...fields,
     ...(interactive ? { stdin: true, tty: true } : {}),
     env: containerEnv(env, kube, name, text, report),
     ports: containerPorts(env),
     resources: resources(env, kube, report),
-    securityContext: securityContext(env, kube, text, report),
+    securityContext: { ...(tableContext as ISecurityContext | undefined), ...securityContext(env, kube, text, report) },
     readinessProbe: probe(env),
     volumeMounts,
   };
@@ -163,6 +165,7 @@ export function environmentObjects(
     ...(env.network && text(env.network.name) === 'host' ? { hostNetwork: true } : {}),
     ...(env.ipc === 'host' ? { hostIPC: true } : {}),
     ...(env.detach ? {} : { restartPolicy: 'Never' }),
+    ...kubeFields(env, 'pod', text),
     containers: [container],
     volumes,
   };
@@ -559,12 +562,6 @@ function securityContext(
   report: TargetReport,
 ): ISecurityContext {
   const context: ISecurityContext = {};
-  if (env.privileged) context.privileged = true;
-  const capabilities = {
-    ...(env.capabilities.add.length ? { add: env.capabilities.add } : {}),
-    ...(env.capabilities.drop.length ? { drop: env.capabilities.drop } : {}),
-  };
-  if (Object.keys(capabilities).length) context.capabilities = capabilities;
   Object.assign(context, runAs(env, kube, text, report));
   for (const option of env.securityOpt) {
     if (option === 'no-new-privileges' || option === 'no-new-privileges:true') context.allowPrivilegeEscalation = false;
