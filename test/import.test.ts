@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { importMain } from '../scripts/lib/import/cli.ts';
+import { rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
 import { assemble, lab } from './distrobox-lab.ts';
 import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
 
@@ -227,7 +228,9 @@ function readRun(argv: string[], env: Record<string, string>): Run {
     const [flag, inline] =
       argv[i]!.startsWith('--') && argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s) : [argv[i]!, undefined];
     if (!flag.startsWith('-')) break;
-    if (!valued.has(flag!)) continue;
+    // Any other run option of the key table that takes a value is skipped with it.
+    const row = rowOfFlag(flag!);
+    if (!valued.has(flag!) && !(row && takesValue(row))) continue;
     const value = inline ?? argv[++i]!;
     if (flag === '--name') run.name = value;
     else if (flag === '-e' || flag === '--env') run.env.push(value.includes('=') ? value : `${value}=${env[value]}`);
