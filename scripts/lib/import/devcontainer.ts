@@ -398,8 +398,15 @@ function importRunArgs(
       default: {
         // The key table's run options, read back by their rows.
         const row = rowOfFlag(flag);
-        if (row) readOption(config, row, takesValue(row) ? takes() : undefined);
-        else extra.push(arg);
+        if (!row) {
+          extra.push(arg);
+          break;
+        }
+        const raw = takesValue(row) ? takes() : undefined;
+        // A key that expands takes devcontainer.json's variables as boxwright's.
+        const carried =
+          raw !== undefined && (row.model === 'template' || row.model === 'map') ? value(raw, `runArgs ${flag}`) : raw;
+        if (raw === undefined || carried !== undefined) readOption(config, row, carried);
       }
     }
   }
