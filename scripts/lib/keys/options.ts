@@ -188,7 +188,10 @@ export function kubeFields(
     if (!isSet(value)) continue;
     const path = (entry as Record<typeof part, string>)[part].split('.');
     let at = out;
-    for (const name of path.slice(0, -1)) at = (at[name] ??= {}) as Record<string, unknown>;
+    for (const name of path.slice(0, -1)) {
+      at[name] ??= {};
+      at = at[name] as Record<string, unknown>;
+    }
     at[path[path.length - 1]!] = isTemplate(value) ? text(value) : value;
   }
   return out;

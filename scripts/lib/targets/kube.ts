@@ -150,7 +150,7 @@ export function environmentObjects(
     ...(interactive ? { stdin: true, tty: true } : {}),
     env: containerEnv(env, kube, name, text, report),
     ports: containerPorts(env),
-    resources: resources(env, kube, report),
+    resources: resources(env, kube),
     securityContext: { ...(tableContext as ISecurityContext | undefined), ...securityContext(env, kube, text, report) },
     readinessProbe: probe(env),
     volumeMounts,
@@ -537,7 +537,7 @@ function mountSource(
 
 // ---- resources, security and health ---------------------------------------------------
 
-function resources(env: Environment, kube: Kubernetes, report: TargetReport): IResourceRequirements {
+function resources(env: Environment, kube: Kubernetes): IResourceRequirements {
   const bytes = (size: string | undefined) => {
     if (size === undefined) return undefined;
     const parsed = parseSize(size);

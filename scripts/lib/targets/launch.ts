@@ -2,6 +2,7 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
+import { usage } from './launch-help.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
 import type { CodeOf } from '../keys/table.ts';
@@ -9,17 +10,14 @@ import {
   CONTAINER_DIR,
   publishSpec,
   REPOSITORY,
-  VERBS,
   type Environment,
   type Mount,
   type Network,
   type Variable,
-  type Verb,
 } from '../model/environment.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
-import { columns, showTemplate } from '../text.ts';
 import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
@@ -398,12 +396,6 @@ function mountArgument(mount: Mount): ShellCode {
   return code(`--volume ${word([...(mount.source ?? []), { literal: ':' }, ...mount.target, { literal: suffix }])}`);
 }
 
-/** Where a mount comes from, as --help and the README say it. */
-export function mountSourceText(mount: Mount): string {
-  if (mount.type === 'workspace') return 'the current folder';
-  return mount.type === 'tmpfs' ? 'tmpfs' : (mount.sourceText ?? '');
-}
-
 function devices(env: Environment): ShellCode[] {
   return env.devices.flatMap((device) => {
     const spec = quote(device.target ? `${device.path}:${device.target}` : device.path);
@@ -472,126 +464,4 @@ function startup(env: Environment): ShellCode[] {
 
 function extraArgs(env: Environment): ShellCode[] {
   return env.extraArgs.length ? [code(`${APPEND} ${env.extraArgs.map(word).join(' ')}`)] : [];
-}
-
-// ---- --help ---------------------------------------------------------------------------
-
-function usage(env: Environment): string {
-  const out: string[] = [];
-  const dispatch = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
-  out.push(`Usage: launch.sh [OPTIONS] [VERB]${dispatch} [-- ARGS...]`, '');
-  if (env.description) out.push(env.description.trim(), '');
-  out.push(`Runs ${showTemplate(env.image)} with podman or docker, as the container ${showTemplate(env.name)}.`, '');
-  out.push(`Verbs (default: ${env.defaultVerb}):`);
-  const verbs: Record<Verb, string> = {
-    up: 'create the container in the background, start it if stopped, recreate it if its config changed',
-    run: 'run a one-shot container (a second one beside a running one gets its own name)',
-    shell: 'a login shell (or the command after --) in the running container, starting it first',
-    stop: 'stop the container',
-    restart: 'restart the container',
-    down: 'stop and remove the container; named volumes stay unless --volumes',
-    status: 'state, image, start time, ports, and whether it matches the current config',
-    logs: "the container's output, also after it stopped (-f follows, --tail N)",
-  };
-  const rows: [string, string][] = VERBS.map((verb) => [verb, verbs[verb]]);
-  if (env.jobs)
-    rows.push([
-      'jobs',
-      env.jobs.hostDirectory
-        ? 'job.sh on the host, reading the jobs the container records: jobs status [NAME], jobs tail NAME [-f]'
-        : `(the job records are in the container only: launch.sh shell -- ${CONTAINER_DIR}/job.sh status)`,
-    ]);
-  out.push(...columnsOf(rows), '');
-  out.push('Options:');
-  const options: [string, string][] = [
-    ['-h, --help', 'show this help and exit'],
-    ['-n, --dry-run', 'print the runtime commands instead of running them'],
-    [
-      '    --runtime NAME',
-      env.runtime
-        ? `podman or docker (default: ${env.runtime})`
-        : 'podman or docker (default: $BOXWRIGHT_RUNTIME, else podman, else docker)',
-    ],
-    ['    --instance NAME', 'another container of this config, named with -NAME'],
-    ['    --force-recreate', 'up: recreate the container even when its config is unchanged'],
-    ['    --no-recreate', 'up: keep a container made from an older config'],
-    ['-e, --env NAME=VALUE', 'run, up: set a variable in the container (NAME alone: pass yours on)'],
-    ['    --user NAME', 'shell: run as NAME'],
-    ['    --volumes', 'down: remove the named volumes too'],
-    ['-f, --follow', 'logs: keep printing new output'],
-    ['    --tail N', 'logs: only the last N lines'],
-  ];
-  if (env.build) options.push(['    --build', 'run, up: build the image again if its build inputs changed']);
-  if (env.envFile)
-    options.push([
-      '    --env-file FILE',
-      `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`,
-    ]);
-  out.push(...columnsOf(options));
-  if (env.entrypoints.length) {
-    const chooser = env.entrypointVariable ? `the first argument or $${env.entrypointVariable}` : 'the first argument';
-    const fallback = env.defaultEntrypoint ? `; default: ${env.defaultEntrypoint}` : '';
-    out.push('', `Entrypoints (${chooser}${fallback}):`);
-    out.push(
-      ...columnsOf(
-        env.entrypoints.map((e) => [
-          e.name,
-          `${e.description ?? e.command.join(' ')}${e.args === 'replace' ? ' (arguments after -- replace it)' : ''}`,
-        ]),
-      ),
-    );
-  }
-  if (env.variables.length) {
-    out.push('', `Variables (from the environment${env.envFile ? ' or the env file' : ''}):`);
-    out.push(
-      ...columnsOf(
-        env.variables.map((v) => [
-          v.name,
-          [
-            v.description,
-            v.required ? '(required)' : v.default ? `(default: ${showTemplate(v.default)})` : '',
-            v.export ? '[passed to the container]' : '',
-          ]
-            .filter(Boolean)
-            .join(' '),
-        ]),
-      ),
-    );
-  }
-  if (env.secrets.length) {
-    out.push('', 'Secrets (passed to the container by name, never on a command line):');
-    out.push(
-      ...columnsOf(
-        env.secrets.map((s) => [
-          s.hostName === s.name ? s.name : `${s.hostName} (as ${s.name} in the container)`,
-          [s.description, s.required ? '(required)' : '(optional)'].filter(Boolean).join(' '),
-        ]),
-      ),
-    );
-  }
-  if (env.gpu.mode !== 'off') {
-    const floor = env.gpu.minCuda ? ` with CUDA ${env.gpu.minCuda.major}.${env.gpu.minCuda.minor} or newer` : '';
-    out.push('', `GPU: ${env.gpu.mode}${floor}; override with ${env.gpu.variable}=off|auto|required.`);
-  }
-  if (env.ports.length) {
-    out.push('', 'Ports (host:container/protocol):');
-    out.push(...columnsOf(env.ports.map((p) => [publishSpec(p), p.description ?? ''])));
-  }
-  if (env.mounts.length) {
-    out.push('', 'Mounts (host -> container):');
-    out.push(
-      ...columnsOf(
-        env.mounts.map((m) => [
-          `${mountSourceText(m)} -> ${m.targetText}${m.readOnly ? ' (read-only)' : ''}`,
-          m.description ?? '',
-        ]),
-      ),
-    );
-  }
-  return out.join('\n');
-}
-
-/** The two columns of --help: what, and what it does. */
-function columnsOf(rows: [string, string][]): string[] {
-  return columns(rows, 28);
 }
