@@ -3,7 +3,10 @@
 import type { ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
-import { scope, SHELL_NAME, type Locator, type Scope } from './kernel.ts';
+import { scope, type Locator, type Scope } from './kernel.ts';
+import { hostFolderOf, buildImageBuild, buildMounts } from './mounts.ts';
+import { buildExtraNetworks, buildNetwork } from './networks.ts';
+import { buildEnv, buildPorts, buildSecrets, buildVariables } from './settings.ts';
 import { buildKubernetes, checkGivenVariables, type Kubernetes, type KubernetesConfig } from './kubernetes.ts';
 import {
   type Healthcheck,
@@ -223,24 +226,6 @@ export interface Environment extends KeyValues {
 export const VERBS = ['up', 'run', 'shell', 'stop', 'restart', 'down', 'status', 'logs'] as const;
 export type Verb = (typeof VERBS)[number];
 
-/** The host folder of `directory` in the container, when a bind mount holds it. */
-function hostFolderOf(directory: string, mounts: Mount[]): Template | undefined {
-  // The deepest mount wins, as it does in the container.
-  const holding = mounts
-    .filter(
-      (m) => m.type === 'bind' && m.source && (directory === m.targetText || directory.startsWith(`${m.targetText}/`)),
-    )
-    .sort((a, b) => b.targetText.length - a.targetText.length)[0];
-  if (!holding) return undefined;
-  return [...holding.source!, { literal: directory.slice(holding.targetText.length) }];
-}
-
-/** What follows the repository's folder for a ./ path: "" for ".", "/x" for "./x", "/../x" for "../x". */
-function inRepositoryPath(source: string): string {
-  if (source === '.') return '';
-  return source.startsWith('./') ? source.slice(1) : `/${source}`;
-}
-
 /** The launch script's variable holding the repository's folder, found from its own. */
 export const REPOSITORY = 'bw_root';
 
@@ -296,20 +281,7 @@ export function buildEnvironment(
     ports: buildPorts(config, names),
     mounts,
     devices: (config.devices ?? []).map((d) => ({ path: d.path, target: d.target, optional: d.optional ?? false })),
-    network: config.network && {
-      name: names.template(config.network.name, '/network/name'),
-      // Other containers on the network reach it by its hostname too, as compose's do by the
-      // service name (not on the runtime's own networks, which take no aliases).
-      aliases: [
-        ...(config.hostname !== undefined &&
-        !['host', 'bridge', 'none', 'podman'].includes(config.network.name) &&
-        !(config.network.aliases ?? []).includes(config.hostname)
-          ? [names.template(config.hostname, '/hostname')]
-          : []),
-        ...(config.network.aliases ?? []).map((alias, i) => names.template(alias, `/network/aliases/${i}`)),
-      ],
-      create: config.network.create ?? false,
-    },
+    network: buildNetwork(config, names),
     extraNetworks: buildExtraNetworks(config, names),
     gpu: buildGpu(config, names),
     extraArgs: (config.extraArgs ?? []).map((arg, i) => names.template(arg, `/extraArgs/${i}`)),
@@ -320,6 +292,16 @@ export function buildEnvironment(
     workspace: config.workspace,
     jobs: config.jobs && { ...config.jobs, hostDirectory: hostFolderOf(config.jobs.directory, mounts) },
   };
+  addContainerSide(environment, config, names);
+  addTargets(environment, config, names);
+  checkCombinations(environment, config, at, problems);
+  return problems.items.length === before ? environment : undefined;
+}
+
+/** Container-side setup (startup, services, a workspace) and the backups of named volumes. */
+function addContainerSide(environment: Environment, config: EnvironmentConfig, names: Scope): void {
+  const { secrets } = environment;
+  const { at, problems } = names;
   if (config.startup || config.services || config.workspace) {
     environment.startup = buildStartup(
       config.startup ?? {},
@@ -341,20 +323,33 @@ export function buildEnvironment(
     if (!environment.mounts.some((m) => m.type === 'volume'))
       problems.add(at('/backup'), 'backup is set but the config has no named volumes');
   }
+}
+
+/** The settings of the targets a config opts in to: devcontainer.json and kube.yaml. */
+function addTargets(environment: Environment, config: EnvironmentConfig, { at, problems }: Scope): void {
   if (config.devcontainer)
     environment.devcontainer = {
-      name: config.devcontainer.name ?? id,
+      name: config.devcontainer.name ?? environment.id,
       extensions: config.devcontainer.extensions ?? [],
     };
   if (config.kubernetes) {
     environment.kubernetes = buildKubernetes(config.kubernetes, at, problems);
     checkGivenVariables(
       environment.kubernetes.variables,
-      variables.map((v) => v.name),
+      environment.variables.map((v) => v.name),
       at,
       problems,
     );
   }
+}
+
+/** Keys that each make sense alone but not together. */
+function checkCombinations(
+  environment: Environment,
+  config: EnvironmentConfig,
+  at: Locator,
+  problems: ProblemList,
+): void {
   if (config.imageEntrypoint && config.services)
     problems.add(
       at('/imageEntrypoint'),
@@ -363,7 +358,6 @@ export function buildEnvironment(
     );
   if (environment.detach && environment.interactive === true)
     problems.add(at('/detach'), 'detach and interactive: true cannot be combined', 'use interactive: false or auto');
-  return problems.items.length === before ? environment : undefined;
 }
 
 /**
@@ -379,292 +373,6 @@ function checkUsersDeclared(config: EnvironmentConfig, declared: string[], at: L
   };
   for (const [name, service] of Object.entries(config.services ?? {})) check(service.user, `/services/${name}/user`);
   check(config.workspace?.user, '/workspace/user');
-}
-
-function buildVariables(config: EnvironmentConfig, names: Scope): Variable[] {
-  return Object.entries(config.variables ?? {}).map(([name, variable]) => {
-    names.checkName(name, '/variables', 'variable');
-    const pointer = `/variables/${name}`;
-    const defaultValue =
-      variable.default === undefined
-        ? undefined
-        : names.template(variable.default, `${pointer}/default`, { tilde: true });
-    if (variable.required && variable.default !== undefined)
-      names.problems.add(
-        names.at(`${pointer}/required`),
-        `variable "${name}" is required but has a default`,
-        'drop one of them',
-      );
-    names.declare(name);
-    return {
-      name,
-      description: variable.description,
-      default: defaultValue,
-      required: variable.required ?? false,
-      export: variable.export ?? false,
-    };
-  });
-}
-
-function buildSecrets(config: EnvironmentConfig, names: Scope): Secret[] {
-  return Object.entries(config.secrets ?? {}).map(([name, secret]) => {
-    names.checkName(name, '/secrets', 'secret');
-    if (names.isDeclared(name))
-      names.problems.add(
-        names.at('/secrets', name),
-        `"${name}" is declared both as a variable and as a secret`,
-        'a value is one or the other',
-      );
-    const hostName = secret.from ?? name;
-    if (secret.from !== undefined) {
-      names.checkName(secret.from, `/secrets/${name}/from`, 'secret source', false);
-      if (names.isDeclared(secret.from) && secret.from !== name)
-        names.problems.add(
-          names.at(`/secrets/${name}`, 'from'),
-          `"${secret.from}" is declared as a variable: a secret cannot be read from it`,
-        );
-    }
-    const file = secret.file === true ? `/run/secrets/${name}` : secret.file === false ? undefined : secret.file;
-    return { name, hostName, description: secret.description, required: secret.required ?? false, file };
-  });
-}
-
-function buildEnv(config: EnvironmentConfig, variables: Variable[], secrets: Secret[], names: Scope): EnvVar[] {
-  const { at, problems } = names;
-  const env: EnvVar[] = [];
-  for (const [name, value] of Object.entries(config.env ?? {})) {
-    if (!SHELL_NAME.test(name))
-      problems.add(
-        at('/env', name),
-        `environment variable "${name}" is not a valid shell variable name`,
-        'use letters, digits and _, not starting with a digit',
-      );
-    if (secrets.some((s) => s.name === name))
-      problems.add(
-        at('/env', name),
-        `"${name}" is a secret and cannot also be set in env`,
-        'a secret is passed by name only',
-      );
-    if (variables.some((v) => v.name === name && v.export))
-      problems.add(at('/env', name), `"${name}" is already exported from variables`, 'set it in one place');
-    if (typeof value === 'string') {
-      env.push({ name, value: names.template(value, `/env/${name}`) });
-      continue;
-    }
-    const position = value.prepend !== undefined ? 'prepend' : 'append';
-    if (value.prepend !== undefined && value.append !== undefined)
-      problems.add(at(`/env/${name}`), `"${name}" both prepends and appends`, 'choose one of prepend and append');
-    const text = value[position];
-    if (text === undefined) {
-      problems.add(
-        at(`/env/${name}`),
-        `"${name}" needs prepend or append`,
-        "the text to put before or after the image's value",
-      );
-      continue;
-    }
-    env.push({
-      name,
-      value: names.template(text, `/env/${name}/${position}`),
-      extend: { position, separator: value.separator ?? ':' },
-    });
-  }
-  return env;
-}
-
-function buildPorts(config: EnvironmentConfig, { at, problems }: Scope): Port[] {
-  const seen = new Map<string, string>();
-  return (config.ports ?? []).map((port, i) => {
-    const normalised: Port = {
-      host: port.host ?? port.container,
-      container: port.container,
-      protocol: port.protocol ?? 'tcp',
-      hostIp: port.hostIp,
-      description: port.description,
-    };
-    const key = `${normalised.hostIp ?? '*'}:${normalised.host}/${normalised.protocol}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const firstAt = at(first);
-      problems.add(
-        at(`/ports/${i}`),
-        `host port ${normalised.host}/${normalised.protocol} is published twice`,
-        `first at ${firstAt.file}:${firstAt.line}:${firstAt.column}`,
-      );
-    } else seen.set(key, `/ports/${i}`);
-    return normalised;
-  });
-}
-
-/** A folder of the repository (./x, found from the script's place at run time) as a template. */
-function inRepository(text: string, pointer: string, names: Scope): Template {
-  return [{ variable: REPOSITORY }, ...names.template(inRepositoryPath(text), pointer)];
-}
-
-const REPOSITORY_PATH = /^\.\.?(\/|$)/;
-
-function buildImageBuild(config: EnvironmentConfig, names: Scope): ImageBuild {
-  const build = config.build!;
-  const { at, problems } = names;
-  if (config.image.includes('@'))
-    problems.add(at('/image'), 'an image that is built here is tagged, so it cannot name a digest (@sha256:...)');
-  const relative = REPOSITORY_PATH.test(build.context);
-  if (!relative && !/^(\/|~$|~\/|\$\{)/.test(build.context))
-    problems.add(
-      at('/build/context'),
-      `build context "${build.context}" is not an absolute path`,
-      'start it with /, ~/, ${VARIABLE}, or ./ for a folder of this repository',
-    );
-  return {
-    context: relative
-      ? inRepository(build.context, '/build/context', names)
-      : names.template(build.context, '/build/context', { tilde: true }),
-    containerfile: build.containerfile,
-    args: Object.entries(build.args ?? {}).map(([name, value]) => {
-      if (name === '' || name.includes('='))
-        problems.add(at('/build/args', name), `build argument "${name}" must be non-empty and contain no "="`);
-      return { name, value: names.template(value, `/build/args/${name}`) };
-    }),
-    target: build.target,
-  };
-}
-
-/**
- * The folder launch.sh is run from, as devcontainer's workspace: at /workspaces/<its name>
- * unless a target is given. The launch script sets both variables before it runs.
- */
-function workspaceMount(mount: NonNullable<EnvironmentConfig['mounts']>[number], pointer: string, names: Scope): Mount {
-  if (mount.source !== undefined)
-    names.problems.add(
-      names.at(`${pointer}/source`),
-      'a workspace mount has no source: it is the folder launch.sh is run from',
-    );
-  if (mount.create)
-    names.problems.add(names.at(`${pointer}/create`), 'only bind mounts can create their host directory');
-  if (mount.target !== undefined && !/^(\/|\$\{)/.test(mount.target))
-    names.problems.add(
-      names.at(`${pointer}/target`),
-      `mount target "${mount.target}" is not an absolute path`,
-      'paths inside the container start with /',
-    );
-  return {
-    type: 'workspace',
-    source: [{ variable: WORKSPACE }],
-    target:
-      mount.target === undefined
-        ? [{ literal: '/workspaces/' }, { variable: WORKSPACE_FOLDER }]
-        : names.template(mount.target, `${pointer}/target`),
-    targetText: mount.target ?? '/workspaces/<folder>',
-    readOnly: mount.readOnly ?? false,
-    create: false,
-    options: mount.options ?? [],
-    description: mount.description,
-  };
-}
-
-function buildMounts(config: EnvironmentConfig, names: Scope): Mount[] {
-  const { at, problems } = names;
-  const seenTargets = new Map<string, string>();
-  if ((config.mounts ?? []).filter((m) => m.type === 'workspace').length > 1)
-    problems.add(at('/mounts'), 'only one mount can be the workspace');
-  return (config.mounts ?? []).map((mount, i) => {
-    const pointer = `/mounts/${i}`;
-    const type = mount.type ?? 'bind';
-    if (type === 'workspace') return workspaceMount(mount, pointer, names);
-    const target = mount.target!;
-    if (!target.startsWith('/') && !target.startsWith('${')) {
-      problems.add(
-        at(`${pointer}/target`),
-        `mount target "${target}" is not an absolute path`,
-        'paths inside the container start with /',
-      );
-    }
-    if (target.includes(':') || mount.source?.includes(':'))
-      problems.add(at(pointer), 'mount paths cannot contain ":"', 'the runtime splits --volume at ":"');
-    const first = seenTargets.get(target);
-    if (first !== undefined)
-      problems.add(at(`${pointer}/target`), `"${target}" is mounted twice`, `first at line ${at(first).line}`);
-    else seenTargets.set(target, `${pointer}/target`);
-    if (type === 'tmpfs' && mount.source !== undefined)
-      problems.add(at(`${pointer}/source`), 'a tmpfs mount has no source', 'remove source');
-    if (type !== 'tmpfs' && mount.source === undefined) problems.add(at(pointer), `a ${type} mount needs a source`);
-    const repositoryFolder = type === 'bind' && mount.source !== undefined && REPOSITORY_PATH.test(mount.source);
-    if (type === 'bind' && mount.source !== undefined && !repositoryFolder && !/^(\/|~$|~\/|\$\{)/.test(mount.source)) {
-      problems.add(
-        at(`${pointer}/source`),
-        `bind source "${mount.source}" is not an absolute path`,
-        'start it with /, ~/, ${VARIABLE}, or ./ for a folder of this repository',
-      );
-    }
-    if (type === 'volume' && mount.source !== undefined && !/^[A-Za-z0-9$]/.test(mount.source)) {
-      problems.add(
-        at(`${pointer}/source`),
-        `volume name "${mount.source}" must start with a letter or digit`,
-        'for a host path use type "bind"',
-      );
-    }
-    if (mount.create && type !== 'bind')
-      problems.add(at(`${pointer}/create`), 'only bind mounts can create their host directory');
-    return {
-      type,
-      source:
-        mount.source === undefined
-          ? undefined
-          : repositoryFolder
-            ? // ./x is a folder of the repository that holds the config, wherever it is run from.
-              inRepository(mount.source, `${pointer}/source`, names)
-            : names.template(mount.source, `${pointer}/source`, { tilde: type === 'bind' }),
-      sourceText: mount.source,
-      target: names.template(target, `${pointer}/target`),
-      targetText: target,
-      readOnly: mount.readOnly ?? false,
-      create: mount.create ?? false,
-      options: mount.options ?? [],
-      description: mount.description,
-    };
-  });
-}
-
-function buildExtraNetworks(config: EnvironmentConfig, names: Scope): Network[] {
-  const { at, problems } = names;
-  const networks = config.networks ?? [];
-  if (networks.length && !config.network)
-    problems.add(at('/networks'), 'networks adds to network, which is not set', 'name the first one under network');
-  // podman reads NAME:alias=A,alias=B, so no name or alias may hold "," or ":".
-  const separatorFree = (texts: [string, string][], where: string) => {
-    for (const [text, pointer] of texts)
-      if (/[,:]/.test(text)) problems.add(at(pointer), `"${text}" cannot hold "," or ":" ${where}`);
-  };
-  // With more than one network, the first is written NAME:alias=... too.
-  if (networks.length && config.network)
-    separatorFree(
-      [
-        [config.network.name, '/network/name'],
-        [config.hostname ?? '', '/hostname'],
-        ...(config.network.aliases ?? []).map((alias, j): [string, string] => [alias, `/network/aliases/${j}`]),
-      ],
-      'beside more networks',
-    );
-  const seen = new Set([config.network?.name]);
-  return networks.map((network, i) => {
-    const pointer = `/networks/${i}`;
-    if (seen.has(network.name)) problems.add(at(`${pointer}/name`), `network "${network.name}" is joined twice`);
-    seen.add(network.name);
-    if (['host', 'none', 'bridge'].includes(network.name))
-      problems.add(at(`${pointer}/name`), `"${network.name}" cannot be joined beside another network`);
-    separatorFree(
-      [
-        [network.name, `${pointer}/name`],
-        ...(network.aliases ?? []).map((alias, j): [string, string] => [alias, `${pointer}/aliases/${j}`]),
-      ],
-      'here',
-    );
-    return {
-      name: names.template(network.name, `${pointer}/name`),
-      aliases: (network.aliases ?? []).map((alias, j) => names.template(alias, `${pointer}/aliases/${j}`)),
-      create: network.create ?? false,
-    };
-  });
 }
 
 function buildEntrypoints(
