@@ -3,26 +3,23 @@
 import { buildCatalog, type CatalogConfig } from './model/catalog.ts';
 import { buildFleet, type FleetConfig } from './model/distrobox.ts';
 import { buildEnvironment, type Environment, type EnvironmentConfig } from './model/environment.ts';
-import { buildKubernetes } from './model/kubernetes.ts';
 import type { Locator } from './model/kernel.ts';
 import { buildStack, type ConfigLookup, type StackConfig } from './model/stack.ts';
 import type { GeneratedFile } from './output.ts';
-import type { Location, ProblemList } from './problems.ts';
+import type { ProblemList } from './problems.ts';
 import { renderCatalog } from './targets/catalog.ts';
 import { checkCatalogKube } from './targets/catalog-kube.ts';
 import { renderBackup } from './targets/backup.ts';
 import { renderFleet } from './targets/distrobox.ts';
-import { renderEntrypoint } from './targets/entrypoint.ts';
-import { renderJob } from './targets/job.ts';
 import { renderDevcontainer } from './targets/devcontainer.ts';
 import { environmentObjects, renderManifest } from './targets/kube.ts';
-import type { TargetReport } from './targets/report.ts';
+import { stackManifests } from './targets/kube-stack.ts';
+import { containerFiles } from './targets/container-files.ts';
+import { targetReport } from './targets/report.ts';
 import { renderLaunch } from './targets/launch.ts';
 import { catalogReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { environmentReadme } from './targets/readme-environment.ts';
 import { renderStack } from './targets/stack.ts';
-import { renderSupervisord } from './targets/supervisord.ts';
-import { renderWorkspace } from './targets/workspace.ts';
 
 export interface ConfigContext {
   id: string; // file name without extension
@@ -43,38 +40,6 @@ export interface Kind {
   schemaFile: string;
   /** Builds the model and renders every target, or reports problems and returns undefined. */
   compile(config: unknown, context: ConfigContext): GeneratedFile[] | undefined;
-}
-
-/**
- * Where a target that cannot say everything reports: refusals are problems, what it leaves
- * out is a warning and a line in `leftOut` (for the file's own header). A stack's member
- * names itself in both.
- */
-function targetReport(
-  lists: { problems: ProblemList; warnings: ProblemList },
-  locate: (pointer?: string) => Location,
-  leftOut: string[],
-  member?: { id: string; config: string },
-): TargetReport {
-  return {
-    refuse: (message, hint, pointer) =>
-      lists.problems.add(locate(pointer), member ? `${member.config}: ${message}` : message, hint),
-    warn: (message, pointer) => {
-      lists.warnings.add(locate(pointer), member ? `${member.config}: ${message}` : message);
-      leftOut.push(member ? `${member.id}: ${message}` : message);
-    },
-  };
-}
-
-/** The files of generated/<id>/ that the container reads, mounted at /opt/boxwright. */
-function containerFiles(environment: Environment): GeneratedFile[] {
-  const { startup, services, workspace, jobs } = environment;
-  return [
-    ...(startup ? [renderEntrypoint(environment, startup)] : []),
-    ...(services.length ? [renderSupervisord(environment)] : []),
-    ...(workspace ? [renderWorkspace(environment, workspace)] : []),
-    ...(jobs ? [renderJob(environment, jobs)] : []),
-  ];
 }
 
 /** The files of generated/<id>/ that people and the host read. */
@@ -127,25 +92,8 @@ export const KINDS: readonly Kind[] = [
       if (!stack) return undefined;
       const files = [renderStack(stack, root), stackReadme(stack)];
       if (!stack.kubernetes) return files;
-      const before = problems.items.length;
-      const manifests = stack.modes.map((mode) => {
-        const leftOut: string[] = [];
-        const objects = mode.members.flatMap((memberId) => {
-          const member = stack.members.find((m) => m.id === memberId)!;
-          const env = member.environment;
-          // A member's problems are the stack's, at the member, named by its config.
-          const report = targetReport({ problems, warnings }, () => at(`/members/${member.id}`), leftOut, member);
-          const settings = { ...(env.kubernetes ?? buildKubernetes({}, at, problems)) };
-          if (stack.kubernetes?.namespace) settings.namespace = stack.kubernetes.namespace;
-          return environmentObjects(env, settings, containerFiles(env), report, {
-            partOf: stack.id,
-            variables: new Map(mode.variables.map((v) => [v.name, v.value])),
-          });
-        });
-        const path = stack.modes.length === 1 ? `${id}/kube.yaml` : `${id}/kube-${mode.id}.yaml`;
-        return renderManifest(path, source, `Kubernetes manifest for ${id}, mode ${mode.id}`, objects, leftOut);
-      });
-      return problems.items.length > before ? undefined : [...files, ...manifests];
+      const manifests = stackManifests(stack, { id, source, at, problems, warnings });
+      return manifests && [...files, ...manifests];
     },
   },
   {
