@@ -8,7 +8,7 @@ import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, runsThroughShell, type Environment } from '../model/environment.ts';
 import { DNS_LABEL, resolver, type Kubernetes, type ServiceType } from '../model/kubernetes.ts';
-import type { IContainer, IContainerPort, IEnvVar, IPodSpec, ISecurityContext } from 'kubernetes-models/v1';
+import type { IContainer, IContainerPort, IEnvVar, IPodSpec, ISecurityContext, IVolume } from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
 import type { Template } from '../template-string.ts';
 import { pruneEmpty } from './data.ts';
@@ -117,6 +117,32 @@ export function environmentObjects(
   checkImageTag(String(container.image), kube, report);
   warnLeftOut(env, report);
 
+  const pod = podSpec(env, text, container, volumes, report);
+  const configMapData = Object.fromEntries(
+    containerFiles.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), seal(f.content)]),
+  );
+  const annotations = podAnnotations(env, text, containerFiles.length ? configMapData : undefined);
+  const podMetadata = { labels, ...(Object.keys(annotations).length ? { annotations } : {}) };
+
+  const objects: KubeObject[] = [];
+  if (containerFiles.length)
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: configMapData });
+  objects.push(...claims);
+  objects.push(...services(env, kube, name, text, selector, metadata, report, membership));
+  if (env.detach) objects.push(deployment(metadata(name), selector, podMetadata, pod));
+  else
+    objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata(name), ...podMetadata, labels }, spec: pod });
+  return objects;
+}
+
+/** The Pod: its container and volumes, and the fields of the key table's Pod column. */
+function podSpec(
+  env: Environment,
+  text: (t: Template) => string,
+  container: IContainer,
+  volumes: IVolume[],
+  report: TargetReport,
+): IPodSpec {
   const hostname = env.hostname && text(env.hostname);
   const pod: IPodSpec = {
     ...(hostname !== undefined && DNS_LABEL.test(hostname) ? { hostname } : {}),
@@ -130,33 +156,26 @@ export function environmentObjects(
   if (hostname !== undefined && !DNS_LABEL.test(hostname))
     report.warn(`hostname "${hostname}" is not a DNS label, so the Pod keeps its own`, '/hostname');
   pruneEmpty(pod);
-  const configMapData = Object.fromEntries(
-    containerFiles.map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), seal(f.content)]),
-  );
-  // A changed ConfigMap does not restart a Pod by itself: its digest in the Pod's
-  // annotations makes `kubectl apply` roll the Pod when the generated files change.
-  const annotations = {
-    ...(containerFiles.length
+  return pod;
+}
+
+/**
+ * The Pod's annotations: the config's labels, and the digest of the generated files. A changed
+ * ConfigMap does not restart a Pod by itself: its digest here makes `kubectl apply` roll it.
+ */
+function podAnnotations(
+  env: Environment,
+  text: (t: Template) => string,
+  files: Record<string, string> | undefined,
+): Record<string, string> {
+  return {
+    ...(files
       ? {
-          'boxwright.io/files-digest': createHash('sha256')
-            .update(JSON.stringify(configMapData))
-            .digest('hex')
-            .slice(0, 16),
+          'boxwright.io/files-digest': createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16),
         }
       : {}),
     ...Object.fromEntries(env.labels.map((l) => [l.name, text(l.value)])),
   };
-  const podMetadata = { labels, ...(Object.keys(annotations).length ? { annotations } : {}) };
-
-  const objects: KubeObject[] = [];
-  if (containerFiles.length)
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: configMapData });
-  objects.push(...claims);
-  objects.push(...services(env, kube, name, text, selector, metadata, report, membership));
-  if (env.detach) objects.push(deployment(metadata(name), selector, podMetadata, pod));
-  else
-    objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata(name), ...podMetadata, labels }, spec: pod });
-  return objects;
 }
 
 /**
