@@ -75,33 +75,83 @@ function dependencies(dependsOn: Json): Obj {
   );
 }
 
-function importService(service: string, compose: Obj, project: string, network: string, source: string): Imported {
+/** What the importer of one service works with: the service, the config it writes, and how. */
+interface Service {
+  name: string;
+  compose: Obj;
+  config: Obj;
+  project: string;
+  /** The project's default network, podman-compose's name for it. */
+  network: string;
+  /** Variables met in interpolated values (${VAR:-default}), declared at the end. */
+  variables: Obj;
+  drop: (key: string, why: string) => void;
+  /** A value that boxwright expands: compose's variables become its own. */
+  value: (input: Json | undefined) => string | undefined;
+  /** A value that boxwright passes as written: compose's $$ is its $. */
+  literal: (text: string) => string;
+}
+
+function importService(name: string, compose: Obj, project: string, network: string, source: string): Imported {
   const remarks = emptyRemarks();
   const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
   const variables: Obj = {};
-  const secrets: Obj = {};
   const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
-  const value = (input: Json | undefined): string | undefined =>
-    input === undefined ? undefined : interpolate(String(input), variables);
-  remark(remarks.above, '/kind', `Service ${service} of ${source}, imported by scripts/import.mjs.`);
-  config.image = value(compose.image) ?? `localhost/${project}_${service}:latest`;
-  config.name = String(compose.container_name ?? `${project}_${service}_1`);
+  const service: Service = {
+    name,
+    compose,
+    config,
+    project,
+    network,
+    variables,
+    drop,
+    value: (input) => (input === undefined ? undefined : interpolate(String(input), variables)),
+    literal: (text) => literal(text, variables, drop),
+  };
+  remark(remarks.above, '/kind', `Service ${name} of ${source}, imported by scripts/import.mjs.`);
+  config.image = service.value(compose.image) ?? `localhost/${project}_${name}:latest`;
+  config.name = String(compose.container_name ?? `${project}_${name}_1`);
   // A compose service runs in the background and stays, as up -d makes it.
   config.detach = true;
   config.remove = false;
   config.interactive = false;
-  if (compose.build !== undefined) {
-    const build = typeof compose.build === 'string' ? { context: compose.build } : (compose.build as Obj);
-    const context = repositoryPath(String(build.context ?? '.'));
-    config.build = {
-      context,
-      ...(build.dockerfile ? { containerfile: String(build.dockerfile) } : {}),
-      ...(build.args ? { args: mapOf(build.args, value) } : {}),
-      ...(build.target ? { target: String(build.target) } : {}),
-    };
-  }
-  tableKeys(compose, config, value, (text) => literal(text, variables, drop));
+  importBuild(service);
+  tableKeys(compose, config, service.value, service.literal);
+  for (const part of [importEnvironment, importPorts, importMounts, importNetworks, importDevices, importHealthcheck])
+    part(service);
+  if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
+  if (compose.command !== undefined) config.command = words(compose.command);
+  if (Object.keys(variables).length) config.variables = variables;
+  const known = new Set([...CODED, ...tableComposeKeys()]);
+  for (const key of Object.keys(compose))
+    if (!known.has(key))
+      drop(
+        key,
+        key === 'profiles'
+          ? "profiles become a stack's modes: add them there"
+          : 'no boxwright key (extraArgs takes run flags)',
+      );
+  return { config, remarks };
+}
+
+function importBuild({ compose, config, value }: Service): void {
+  if (compose.build === undefined) return;
+  const build = typeof compose.build === 'string' ? { context: compose.build } : (compose.build as Obj);
+  config.build = {
+    context: repositoryPath(String(build.context ?? '.')),
+    ...(build.dockerfile ? { containerfile: String(build.dockerfile) } : {}),
+    ...(build.args ? { args: mapOf(build.args, value) } : {}),
+    ...(build.target ? { target: String(build.target) } : {}),
+  };
+}
+
+/**
+ * environment and env_file: a value that is only ${NAME} under a key that names a secret
+ * becomes a secret read from NAME; the others are env.
+ */
+function importEnvironment({ compose, config, value, drop }: Service): void {
   const env: Obj = {};
+  const secrets: Obj = {};
   for (const [key, text] of Object.entries(
     mapOf(compose.environment, (v) => (v === undefined ? undefined : String(v))),
   )) {
@@ -120,6 +170,9 @@ function importService(service: string, compose: Obj, project: string, network: 
     config.envFile = repositoryPath(String(files[0]));
     if (files.length > 1) drop('env_file', `only the first is read (${files.slice(1).join(', ')} left out)`);
   }
+}
+
+function importPorts({ compose, config, drop }: Service): void {
   const ports = (Array.isArray(compose.ports) ? compose.ports : []).flatMap((written): Json[] => {
     const long = typeof written === 'object' && written ? (written as Obj) : undefined;
     const spec = String(long ? `${long.published}:${long.target}` : written);
@@ -128,13 +181,16 @@ function importService(service: string, compose: Obj, project: string, network: 
     return port === undefined ? [] : [port];
   });
   if (ports.length) config.ports = ports;
+}
+
+/** volumes (named volumes by the project's name for them, host folders) and tmpfs. */
+function importMounts({ compose, config, project, name, value }: Service): void {
   const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).flatMap((volume): Json[] => {
     const long = typeof volume === 'object' && volume !== null ? (volume as Obj) : undefined;
     const [sourceText, target, options] = long
       ? [long.source === undefined ? undefined : String(long.source), String(long.target), long.read_only ? 'ro' : '']
       : String(volume).split(':');
-    if (target === undefined)
-      return [{ type: 'volume', source: `${project}_${service}_anonymous`, target: sourceText! }];
+    if (target === undefined) return [{ type: 'volume', source: `${project}_${name}_anonymous`, target: sourceText! }];
     const readOnly = (options ?? '').split(',').includes('ro');
     if (sourceText && /^[./~]/.test(sourceText))
       return [
@@ -150,43 +206,40 @@ function importService(service: string, compose: Obj, project: string, network: 
   for (const path of Array.isArray(compose.tmpfs) ? compose.tmpfs : compose.tmpfs ? [compose.tmpfs] : [])
     mounts.push({ type: 'tmpfs', target: String(path) });
   if (mounts.length) config.mounts = mounts;
+}
+
+/** The service's networks, by the project's names, each with the service's name as an alias. */
+function importNetworks({ compose, config, project, name, network }: Service): void {
   const networks = Array.isArray(compose.networks)
     ? compose.networks.map(String)
     : Object.keys((compose.networks as Obj | undefined) ?? {});
   const joined = networks.length ? networks.map((n) => (n === 'default' ? network : `${project}_${n}`)) : [network];
-  config.network = { name: joined[0]!, aliases: [service] };
-  if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [service] }));
-  if (Array.isArray(compose.devices))
-    config.devices = compose.devices.map((d): Json => {
-      const [path, target] = String(d).split(':');
-      return target ? { path: path!, target } : { path: path! };
-    });
-  if (compose.healthcheck !== undefined) {
-    const test = (compose.healthcheck as Obj).test;
-    const command = Array.isArray(test)
-      ? test[0] === 'CMD-SHELL'
-        ? String(test[1])
-        : test
-            .slice(test[0] === 'CMD' ? 1 : 0)
-            .map(String)
-            .join(' ')
-      : String(test);
-    // The runtime runs it as written: compose's $$ is its $.
-    setKey(config, '/healthcheck/command', literal(command, variables, drop));
-  }
-  if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
-  if (compose.command !== undefined) config.command = words(compose.command);
-  if (Object.keys(variables).length) config.variables = variables;
-  const known = new Set([...CODED, ...tableComposeKeys()]);
-  for (const key of Object.keys(compose))
-    if (!known.has(key))
-      drop(
-        key,
-        key === 'profiles'
-          ? "profiles become a stack's modes: add them there"
-          : 'no boxwright key (extraArgs takes run flags)',
-      );
-  return { config, remarks };
+  config.network = { name: joined[0]!, aliases: [name] };
+  if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [name] }));
+}
+
+function importDevices({ compose, config }: Service): void {
+  if (!Array.isArray(compose.devices)) return;
+  config.devices = compose.devices.map((d): Json => {
+    const [path, target] = String(d).split(':');
+    return target ? { path: path!, target } : { path: path! };
+  });
+}
+
+/** healthcheck.test, in its three forms; the rest of healthcheck comes from the table. */
+function importHealthcheck({ compose, config, literal }: Service): void {
+  if (compose.healthcheck === undefined) return;
+  const test = (compose.healthcheck as Obj).test;
+  const command = Array.isArray(test)
+    ? test[0] === 'CMD-SHELL'
+      ? String(test[1])
+      : test
+          .slice(test[0] === 'CMD' ? 1 : 0)
+          .map(String)
+          .join(' ')
+    : String(test);
+  // The runtime runs it as written: compose's $$ is its $. The command goes first, as people write it.
+  config.healthcheck = { command: literal(command), ...(config.healthcheck as Obj | undefined) };
 }
 
 /** The service keys that code of this importer reads; the table's rows give the others. */
