@@ -15,7 +15,63 @@ type Obj = { [key: string]: Json };
  * `source` is the file as given: its folder locates the build (relative to it) and the
  * repository (the folder that holds .devcontainer/, or the file's own folder).
  */
+/** What the importer works with: the definition, the config it writes, and how. */
+interface Definition {
+  definition: Obj;
+  config: Obj;
+  variables: Obj;
+  /** The container's environment, from containerEnv, remoteEnv and runArgs. */
+  env: Obj;
+  mounts: Json[];
+  ports: Json[];
+  drop: (key: string, why: string) => void;
+  note: (pointer: string, text: string) => void;
+  /** A value as boxwright writes it: devcontainer.json's variables as its own. */
+  value: (input: Json | undefined, key: string) => string | undefined;
+}
+
 export function importDevcontainer(text: string, source: string, name: string): Imported {
+  const definition = parseDefinition(text);
+  const remarks = emptyRemarks();
+  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  const variables: Obj = {};
+  const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
+  const d: Definition = {
+    definition,
+    config,
+    variables,
+    env: {},
+    mounts: [],
+    ports: [],
+    drop,
+    note: (pointer, text) => remark(remarks.above, pointer, text),
+    value: (input, key) => template(input, variables, (why) => drop(key, why)),
+  };
+  const folder = source.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
+  const repository = /(^|\/)\.devcontainer(\/[^/]+)?$/.test(folder)
+    ? folder.replace(/\/?\.devcontainer(\/[^/]+)?$/, '') || '.'
+    : folder;
+  if (typeof definition.name === 'string') config.description = definition.name;
+  importImage(definition, config, folder, repository, name, d.value, drop);
+  importCommandAndUser(d);
+  tableProperties(definition, config);
+  importEnv(d);
+  importWorkspace(definition, d.mounts, d.value);
+  importMounts(d);
+  importPorts(d);
+  importRunArgs(d);
+  if (Object.keys(d.env).length) config.env = d.env;
+  if (d.mounts.length) config.mounts = d.mounts;
+  if (d.ports.length) config.ports = d.ports;
+  const runsAs = importStartup(d);
+  importTools(d);
+  leaveOutTheRest(d, runsAs);
+  if (Object.keys(variables).length) config.variables = variables;
+  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  return { config: order(config), remarks };
+}
+
+function parseDefinition(text: string): Obj {
   const errors: ParseError[] = [];
   const definition = parse(text, errors, { allowTrailingComma: true }) as Obj | undefined;
   if (errors.length || !definition || typeof definition !== 'object' || Array.isArray(definition)) {
@@ -26,20 +82,11 @@ export function importDevcontainer(text: string, source: string, name: string): 
   }
   if (definition.dockerComposeFile !== undefined)
     throw new Error('a dev container made from a compose file: import the compose services instead');
-  const remarks = emptyRemarks();
-  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
-  const variables: Obj = {};
-  const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
-  const note = (pointer: string, text: string) => remark(remarks.above, pointer, text);
-  const value = (input: Json | undefined, key: string) => template(input, variables, (why) => drop(key, why));
-  const folder = source.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
-  const repository = /(^|\/)\.devcontainer(\/[^/]+)?$/.test(folder)
-    ? folder.replace(/\/?\.devcontainer(\/[^/]+)?$/, '') || '.'
-    : folder;
+  return definition;
+}
 
-  if (typeof definition.name === 'string') config.description = definition.name;
-  importImage(definition, config, folder, repository, name, value, drop);
-  // A dev container stays up for its terminals (unless overrideCommand is false): up, then shell.
+/** A dev container stays up for its terminals (unless overrideCommand is false): up, then shell. */
+function importCommandAndUser({ definition, config, note, value }: Definition): void {
   config.detach = true;
   if (definition.overrideCommand !== false) {
     config.command = ['sleep', 'infinity'];
@@ -49,8 +96,9 @@ export function importDevcontainer(text: string, source: string, name: string): 
   if (typeof user === 'string') config.user = value(user, 'containerUser') ?? user;
   if (definition.containerUser === undefined && definition.remoteUser !== undefined)
     note('/user', 'remoteUser: boxwright runs the container and its terminals as one user.');
-  tableProperties(definition, config);
-  const env: Obj = {};
+}
+
+function importEnv({ definition, env, note, value }: Definition): void {
   for (const key of ['containerEnv', 'remoteEnv'] as const) {
     const record = definition[key];
     if (record && typeof record === 'object' && !Array.isArray(record))
@@ -60,8 +108,9 @@ export function importDevcontainer(text: string, source: string, name: string): 
       }
   }
   if (definition.remoteEnv !== undefined) note('/env', 'remoteEnv too: boxwright sets it for the whole container.');
-  const mounts: Json[] = [];
-  importWorkspace(definition, mounts, value);
+}
+
+function importMounts({ definition, mounts, value }: Definition): void {
   for (const [i, mount] of (Array.isArray(definition.mounts) ? definition.mounts : []).entries()) {
     const parsed = typeof mount === 'string' ? mountFields(mount) : (mount as Obj);
     const source = parsed.source === undefined ? undefined : value(parsed.source, `mounts[${i}]`);
@@ -74,7 +123,9 @@ export function importDevcontainer(text: string, source: string, name: string): 
       ...(parsed.readonly !== undefined || parsed.ro !== undefined ? { readOnly: true } : {}),
     });
   }
-  const ports: Json[] = [];
+}
+
+function importPorts({ definition, ports, drop, note }: Definition): void {
   for (const key of ['forwardPorts', 'appPort'] as const) {
     const list = definition[key];
     for (const port of Array.isArray(list) ? list : list === undefined ? [] : [list]) {
@@ -86,25 +137,30 @@ export function importDevcontainer(text: string, source: string, name: string): 
   }
   if (definition.forwardPorts !== undefined)
     note('/ports', 'forwardPorts: published on the host, where a dev container tool forwards them.');
-  importRunArgs(definition.runArgs, config, env, mounts, ports, value, drop);
-  if (Object.keys(env).length) config.env = env;
-  if (mounts.length) config.mounts = mounts;
-  if (ports.length) config.ports = ports;
-  // Lifecycle commands run as the remote user, whom the image has: declared as the image's.
+}
+
+/**
+ * Lifecycle commands as startup hooks, run as the remote user, whom the image has: declared
+ * as the image's, with the host user's ids unless updateRemoteUserUID is false (as a dev
+ * container tool gives them). Returns that user.
+ */
+function importStartup({ definition, config, drop, note }: Definition): string | undefined {
   const remoteUser = typeof definition.remoteUser === 'string' ? definition.remoteUser : definition.containerUser;
   const runsAs = typeof remoteUser === 'string' && remoteUser !== 'root' ? remoteUser : undefined;
   const hooks = importHooks(definition, runsAs, drop);
-  // The remote user is the image's; a dev container tool gives it the host user's ids unless
-  // updateRemoteUserUID is false, which uid "host" does here.
   const ids = definition.updateRemoteUserUID === false ? 'image' : 'host';
-  if (hooks.length || runsAs) {
-    config.startup = { ...(runsAs ? { users: { [runsAs]: { uid: ids } } } : {}), ...(hooks.length ? { hooks } : {}) };
-    if (runsAs)
-      note(
-        '/startup',
-        `${runsAs} is the image's own user (its home /home/${runsAs} is checked at start)${ids === 'host' ? ', with the ids of the host user, as updateRemoteUserUID does' : ''}.`,
-      );
-  }
+  if (!hooks.length && !runsAs) return runsAs;
+  config.startup = { ...(runsAs ? { users: { [runsAs]: { uid: ids } } } : {}), ...(hooks.length ? { hooks } : {}) };
+  if (runsAs)
+    note(
+      '/startup',
+      `${runsAs} is the image's own user (its home /home/${runsAs} is checked at start)${ids === 'host' ? ', with the ids of the host user, as updateRemoteUserUID does' : ''}.`,
+    );
+  return runsAs;
+}
+
+/** What the tools read: VS Code's extensions, the GPU a host must have. */
+function importTools({ definition, config, drop }: Definition): void {
   const customizations = (definition.customizations as Obj | undefined) ?? {};
   for (const [tool, settings] of Object.entries(customizations))
     for (const key of Object.keys((settings as Obj | null) ?? {}))
@@ -112,60 +168,49 @@ export function importDevcontainer(text: string, source: string, name: string): 
         drop(`customizations.${tool}.${key}`, `${tool}'s own, which boxwright does not carry`);
   const gpu = (definition.hostRequirements as Obj | undefined)?.gpu;
   if (gpu === true || gpu === 'optional') config.gpu = { mode: gpu === true ? 'required' : 'auto' };
-  const extensions = ((definition.customizations as Obj | undefined)?.vscode as Obj | undefined)?.extensions;
+  const extensions = (customizations.vscode as Obj | undefined)?.extensions;
   config.devcontainer = {
     ...(typeof definition.name === 'string' ? { name: definition.name } : {}),
     ...(Array.isArray(extensions) ? { extensions } : {}),
   };
   if (definition.features !== undefined)
     drop('features', 'features install tools when the image is built: put them in its Containerfile');
-  for (const key of [
-    'initializeCommand',
-    'postAttachCommand',
-    'shutdownAction',
-    'waitFor',
-    'userEnvProbe',
-    'portsAttributes',
-    'otherPortsAttributes',
-    'updateRemoteUserUID',
-    'overrideFeatureInstallOrder',
-    'secrets',
-  ])
-    if (definition[key] !== undefined && !(key === 'updateRemoteUserUID' && runsAs))
-      drop(key, WHY[key] ?? 'no boxwright key');
-  const known = new Set([
-    'name',
-    'image',
-    'build',
-    'dockerFile',
-    'context',
-    'overrideCommand',
-    'containerUser',
-    'remoteUser',
-    'containerEnv',
-    'remoteEnv',
-    'mounts',
-    'workspaceMount',
-    'workspaceFolder',
-    'forwardPorts',
-    'appPort',
-    'runArgs',
-    'onCreateCommand',
-    'updateContentCommand',
-    'postCreateCommand',
-    'postStartCommand',
-    'hostRequirements',
-    'customizations',
-    'features',
-    '$schema',
-    ...PROPERTY_ROWS.map((row) => row.devcontainer.property),
-    ...Object.keys(WHY),
-  ]);
+}
+
+/** The properties read by the steps above; the others are left out with a comment. */
+const KNOWN = [
+  'name',
+  'image',
+  'build',
+  'dockerFile',
+  'context',
+  'overrideCommand',
+  'containerUser',
+  'remoteUser',
+  'containerEnv',
+  'remoteEnv',
+  'mounts',
+  'workspaceMount',
+  'workspaceFolder',
+  'forwardPorts',
+  'appPort',
+  'runArgs',
+  'onCreateCommand',
+  'updateContentCommand',
+  'postCreateCommand',
+  'postStartCommand',
+  'hostRequirements',
+  'customizations',
+  'features',
+  '$schema',
+];
+
+function leaveOutTheRest({ definition, drop }: Definition, runsAs: string | undefined): void {
+  for (const key of Object.keys(WHY))
+    if (definition[key] !== undefined && !(key === 'updateRemoteUserUID' && runsAs)) drop(key, WHY[key]!);
+  const known = new Set([...KNOWN, ...PROPERTY_ROWS.map((row) => row.devcontainer.property), ...Object.keys(WHY)]);
   for (const key of Object.keys(definition))
     if (!known.has(key)) drop(key, 'not a devcontainer.json key boxwright knows');
-  if (Object.keys(variables).length) config.variables = variables;
-  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
-  return { config: order(config), remarks };
 }
 
 const WHY: Record<string, string> = {
@@ -320,97 +365,89 @@ function mountFields(text: string): Obj {
   );
 }
 
-/** Run flags as boxwright's keys; a flag it has no key for goes on as extraArgs. */
-function importRunArgs(
-  runArgs: Json | undefined,
-  config: Obj,
-  env: Obj,
-  mounts: Json[],
-  ports: Json[],
-  value: (input: Json | undefined, key: string) => string | undefined,
-  drop: (key: string, why: string) => void,
-): void {
+/** A run flag that needs code to become config keys; `value` is its argument. */
+type FlagReader = (d: Definition, value: string, flag: string) => void;
+
+const FLAG_READERS: Record<string, FlagReader> = {
+  '--device': ({ config }, value) => {
+    const [path, target] = value.split(':');
+    config.devices = [
+      ...((config.devices as Json[] | undefined) ?? []),
+      target ? { path: path!, target } : { path: path! },
+    ];
+  },
+  '--network': ({ config }, value) => {
+    config.network = { ...((config.network as Obj) ?? {}), name: value };
+  },
+  '--network-alias': ({ config }, value) => {
+    config.network ??= { name: 'bridge' };
+    const network = config.network as Obj;
+    network.aliases = [...((network.aliases as Json[]) ?? []), value];
+  },
+  '--gpus': ({ config }) => {
+    config.gpu = { mode: 'required' };
+  },
+  '--env': ({ config, env, value: expand }, text) => {
+    const at = text.indexOf('=');
+    if (at < 0) config.secrets = { ...((config.secrets as Obj) ?? {}), [text]: {} };
+    else {
+      const carried = expand(text.slice(at + 1), `runArgs ${text}`);
+      if (carried !== undefined) env[text.slice(0, at)] = carried;
+    }
+  },
+  '--publish': ({ ports, drop }, spec, flag) => {
+    const port = publishedPort(spec);
+    if (port !== undefined) ports.push(port);
+    else drop(`runArgs ${flag} ${spec}`, 'a range or a random host port has no boxwright key');
+  },
+  '--volume': ({ mounts, value: expand }, text, flag) => {
+    const [source, target, options] = text.split(':');
+    const src = expand(source!, `runArgs ${flag}`);
+    if (src === undefined || target === undefined) return;
+    mounts.push({
+      ...(src.startsWith('/') || src.startsWith('.') || src.startsWith('$') ? {} : { type: 'volume' }),
+      source: src,
+      target,
+      ...(options?.split(',').includes('ro') ? { readOnly: true } : {}),
+    });
+  },
+};
+const SHORT_FLAGS: Record<string, string> = {
+  '--net': '--network',
+  '-e': '--env',
+  '-p': '--publish',
+  '-v': '--volume',
+};
+
+/**
+ * Run flags as boxwright's keys: the key table's run options by their rows, the others by
+ * FLAG_READERS; a flag it has no key for goes on as extraArgs.
+ */
+function importRunArgs(d: Definition): void {
+  const { runArgs } = d.definition;
   if (!Array.isArray(runArgs)) return;
   const args = runArgs.map(String);
   const extra: string[] = [];
-  const list = (key: string, item: Json) => {
-    config[key] = [...((config[key] as Json[] | undefined) ?? []), item];
-  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const [flag, inline] =
+    const [written, inline] =
       arg.startsWith('--') && arg.includes('=')
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
         : [arg, undefined];
-    const takes = (): string | undefined => inline ?? args[++i];
-    switch (flag) {
-      case '--device': {
-        const [path, target] = takes()!.split(':');
-        list('devices', target ? { path: path!, target } : { path: path! });
-        break;
-      }
-      case '--network':
-      case '--net':
-        config.network = { ...((config.network as Obj) ?? {}), name: takes()! };
-        break;
-      case '--network-alias': {
-        config.network ??= { name: 'bridge' };
-        const network = config.network as Obj;
-        network.aliases = [...((network.aliases as Json[]) ?? []), takes()!];
-        break;
-      }
-      case '--gpus':
-        takes();
-        config.gpu = { mode: 'required' };
-        break;
-      case '--env':
-      case '-e': {
-        const text = takes()!;
-        const at = text.indexOf('=');
-        if (at < 0) config.secrets = { ...((config.secrets as Obj) ?? {}), [text]: {} };
-        else {
-          const carried = value(text.slice(at + 1), `runArgs ${text}`);
-          if (carried !== undefined) env[text.slice(0, at)] = carried;
-        }
-        break;
-      }
-      case '--publish':
-      case '-p': {
-        const spec = takes()!;
-        const port = publishedPort(spec);
-        if (port !== undefined) ports.push(port);
-        else drop(`runArgs ${flag} ${spec}`, 'a range or a random host port has no boxwright key');
-        break;
-      }
-      case '--volume':
-      case '-v': {
-        const [source, target, options] = takes()!.split(':');
-        const src = value(source!, `runArgs ${flag}`);
-        if (src === undefined || target === undefined) break;
-        mounts.push({
-          ...(src.startsWith('/') || src.startsWith('.') || src.startsWith('$') ? {} : { type: 'volume' }),
-          source: src,
-          target,
-          ...(options?.split(',').includes('ro') ? { readOnly: true } : {}),
-        });
-        break;
-      }
-      default: {
-        // The key table's run options, read back by their rows.
-        const row = rowOfFlag(flag);
-        if (!row) {
-          extra.push(arg);
-          break;
-        }
-        const raw = takesValue(row) ? takes() : undefined;
-        // A key that expands takes devcontainer.json's variables as boxwright's.
-        const carried =
-          raw !== undefined && (row.model === 'template' || row.model === 'map') ? value(raw, `runArgs ${flag}`) : raw;
-        if (raw === undefined || carried !== undefined) readOption(config, row, carried);
-      }
-    }
+    const flag = SHORT_FLAGS[written] ?? written;
+    const takes = (): string => inline ?? args[++i] ?? '';
+    const reader = FLAG_READERS[flag];
+    const row = rowOfFlag(flag);
+    if (reader) reader(d, takes(), written);
+    else if (row) {
+      const raw = takesValue(row) ? takes() : undefined;
+      // A key that expands takes devcontainer.json's variables as boxwright's.
+      const expands = raw !== undefined && (row.model === 'template' || row.model === 'map');
+      const carried = expands ? d.value(raw, `runArgs ${written}`) : raw;
+      if (raw === undefined || carried !== undefined) readOption(d.config, row, carried);
+    } else extra.push(arg);
   }
-  if (extra.length) config.extraArgs = extra;
+  if (extra.length) d.config.extraArgs = extra;
 }
 
 /** Lifecycle commands as startup hooks: once per container, or at every start. */
