@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync 
 import { dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
 import { REGENERATE, sourceOf } from './header.ts';
-import { compileConfigs, UsageError } from './generate.ts';
+import { type Compilation, compileConfigs, UsageError } from './generate.ts';
 import { KINDS } from './kinds.ts';
 import { apply, OutputBusy, plan, type PlannedFile, removes, withOutputLock } from './output.ts';
 import { BOXWRIGHT_ROOT, SCHEMAS_DIR } from './paths.ts';
@@ -120,6 +120,36 @@ export async function main(argv: string[], cwd = process.cwd(), streams: Streams
 }
 
 async function run(argv: string[], cwd: string, streams: Streams): Promise<number> {
+  const options = await parseArguments(argv, streams);
+  if (typeof options === 'number') return options;
+  const outDir = resolve(cwd, options.out);
+  const compilation = compile(options, cwd, outDir, streams);
+  if (typeof compilation === 'number') return compilation;
+  const scopes = options.only?.length ? compilation.ids : [''];
+  const planNow = () =>
+    failingAs(`cannot read ${options.out}`, EXIT.cannotWrite, () => plan(compilation.files, outDir, scopes));
+  if (options.check) return check(planNow(), compilation, options, streams);
+  // Planned and written under the output folder's lock: a second run waits for this one.
+  try {
+    return withOutputLock(outDir, () => write(planNow(), compilation, options, outDir, streams));
+  } catch (error) {
+    if (!(error instanceof OutputBusy)) throw error;
+    streams.err(`generate: cannot write to ${options.out}: ${error.message}\n`);
+    return EXIT.cannotWrite;
+  }
+}
+
+interface Options {
+  check: boolean;
+  only?: string[];
+  out: string;
+  configs: string;
+  force: boolean;
+  quiet: boolean;
+}
+
+/** The options, or the exit code when there is nothing to generate (help, a usage error). */
+async function parseArguments(argv: string[], streams: Streams): Promise<Options | number> {
   let usageFailure: string | undefined;
   const parser = yargs(argv)
     .scriptName('generate.mjs')
@@ -150,7 +180,7 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     .fail((message, error) => {
       usageFailure = message || error?.message;
     });
-  let args: Awaited<ReturnType<typeof parser.parse>>;
+  let args: Awaited<ReturnType<typeof parser.parse>> | undefined;
   let helpShown = false;
   try {
     args = await parser.parse(argv, {}, (_error, _parsed, output) => {
@@ -162,15 +192,16 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
   } catch (error) {
     usageFailure ??= (error as Error).message;
   }
-  if (usageFailure) {
+  if (usageFailure || !args) {
     streams.err(`generate: ${usageFailure}\nTry 'npx zx scripts/generate.mjs --help'.\n`);
     return EXIT.usage;
   }
-  if (helpShown) return EXIT.ok;
-  const options = args!;
+  return helpShown ? EXIT.ok : args;
+}
 
-  const outDir = resolve(cwd, options.out);
-  let compilation: ReturnType<typeof compileConfigs>;
+/** Every config compiled, or the exit code once its problems are printed. */
+function compile(options: Options, cwd: string, outDir: string, streams: Streams): Compilation | number {
+  let compilation: Compilation;
   try {
     const configsDir = resolve(cwd, options.configs);
     compilation = failingAs(`cannot read the configs folder ${options.configs}`, EXIT.noInput, () =>
@@ -184,78 +215,74 @@ async function run(argv: string[], cwd: string, streams: Streams): Promise<numbe
     throw error;
   }
   for (const entry of compilation.ignored) streams.err(`generate: warning: ${join(options.configs, entry)}\n`);
-  if (compilation.problems.length > 0) {
-    const files = new Set(compilation.problems.map((p) => p.location.file));
-    streams.err(`${sortProblems(compilation.problems).map(describe).join('\n')}\n`);
-    const count = compilation.problems.length;
+  if (compilation.problems.length === 0) return compilation;
+  const files = new Set(compilation.problems.map((p) => p.location.file));
+  streams.err(`${sortProblems(compilation.problems).map(describe).join('\n')}\n`);
+  const count = compilation.problems.length;
+  streams.err(
+    `\n${count} problem${count === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}; nothing was written.\n`,
+  );
+  return EXIT.invalid;
+}
+
+function shown(options: Options, p: PlannedFile): string {
+  return `${options.out.replace(/\/$/, '')}/${p.path}`;
+}
+
+/** --check: what differs from the files on disk (and stale validators), writing nothing. */
+function check(planned: PlannedFile[], compilation: Compilation, options: Options, streams: Streams): number {
+  const changes = planned.filter((p) => p.state !== 'up-to-date');
+  const staleValidators = staleCompiledValidators();
+  if (staleValidators.length > 0) {
     streams.err(
-      `\n${count} problem${count === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}; nothing was written.\n`,
+      staleValidators.map((path) => `${path}: stale (out of date with its schema)`).join('\n') +
+        `\nrun \`${COMPILE_COMMAND}\` to update.\n`,
     );
-    return EXIT.invalid;
+    if (changes.length === 0) return EXIT.outOfDate;
   }
-
-  const scopes = options.only?.length ? compilation.ids : [''];
-  const planNow = () =>
-    failingAs(`cannot read ${options.out}`, EXIT.cannotWrite, () => plan(compilation.files, outDir, scopes));
-  const shown = (p: PlannedFile) => `${options.out.replace(/\/$/, '')}/${p.path}`;
-
-  if (options.check) {
-    const changes = planNow().filter((p) => p.state !== 'up-to-date');
-    const staleValidators = staleCompiledValidators();
-    if (staleValidators.length > 0) {
-      streams.err(
-        staleValidators.map((path) => `${path}: stale (out of date with its schema)`).join('\n') +
-          `\nrun \`${COMPILE_COMMAND}\` to update.\n`,
-      );
-      if (changes.length === 0) return EXIT.outOfDate;
-    }
-    if (changes.length === 0) {
-      if (!options.quiet) streams.out(`${compilation.files.length} generated files are up to date.\n`);
-      return EXIT.ok;
-    }
-    streams.err(`${changes.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
-    streams.err(
-      `\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`,
-    );
-    return EXIT.outOfDate;
-  }
-
-  // Planned and written under the output folder's lock: a second run waits for this one.
-  try {
-    return withOutputLock(outDir, () => write(planNow()));
-  } catch (error) {
-    if (!(error instanceof OutputBusy)) throw error;
-    streams.err(`generate: cannot write to ${options.out}: ${error.message}\n`);
-    return EXIT.cannotWrite;
-  }
-
-  function write(planned: PlannedFile[]): number {
-    const changes = planned.filter((p) => p.state !== 'up-to-date');
-    const edited = (p: PlannedFile) => p.state === 'hand-edited' || p.state === 'extra-edited';
-    const refused = planned.filter((p) => p.state === 'unmanaged' || (edited(p) && !options.force));
-    if (refused.length > 0) {
-      streams.err(`${refused.map((p) => `${shown(p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
-      streams.err(
-        refused.some(edited)
-          ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
-          : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
-      );
-      return EXIT.refused;
-    }
-    failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
-    if (!options.quiet) {
-      // What a manifest leaves out is said when it is written, not on every run.
-      const written = new Set(changes.flatMap((p) => (p.file ? [sourceOf(p.file.content)] : [])));
-      for (const warning of sortProblems(compilation.warnings))
-        if (written.has(warning.location.file)) streams.err(`generate: warning: ${describe(warning)}\n`);
-      for (const p of changes)
-        streams.out(`${removes(p.state) ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(p)}\n`);
-      streams.out(
-        `${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`,
-      );
-    }
+  if (changes.length === 0) {
+    if (!options.quiet) streams.out(`${compilation.files.length} generated files are up to date.\n`);
     return EXIT.ok;
   }
+  streams.err(`${changes.map((p) => `${shown(options, p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
+  streams.err(
+    `\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`,
+  );
+  return EXIT.outOfDate;
+}
+
+/** Writes the plan, unless it would overwrite a file edited by hand or not made here. */
+function write(
+  planned: PlannedFile[],
+  compilation: Compilation,
+  options: Options,
+  outDir: string,
+  streams: Streams,
+): number {
+  const changes = planned.filter((p) => p.state !== 'up-to-date');
+  const edited = (p: PlannedFile) => p.state === 'hand-edited' || p.state === 'extra-edited';
+  const refused = planned.filter((p) => p.state === 'unmanaged' || (edited(p) && !options.force));
+  if (refused.length > 0) {
+    streams.err(`${refused.map((p) => `${shown(options, p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
+    streams.err(
+      refused.some(edited)
+        ? '\nNothing was written. Move your edits into the config, or pass --force to discard them.\n'
+        : '\nNothing was written. Move that file away: boxwright only replaces files it generated.\n',
+    );
+    return EXIT.refused;
+  }
+  failingAs(`cannot write to ${options.out}`, EXIT.cannotWrite, () => apply(planned, outDir), outDir);
+  if (options.quiet) return EXIT.ok;
+  // What a manifest leaves out is said when it is written, not on every run.
+  const written = new Set(changes.flatMap((p) => (p.file ? [sourceOf(p.file.content)] : [])));
+  for (const warning of sortProblems(compilation.warnings))
+    if (written.has(warning.location.file)) streams.err(`generate: warning: ${describe(warning)}\n`);
+  for (const p of changes)
+    streams.out(
+      `${removes(p.state) ? 'removed' : p.state === 'missing' ? 'created' : 'updated'} ${shown(options, p)}\n`,
+    );
+  streams.out(`${compilation.files.length} files from ${compilation.ids.length} configs; ${changes.length} changed.\n`);
+  return EXIT.ok;
 }
 
 /** boxwright's own compiled validators that no longer match their schemas. */
