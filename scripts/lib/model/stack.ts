@@ -1,6 +1,6 @@
 // The Stack model: environments that run together on one network (seed 000). Members are
 // other environment configs; the checks here are the ones that span configs.
-import type { ProblemList } from '../problems.ts';
+import type { Location, ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import { literalText } from '../template-string.ts';
 import { showTemplate } from '../text.ts';
@@ -82,71 +82,118 @@ export function buildStack(
   configNames: readonly string[],
 ): Stack | undefined {
   const before = problems.items.length;
-  const declared = new Map<string, Set<string>>();
-  const healthchecked = new Map<string, boolean>();
-  const members: Member[] = [];
-  for (const [memberId, member] of Object.entries(config.members)) {
-    const pointer = `/members/${memberId}/config`;
-    const found = lookup(member.config);
-    if (!found) {
-      problems.add(at(pointer), `no config named "${member.config}"`, suggestion(member.config, configNames));
-      continue;
-    }
-    if (!found.valid) {
-      problems.add(at(pointer), `"${member.config}" is invalid (see its own problems)`);
-      continue;
-    }
-    if (found.kind !== 'environment') {
-      problems.add(at(pointer), `"${member.config}" is a ${found.kind}, not an environment`);
-      continue;
-    }
-    if (found.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
-    const env = found.environment!;
-    const container = literalText(env.name);
-    const network = env.network && showTemplate(env.network.name);
-    if (container === undefined)
-      problems.add(
-        at(pointer),
-        `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`,
-      );
-    if (!env.detach)
-      problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
-    // A member joins the stack's networks only: each of them, segmented or not.
-    const stackNetworks = [config.network, ...(config.networks ?? [])].map((n) => n.name);
-    const joined = [env.network, ...env.extraNetworks].flatMap((n) => (n ? [showTemplate(n.name)] : []));
-    const foreign = joined.filter((name) => !stackNetworks.includes(name));
-    if (network === undefined || foreign.length) {
-      problems.add(
-        at(pointer),
-        network === undefined
-          ? `"${member.config}" joins no network, not the stack's "${config.network.name}"`
-          : `"${member.config}" joins network "${foreign[0]}", which is not one of the stack's (${stackNetworks.join(', ')})`,
-        `set network.name to "${config.network.name}" there`,
-      );
-    }
-    const image = literalText(env.image);
-    if (member.build && image === undefined)
-      problems.add(
-        at(`/members/${memberId}/build`),
-        `"${member.config}" has an image with variables, so stack.sh build cannot tag it`,
-      );
-    declared.set(memberId, new Set(env.variables.map((v) => v.name)));
-    members.push({
-      id: memberId,
-      config: member.config,
-      description: member.description,
-      container: container ?? '',
-      image: image ?? showTemplate(env.image),
-      build: member.build && {
-        context: member.build.context,
-        containerfile: member.build.containerfile ?? 'Containerfile',
-      },
-      dependsOn: Object.entries(member.dependsOn ?? {}).map(([name, condition]) => ({ member: name, condition })),
-      environment: env,
-    });
-    healthchecked.set(memberId, env.healthcheck !== undefined);
+  const members = Object.entries(config.members).flatMap(([memberId, member]) => {
+    const built = buildMember(memberId, member, config, { at, problems, lookup, configNames });
+    return built ? [built] : [];
+  });
+  checkDependencies(members, config, at, problems);
+  const ordered = startOrder(members, (cycle) =>
+    problems.add(at(`/members/${cycle[0]}/dependsOn`), `members wait for each other: ${cycle.join(' → ')}`),
+  );
+  const modes = buildModes(config, members, ordered, at, problems);
+  checkContainerNames(members, at, problems);
+  if (problems.items.length > before) return undefined;
+  return {
+    id,
+    source,
+    description: config.description,
+    notes: config.notes ?? [],
+    runtime: config.runtime,
+    network: config.network,
+    networks: [config.network, ...(config.networks ?? [])],
+    // In start order: each after what it waits for, else as the config lists them.
+    members: ordered.map((id) => members.find((m) => m.id === id)!),
+    modes,
+    kubernetes: config.kubernetes,
+  };
+}
+
+interface Lookups {
+  at: Locator;
+  problems: ProblemList;
+  lookup: ConfigLookup;
+  configNames: readonly string[];
+}
+
+/** A member: its environment config, found and checked for what a stack needs of it. */
+function buildMember(
+  memberId: string,
+  member: StackConfig['members'][string],
+  config: StackConfig,
+  { at, problems, lookup, configNames }: Lookups,
+): Member | undefined {
+  const pointer = `/members/${memberId}/config`;
+  const found = lookup(member.config);
+  if (!found) {
+    problems.add(at(pointer), `no config named "${member.config}"`, suggestion(member.config, configNames));
+    return undefined;
   }
+  if (!found.valid) {
+    problems.add(at(pointer), `"${member.config}" is invalid (see its own problems)`);
+    return undefined;
+  }
+  if (found.kind !== 'environment') {
+    problems.add(at(pointer), `"${member.config}" is a ${found.kind}, not an environment`);
+    return undefined;
+  }
+  if (found.abstract) problems.add(at(pointer), `"${member.config}" is abstract and has no launch script`);
+  const env = found.environment!;
+  const container = literalText(env.name);
+  if (container === undefined)
+    problems.add(
+      at(pointer),
+      `"${member.config}" needs a fixed container name (name without variables) to be managed by the stack`,
+    );
+  if (!env.detach)
+    problems.add(at(pointer), `"${member.config}" must run detached ("detach": true) to be started by the stack`);
+  checkMemberNetworks(env, member.config, config, at(pointer), problems);
+  const image = literalText(env.image);
+  if (member.build && image === undefined)
+    problems.add(
+      at(`/members/${memberId}/build`),
+      `"${member.config}" has an image with variables, so stack.sh build cannot tag it`,
+    );
+  return {
+    id: memberId,
+    config: member.config,
+    description: member.description,
+    container: container ?? '',
+    image: image ?? showTemplate(env.image),
+    build: member.build && {
+      context: member.build.context,
+      containerfile: member.build.containerfile ?? 'Containerfile',
+    },
+    dependsOn: Object.entries(member.dependsOn ?? {}).map(([name, condition]) => ({ member: name, condition })),
+    environment: env,
+  };
+}
+
+/** A member joins the stack's networks only: each of them, segmented or not. */
+function checkMemberNetworks(
+  env: Environment,
+  name: string,
+  config: StackConfig,
+  where: Location,
+  problems: ProblemList,
+): void {
+  const network = env.network && showTemplate(env.network.name);
+  const stackNetworks = [config.network, ...(config.networks ?? [])].map((n) => n.name);
+  const joined = [env.network, ...env.extraNetworks].flatMap((n) => (n ? [showTemplate(n.name)] : []));
+  const foreign = joined.filter((joinedName) => !stackNetworks.includes(joinedName));
+  if (network !== undefined && !foreign.length) return;
+  problems.add(
+    where,
+    network === undefined
+      ? `"${name}" joins no network, not the stack's "${config.network.name}"`
+      : `"${name}" joins network "${foreign[0]}", which is not one of the stack's (${stackNetworks.join(', ')})`,
+    `set network.name to "${config.network.name}" there`,
+  );
+}
+
+/** Each member waits for members that exist, not itself, and for health only where there is a check. */
+function checkDependencies(members: Member[], config: StackConfig, at: Locator, problems: ProblemList): void {
   const memberIds = Object.keys(config.members);
+  const healthchecked = new Map(members.map((m) => [m.id, m.environment.healthcheck !== undefined]));
   for (const member of members)
     for (const { member: needed, condition } of member.dependsOn) {
       const where = at(`/members/${member.id}/dependsOn`, needed);
@@ -160,10 +207,18 @@ export function buildStack(
           `give "${config.members[needed]!.config}" a healthcheck, or wait for "started"`,
         );
     }
-  const ordered = startOrder(members, (cycle) =>
-    problems.add(at(`/members/${cycle[0]}/dependsOn`), `members wait for each other: ${cycle.join(' → ')}`),
-  );
+}
 
+/** The modes (or one default mode of every member), each with its members in start order. */
+function buildModes(
+  config: StackConfig,
+  members: Member[],
+  ordered: string[],
+  at: Locator,
+  problems: ProblemList,
+): Mode[] {
+  const memberIds = Object.keys(config.members);
+  const declared = new Map(members.map((m) => [m.id, new Set(m.environment.variables.map((v) => v.name))]));
   const modes: Mode[] = Object.entries(config.modes ?? {}).map(([modeId, mode]) => {
     mode.members.forEach((name, i) => {
       if (!memberIds.includes(name))
@@ -176,15 +231,13 @@ export function buildStack(
             `add "${needed}" to the mode's members`,
           );
     });
-    for (const name of Object.keys(mode.variables ?? {})) {
-      if (!mode.members.some((m) => declared.get(m)?.has(name))) {
+    for (const name of Object.keys(mode.variables ?? {}))
+      if (!mode.members.some((m) => declared.get(m)?.has(name)))
         problems.add(
           at(`/modes/${modeId}/variables`, name),
           `no member of mode "${modeId}" declares the variable "${name}"`,
           'declare it under variables in the member configs that use it',
         );
-      }
-    }
     return {
       id: modeId,
       description: mode.description,
@@ -201,7 +254,10 @@ export function buildStack(
       defaults.length ? `${defaults.length} modes are marked default` : 'no mode is marked "default": true',
       'mark exactly one mode as the default',
     );
+  return modes;
+}
 
+function checkContainerNames(members: Member[], at: Locator, problems: ProblemList): void {
   const containers = new Map<string, string>();
   for (const member of members) {
     const other = containers.get(member.container);
@@ -212,21 +268,6 @@ export function buildStack(
       );
     containers.set(member.container, member.id);
   }
-
-  if (problems.items.length > before) return undefined;
-  return {
-    id,
-    source,
-    description: config.description,
-    notes: config.notes ?? [],
-    runtime: config.runtime,
-    network: config.network,
-    networks: [config.network, ...(config.networks ?? [])],
-    // In start order: each after what it waits for, else as the config lists them.
-    members: ordered.map((id) => members.find((m) => m.id === id)!),
-    modes,
-    kubernetes: config.kubernetes,
-  };
 }
 
 /** Member ids in an order that starts each after those it waits for; reports a cycle. */
