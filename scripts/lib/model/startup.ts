@@ -160,37 +160,80 @@ export function buildStartup(
     canSwitchTo: user.canSwitchTo ?? [],
     description: user.description,
   }));
+  const refs = references(users, secrets, fileSecrets, at, problems);
+  checkUsers(users, refs, at, problems);
+  const { account } = refs;
+  return {
+    directories: config.directories ?? [],
+    users,
+    credentials: (config.credentials ?? []).map((credential, i) => buildCredential(credential, i, refs, at, problems)),
+    ssh: config.ssh && {
+      owner: account(config.ssh.user, '/startup/ssh/user'),
+      from: config.ssh.from,
+      hostKeys: config.ssh.hostKeys ?? false,
+    },
+    permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
+    hooks: (config.hooks ?? []).map((hook, i) => ({
+      description: hook.description,
+      user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
+      command: hook.command,
+      when: hook.when ?? 'start',
+    })),
+    runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
+    supervisord: config.supervisord ?? 'supervisord',
+  };
+}
+
+/** How the startup phases name users and secrets, each checked where it is named. */
+interface References {
+  names: string[];
+  /** The account of a declared user (or root); a problem at `pointer` for another name. */
+  account(name: string, pointer: string): Account;
+  /** A problem at `pointer` unless `name` is a secret passed by name. */
+  secret(name: string, pointer: string): void;
+}
+
+function references(
+  users: User[],
+  secrets: readonly string[],
+  fileSecrets: readonly string[],
+  at: Locator,
+  problems: ProblemList,
+): References {
   const names = ['root', ...users.map((u) => u.name)];
-  const account = (name: string, pointer: string): Account => {
-    if (name === 'root') return ROOT;
-    const user = users.find((u) => u.name === name);
-    if (!user) {
+  return {
+    names,
+    account(name, pointer) {
+      if (name === 'root') return ROOT;
+      const user = users.find((u) => u.name === name);
+      if (user) return { name: user.name, group: user.group, home: user.home };
       problems.add(
         at(pointer),
         `"${name}" is not a user declared in startup.users`,
         suggestion(name, names).replace('expected one of', 'declared'),
       );
       return ROOT;
-    }
-    return { name: user.name, group: user.group, home: user.home };
+    },
+    secret(name, pointer) {
+      if (fileSecrets.includes(name))
+        problems.add(
+          at(pointer),
+          `secret "${name}" is given as a file, and the entrypoint reads secrets from its environment`,
+          'drop its file, or read the file in the container',
+        );
+      else if (!secrets.includes(name))
+        problems.add(
+          at(pointer),
+          `"${name}" is not a declared secret`,
+          secrets.length
+            ? suggestion(name, [...secrets]).replace('expected one of', 'declared')
+            : 'declare it under secrets so the launcher passes it in',
+        );
+    },
   };
-  const secret = (name: string, pointer: string): void => {
-    if (fileSecrets.includes(name))
-      problems.add(
-        at(pointer),
-        `secret "${name}" is given as a file, and the entrypoint reads secrets from its environment`,
-        'drop its file, or read the file in the container',
-      );
-    else if (!secrets.includes(name))
-      problems.add(
-        at(pointer),
-        `"${name}" is not a declared secret`,
-        secrets.length
-          ? suggestion(name, [...secrets]).replace('expected one of', 'declared')
-          : 'declare it under secrets so the launcher passes it in',
-      );
-  };
+}
 
+function checkUsers(users: User[], { names, secret }: References, at: Locator, problems: ProblemList): void {
   const seenUids = new Map<number, string>();
   for (const user of users) {
     const pointer = `/startup/users/${user.name}`;
@@ -213,59 +256,42 @@ export function buildStartup(
     if (user.sudo === 'password' && user.passwordSecret === undefined)
       problems.add(at(`${pointer}/sudo`), 'sudo "password" needs a passwordSecret to set the password from');
   }
+}
 
-  const credentials: Credential[] = (config.credentials ?? []).map((credential, i) => {
-    const pointer = `/startup/credentials/${i}`;
-    const owner = account(credential.user, `${pointer}/user`);
-    let entries: { key: string; secret: string }[] = [];
-    if (credential.format === 'plain') {
-      if (credential.secret === undefined || credential.values !== undefined)
-        problems.add(at(pointer), 'a plain credential takes "secret" (and no "values")');
-      else entries = [{ key: '', secret: credential.secret }];
-    } else {
-      if (
-        credential.values === undefined ||
-        credential.secret !== undefined ||
-        Object.keys(credential.values).length === 0
-      ) {
-        problems.add(at(pointer), `a ${credential.format} credential takes "values" (key → secret, at least one)`);
-      }
-      entries = Object.entries(credential.values ?? {}).map(([key, name]) => ({ key, secret: name }));
-      if (credential.format === 'env') {
-        for (const { key } of entries)
-          if (!SHELL_NAME.test(key))
-            problems.add(at(`${pointer}/values`, key), `"${key}" is not a valid variable name for an env file`);
-      }
-    }
-    for (const entry of entries) {
-      secret(entry.secret, credential.format === 'plain' ? `${pointer}/secret` : `${pointer}/values/${entry.key}`);
-    }
-    const path = credential.path.startsWith('/')
-      ? credential.path
-      : `${owner.home}/${credential.path.replace(/^\.\//, '')}`;
-    if (path.split('/').includes('..')) problems.add(at(`${pointer}/path`), 'a credential path may not contain ".."');
-    return { owner, path, format: credential.format, entries, required: credential.required ?? false };
-  });
-
-  return {
-    directories: config.directories ?? [],
-    users,
-    credentials,
-    ssh: config.ssh && {
-      owner: account(config.ssh.user, '/startup/ssh/user'),
-      from: config.ssh.from,
-      hostKeys: config.ssh.hostKeys ?? false,
-    },
-    permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
-    hooks: (config.hooks ?? []).map((hook, i) => ({
-      description: hook.description,
-      user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
-      command: hook.command,
-      when: hook.when ?? 'start',
-    })),
-    runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
-    supervisord: config.supervisord ?? 'supervisord',
-  };
+function buildCredential(
+  credential: NonNullable<StartupConfig['credentials']>[number],
+  i: number,
+  { account, secret }: References,
+  at: Locator,
+  problems: ProblemList,
+): Credential {
+  const pointer = `/startup/credentials/${i}`;
+  const owner = account(credential.user, `${pointer}/user`);
+  let entries: { key: string; secret: string }[] = [];
+  if (credential.format === 'plain') {
+    if (credential.secret === undefined || credential.values !== undefined)
+      problems.add(at(pointer), 'a plain credential takes "secret" (and no "values")');
+    else entries = [{ key: '', secret: credential.secret }];
+  } else {
+    if (
+      credential.values === undefined ||
+      credential.secret !== undefined ||
+      Object.keys(credential.values).length === 0
+    )
+      problems.add(at(pointer), `a ${credential.format} credential takes "values" (key → secret, at least one)`);
+    entries = Object.entries(credential.values ?? {}).map(([key, name]) => ({ key, secret: name }));
+    if (credential.format === 'env')
+      for (const { key } of entries)
+        if (!SHELL_NAME.test(key))
+          problems.add(at(`${pointer}/values`, key), `"${key}" is not a valid variable name for an env file`);
+  }
+  for (const entry of entries)
+    secret(entry.secret, credential.format === 'plain' ? `${pointer}/secret` : `${pointer}/values/${entry.key}`);
+  const path = credential.path.startsWith('/')
+    ? credential.path
+    : `${owner.home}/${credential.path.replace(/^\.\//, '')}`;
+  if (path.split('/').includes('..')) problems.add(at(`${pointer}/path`), 'a credential path may not contain ".."');
+  return { owner, path, format: credential.format, entries, required: credential.required ?? false };
 }
 
 export function buildServices(config: Record<string, ServiceConfig>, at: Locator, problems: ProblemList): Service[] {
