@@ -248,17 +248,6 @@ export function buildCatalog(
   problems: ProblemList,
 ): Catalog | undefined {
   const before = problems.items.length;
-  const build = (b: { context: string; containerfile?: string }): Build => ({
-    context: b.context,
-    containerfile: b.containerfile ?? 'Containerfile',
-  });
-  const env = (record: Record<string, string> | undefined, pointer: string) =>
-    Object.entries(record ?? {}).map(([name, value]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-        problems.add(at(pointer, name), `"${name}" is not a valid environment variable name`);
-      return { name, value };
-    });
-
   const tiers: Tier[] = Object.entries(config.tiers).map(([tierId, t], rank) => ({
     id: tierId,
     name: t.name ?? tierId,
@@ -272,7 +261,49 @@ export function buildCatalog(
     default: t.default ?? false,
   }));
   exactlyOneDefault(tiers, '/tiers', 'tier', at, problems);
+  const flavors = buildFlavors(config, at, problems);
+  const addons = buildAddons(config, tiers, at, problems);
+  const catalog: Catalog = {
+    id,
+    source,
+    description: config.description,
+    notes: config.notes ?? [],
+    registry: config.registry,
+    owner: config.owner,
+    prefix: config.prefix,
+    version: config.version,
+    runtime: config.runtime,
+    base: {
+      build: buildOf(config.base.build),
+      ports: config.base.ports ?? [],
+      env: envOf(config.base.env, '/base/env', at, problems),
+      workspace: config.base.workspace,
+    },
+    tiers,
+    flavors,
+    addons,
+    presets: [],
+    kubernetes: config.kubernetes,
+  };
+  if (problems.items.length > before) return undefined;
+  addPresets(catalog, config, at, problems);
+  return problems.items.length === before ? catalog : undefined;
+}
 
+function buildOf(b: { context: string; containerfile?: string }): Build {
+  return { context: b.context, containerfile: b.containerfile ?? 'Containerfile' };
+}
+
+function envOf(record: Record<string, string> | undefined, pointer: string, at: Locator, problems: ProblemList) {
+  return Object.entries(record ?? {}).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      problems.add(at(pointer, name), `"${name}" is not a valid environment variable name`);
+    return { name, value };
+  });
+}
+
+/** The flavors, each after the one it is built from. */
+function buildFlavors(config: CatalogConfig, at: Locator, problems: ProblemList): Flavor[] {
   const flavorIds = Object.keys(config.flavors);
   const unordered: Flavor[] = Object.entries(config.flavors).map(([flavorId, f]) => {
     if (f.from !== undefined && !flavorIds.includes(f.from))
@@ -282,7 +313,7 @@ export function buildCatalog(
       name: f.name ?? flavorId,
       description: f.description,
       from: f.from,
-      build: build(f.build),
+      build: buildOf(f.build),
       languages: f.languages ?? [],
       tools: f.tools ?? [],
       frameworks: f.frameworks ?? [],
@@ -291,8 +322,11 @@ export function buildCatalog(
     };
   });
   exactlyOneDefault(unordered, '/flavors', 'flavor', at, problems);
-  const flavors = parentsFirst(unordered, at, problems);
+  return parentsFirst(unordered, at, problems);
+}
 
+/** The add-ons, by suffix, each checked against the tiers, the others and the ports taken. */
+function buildAddons(config: CatalogConfig, tiers: Tier[], at: Locator, problems: ProblemList): Addon[] {
   const addonIds = Object.keys(config.addons ?? {});
   const tierIds = tiers.map((t) => t.id);
   const addons: Addon[] = Object.entries(config.addons ?? {}).map(([addonId, a]) => {
@@ -308,30 +342,35 @@ export function buildCatalog(
         problems.add(at(`${pointer}/incompatibleWith/${i}`), `unknown add-on "${other}"`, suggestion(other, addonIds));
       else if (other === addonId)
         problems.add(at(`${pointer}/incompatibleWith/${i}`), `add-on "${addonId}" cannot be incompatible with itself`);
-      else if (!(config.addons?.[other]?.incompatibleWith ?? []).includes(addonId)) {
+      else if (!(config.addons?.[other]?.incompatibleWith ?? []).includes(addonId))
         problems.add(
           at(`${pointer}/incompatibleWith/${i}`),
           `"${addonId}" is incompatible with "${other}" but "${other}" does not list "${addonId}"`,
           `add "${addonId}" to addons.${other}.incompatibleWith`,
         );
-      }
     });
     return {
       id: addonId,
       name: a.name ?? addonId,
       description: a.description,
       suffix: a.suffix,
-      build: build(a.build),
+      build: buildOf(a.build),
       extraCpuMilli: toMilli(a.extraCpu ?? 0),
       extraMemoryMi: a.extraMemory === undefined ? 0 : toMi(a.extraMemory),
       ports: a.ports ?? [],
-      env: env(a.env, `${pointer}/env`),
+      env: envOf(a.env, `${pointer}/env`, at, problems),
       gpu: a.gpu ?? false,
       requiresTier: a.requiresTier,
       incompatibleWith: a.incompatibleWith ?? [],
       priceCents: a.priceCents,
     };
   });
+  checkAddonClashes(addons, config.base.ports ?? [], at, problems);
+  return addons.sort((a, b) => a.suffix.localeCompare(b.suffix));
+}
+
+/** No two add-ons share a suffix, and no port is published twice. */
+function checkAddonClashes(addons: Addon[], basePorts: number[], at: Locator, problems: ProblemList): void {
   const suffixes = new Map<string, string>();
   for (const addon of addons) {
     const other = suffixes.get(addon.suffix);
@@ -339,9 +378,8 @@ export function buildCatalog(
       problems.add(at(`/addons/${addon.id}/suffix`), `suffix "${addon.suffix}" is already used by add-on "${other}"`);
     suffixes.set(addon.suffix, addon.id);
   }
-  const basePorts = config.base.ports ?? [];
   const ports = new Map<number, string>(basePorts.map((p) => [p, 'the base']));
-  for (const addon of addons) {
+  for (const addon of addons)
     addon.ports.forEach((port, i) => {
       const owner = ports.get(port);
       if (owner)
@@ -351,34 +389,11 @@ export function buildCatalog(
         );
       else ports.set(port, addon.id);
     });
-  }
-  addons.sort((a, b) => a.suffix.localeCompare(b.suffix));
+}
 
-  const catalog: Catalog = {
-    id,
-    source,
-    description: config.description,
-    notes: config.notes ?? [],
-    registry: config.registry,
-    owner: config.owner,
-    prefix: config.prefix,
-    version: config.version,
-    runtime: config.runtime,
-    base: {
-      build: build(config.base.build),
-      ports: basePorts,
-      env: env(config.base.env, '/base/env'),
-      workspace: config.base.workspace,
-    },
-    tiers,
-    flavors,
-    addons,
-    presets: [],
-    kubernetes: config.kubernetes,
-  };
-  if (problems.items.length > before) return undefined;
-
-  const defaultTier = tiers.find((t) => t.default)!.id;
+/** The presets, each a combination the catalog accepts, named as it says. */
+function addPresets(catalog: Catalog, config: CatalogConfig, at: Locator, problems: ProblemList): void {
+  const defaultTier = catalog.tiers.find((t) => t.default)!.id;
   for (const [presetId, preset] of Object.entries(config.presets ?? {})) {
     const pointer = `/presets/${presetId}`;
     const chosen = {
@@ -397,7 +412,6 @@ export function buildCatalog(
     }
     catalog.presets.push(chosen);
   }
-  return problems.items.length === before ? catalog : undefined;
 }
 
 function exactlyOneDefault(
