@@ -244,45 +244,74 @@ export function buildFleet(
 ): Fleet | undefined {
   const before = problems.items.length;
   const variables = buildFleetVariables(config, at, problems);
-  const declared = variables.map((v) => v.name);
   const names = Object.keys(config.containers);
+  const fleet: FleetContext = {
+    config,
+    names,
+    declared: variables.map((v) => v.name),
+    at,
+    problems,
+    resolve: includes(config, names, at, problems),
+  };
+  const boxes = names.map((name) => buildBox(name, fleet));
+  if (problems.items.length > before) return undefined;
+  return { id, source, description: config.description, notes: config.notes ?? [], variables, boxes };
+}
+
+/** What a box is built with: the fleet's config and names, and its boxes with includes merged. */
+interface FleetContext {
+  config: FleetConfig;
+  names: string[];
+  /** The fleet's host variables, which values may use as $NAME. */
+  declared: string[];
+  at: Locator;
+  problems: ProblemList;
+  resolve: (name: string) => BoxConfig;
+}
+
+/**
+ * A value as distrobox carries it, with its host variables as parts; a problem at `pointer`
+ * where distrobox would not pass it faithfully.
+ */
+function hostValue(fleet: FleetContext, key: string, written: string, pointer: string, repeated = false): Value {
+  // distrobox-create strips a home's trailing slashes; the folder is the same without them.
+  const text = key === 'home' ? written.replace(/(.)\/+$/, '$1') : written;
+  const carried = CARRIED.get(key)!;
+  // Hooks are shell code for the container, where $ is the container's: left as written.
+  const parts: Value = carried === 'hooks' ? [{ literal: text }] : hostValueParts(text, fleet.declared);
+  const home = PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/'));
+  const first = parts[0];
+  if (home && first && 'literal' in first)
+    parts.splice(0, 1, { variable: 'HOME' }, { literal: first.literal.slice(1) });
+  // The checks read the value with each host variable as a plain word, as it is before the
+  // host expands it; what the host puts there is the host's (like a ~).
+  const placeholder = 'HOSTVALUE';
+  const checked = parts.map((p) => ('variable' in p ? placeholder : p.literal)).join('');
+  const carriedNames = ['HOME', 'USER', ...fleet.declared].join('|');
+  const variable =
+    carried === 'hooks' ? undefined : new RegExp(`\\$(?!\\{?(${carriedNames})\\b)(\\{?[A-Za-z_]\\w*)?`).exec(text);
+  const problem = variable
+    ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME, $USER and the fleet's variables are carried (as distrobox expands them)`
+    : (manifestProblem(checked, carried, repeated) ??
+      // A ~ that became $HOME was never pasted: what follows it is checked as it was.
+      evaluationProblem(home ? checked.slice(placeholder.length) : checked, carried));
+  if (problem)
+    fleet.problems.add(fleet.at(pointer), `this ${key} cannot be passed to distrobox faithfully: ${problem}`);
+  return parts.filter((p) => 'variable' in p || p.literal !== '');
+}
+
+function mergeOnto(base: BoxConfig, own: BoxConfig): BoxConfig {
+  const out: BoxConfig = { ...base };
+  for (const key of BOOLEAN_KEYS) if (own[key] !== undefined) out[key] = own[key];
+  for (const key of STRING_KEYS) if (own[key] !== undefined) out[key] = own[key];
+  for (const key of LIST_KEYS) if (own[key] !== undefined) out[key] = [...(base[key] ?? []), ...own[key]!];
+  return out;
+}
+
+/** Each box with the defaults, or what it includes, merged under its own keys (cycles refused). */
+function includes(config: FleetConfig, names: string[], at: Locator, problems: ProblemList) {
   const resolved = new Map<string, BoxConfig>();
   const resolving: string[] = [];
-
-  const value = (key: string, written: string, pointer: string, repeated = false): Value => {
-    // distrobox-create strips a home's trailing slashes; the folder is the same without them.
-    const text = key === 'home' ? written.replace(/(.)\/+$/, '$1') : written;
-    const carried = CARRIED.get(key)!;
-    // Hooks are shell code for the container, where $ is the container's: left as written.
-    const parts: Value = carried === 'hooks' ? [{ literal: text }] : hostValueParts(text, declared);
-    const home = PATH_KEYS.has(key) && (text === '~' || text.startsWith('~/'));
-    const first = parts[0];
-    if (home && first && 'literal' in first)
-      parts.splice(0, 1, { variable: 'HOME' }, { literal: first.literal.slice(1) });
-    // The checks read the value with each host variable as a plain word, as it is before the
-    // host expands it; what the host puts there is the host's (like a ~).
-    const placeholder = 'HOSTVALUE';
-    const checked = parts.map((p) => ('variable' in p ? placeholder : p.literal)).join('');
-    const carriedNames = ['HOME', 'USER', ...declared].join('|');
-    const variable =
-      carried === 'hooks' ? undefined : new RegExp(`\\$(?!\\{?(${carriedNames})\\b)(\\{?[A-Za-z_]\\w*)?`).exec(text);
-    const problem = variable
-      ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME, $USER and the fleet's variables are carried (as distrobox expands them)`
-      : (manifestProblem(checked, carried, repeated) ??
-        // A ~ that became $HOME was never pasted: what follows it is checked as it was.
-        evaluationProblem(home ? checked.slice(placeholder.length) : checked, carried));
-    if (problem) problems.add(at(pointer), `this ${key} cannot be passed to distrobox faithfully: ${problem}`);
-    return parts.filter((p) => 'variable' in p || p.literal !== '');
-  };
-
-  const mergeOnto = (base: BoxConfig, own: BoxConfig): BoxConfig => {
-    const out: BoxConfig = { ...base };
-    for (const key of BOOLEAN_KEYS) if (own[key] !== undefined) out[key] = own[key];
-    for (const key of STRING_KEYS) if (own[key] !== undefined) out[key] = own[key];
-    for (const key of LIST_KEYS) if (own[key] !== undefined) out[key] = [...(base[key] ?? []), ...own[key]!];
-    return out;
-  };
-
   const resolve = (name: string): BoxConfig => {
     const done = resolved.get(name);
     if (done) return done;
@@ -313,101 +342,113 @@ export function buildFleet(
     resolved.set(name, result);
     return result;
   };
+  return resolve;
+}
 
-  /** A container's start hooks: those of what it includes, in order, then its own. */
-  const startHooksOf = (name: string, seen: readonly string[] = []): string[] => {
-    const own = config.containers[name];
-    if (!own || seen.includes(name)) return [];
-    return [
-      ...(own.include ?? []).flatMap((included) => startHooksOf(included, [...seen, name])),
-      ...(own.start_hooks ?? []),
-    ];
+/** A container's start hooks: those of what it includes, in order, then its own. */
+function startHooksOf(config: FleetConfig, name: string, seen: readonly string[] = []): string[] {
+  const own = config.containers[name];
+  if (!own || seen.includes(name)) return [];
+  return [
+    ...(own.include ?? []).flatMap((included) => startHooksOf(config, included, [...seen, name])),
+    ...(own.start_hooks ?? []),
+  ];
+}
+
+function buildBox(name: string, fleet: FleetContext): Box {
+  const { config, names, at, problems } = fleet;
+  const own = config.containers[name]!;
+  const box = fleet.resolve(name);
+  const pointer = `/containers/${name}`;
+  // Inherited values are checked where they are written, once, below.
+  const where = (key: string) => {
+    if (own[key as keyof BoxConfig] !== undefined) return `${pointer}/${key}`;
+    return config.defaults?.[key as keyof BoxConfig] !== undefined ? `/defaults/${key}` : pointer;
   };
+  if (box.image === undefined && box.clone === undefined)
+    problems.add(at(pointer), `container "${name}" needs an image or a clone`);
+  if (box.image !== undefined && box.clone !== undefined)
+    problems.add(
+      at(pointer),
+      `container "${name}" has both an image and a clone`,
+      'a clone copies another container, image and all',
+    );
+  if (box.clone !== undefined && !names.includes(box.clone))
+    problems.add(at(where('clone')), `no container named "${box.clone}" to clone`, suggestion(box.clone, names));
+  const strings: Box['strings'] = {};
+  for (const key of STRING_KEYS)
+    if (box[key] !== undefined) strings[key] = hostValue(fleet, key, box[key]!, where(key));
+  const { lists, listPointers } = boxLists(name, box, fleet);
+  const hooks = boxHooks(name, box, listPointers, fleet);
+  if (hooks.length) lists.init_hooks = hooks.map((hook) => [{ literal: hook.once ? onceHook(hook.text) : hook.text }]);
+  else delete lists.init_hooks;
+  const booleans: Box['booleans'] = {};
+  for (const key of BOOLEAN_KEYS) if (box[key] !== undefined) booleans[key] = box[key];
+  return {
+    name,
+    description: own.description,
+    template: own.template ?? false,
+    ports: own.ports ?? [],
+    hooks,
+    backup: backupPaths(own.backup ?? [], (i) => at(`${pointer}/backup/${i}`), problems),
+    service: own.service,
+    updateHooks: own.update_hooks ?? [],
+    versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),
+    booleans,
+    strings,
+    lists,
+  };
+}
 
-  const boxes: Box[] = names.map((name) => {
-    const own = config.containers[name]!;
-    const box = resolve(name);
-    const pointer = `/containers/${name}`;
-    // Inherited values are checked where they are written, once, below.
-    const where = (key: string, index?: number) => {
-      const path = index === undefined ? key : `${key}/${index}`;
-      if (own[key as keyof BoxConfig] !== undefined) return `${pointer}/${path}`;
-      return config.defaults?.[key as keyof BoxConfig] !== undefined ? `/defaults/${path}` : pointer;
-    };
-    if (box.image === undefined && box.clone === undefined)
-      problems.add(at(pointer), `container "${name}" needs an image or a clone`);
-    if (box.image !== undefined && box.clone !== undefined)
+/** A box's lists, each item checked where it was written: its own, the defaults, the includes. */
+function boxLists(name: string, box: BoxConfig, fleet: FleetContext) {
+  const own = fleet.config.containers[name]!;
+  const pointer = `/containers/${name}`;
+  const lists: Box['lists'] = {};
+  const listPointers = new Map<ListKey, string[]>();
+  for (const key of LIST_KEYS) {
+    if (!box[key]?.length) continue;
+    const inherited = box[key]!.length - (own[key]?.length ?? 0);
+    const inheritedAt = (i: number) => (own.include?.length ? `${pointer}/include` : `/defaults/${key}/${i}`);
+    const pointers = box[key]!.map((_, i) => (i >= inherited ? `${pointer}/${key}/${i - inherited}` : inheritedAt(i)));
+    lists[key] = box[key]!.map((text, i) => hostValue(fleet, key, text, pointers[i]!, true));
+    listPointers.set(key, pointers);
+  }
+  return { lists, listPointers };
+}
+
+/**
+ * The init hooks (run once) and the start hooks (at every start). Start hooks follow the rules
+ * of the init hooks they are written among, and come with an include as distrobox's do.
+ */
+function boxHooks(name: string, box: BoxConfig, listPointers: Map<ListKey, string[]>, fleet: FleetContext): Hook[] {
+  const { at, problems } = fleet;
+  const own = fleet.config.containers[name]!;
+  const pointer = `/containers/${name}`;
+  const startHooks = startHooksOf(fleet.config, name);
+  const inheritedStart = startHooks.length - (own.start_hooks ?? []).length;
+  const startAt = (i: number) =>
+    i < inheritedStart ? `${pointer}/include` : `${pointer}/start_hooks/${i - inheritedStart}`;
+  for (const [i, text] of startHooks.entries()) hostValue(fleet, 'init_hooks', text, startAt(i), true);
+  const onceHooks = box.init_hooks ?? [];
+  const hookAt = (i: number) =>
+    i < onceHooks.length ? listPointers.get('init_hooks')![i]! : startAt(i - onceHooks.length);
+  onceHooks.forEach((text, i) => {
+    if (text.startsWith('#') || /(&&|\|\||\|)\s*$/.test(text))
       problems.add(
-        at(pointer),
-        `container "${name}" has both an image and a clone`,
-        'a clone copies another container, image and all',
+        at(hookAt(i)),
+        'an init hook runs once, on its own, so it must be a whole command (not a comment, nor ending in &&, || or |)',
       );
-    if (box.clone !== undefined && !names.includes(box.clone))
-      problems.add(at(where('clone')), `no container named "${box.clone}" to clone`, suggestion(box.clone, names));
-    const strings: Box['strings'] = {};
-    for (const key of STRING_KEYS) if (box[key] !== undefined) strings[key] = value(key, box[key]!, where(key));
-    const lists: Box['lists'] = {};
-    const listPointers = new Map<ListKey, string[]>();
-    for (const key of LIST_KEYS) {
-      if (!box[key]?.length) continue;
-      const ownCount = own[key]?.length ?? 0;
-      const inherited = box[key]!.length - ownCount;
-      // Inherited items are reported where they were written: the defaults, or the includes.
-      const inheritedAt = (i: number) => (own.include?.length ? `${pointer}/include` : `/defaults/${key}/${i}`);
-      const pointers = box[key]!.map((_, i) =>
-        i >= inherited ? `${pointer}/${key}/${i - inherited}` : inheritedAt(i),
-      );
-      lists[key] = box[key]!.map((text, i) => value(key, text, pointers[i]!, true));
-      listPointers.set(key, pointers);
-    }
-    // Start hooks follow the same rules as the init hooks they are written among, and come
-    // with an include as distrobox's init hooks do.
-    const startHooks = startHooksOf(name);
-    const inheritedStart = startHooks.length - (own.start_hooks ?? []).length;
-    const startAt = (i: number) =>
-      i < inheritedStart ? `${pointer}/include` : `${pointer}/start_hooks/${i - inheritedStart}`;
-    for (const [i, text] of startHooks.entries()) value('init_hooks', text, startAt(i), true);
-    const onceHooks = box.init_hooks ?? [];
-    const hookAt = (i: number) =>
-      i < onceHooks.length ? listPointers.get('init_hooks')![i]! : startAt(i - onceHooks.length);
-    onceHooks.forEach((text, i) => {
-      if (text.startsWith('#') || /(&&|\|\||\|)\s*$/.test(text))
-        problems.add(
-          at(hookAt(i)),
-          'an init hook runs once, on its own, so it must be a whole command (not a comment, nor ending in &&, || or |)',
-        );
-    });
-    const hooks: Hook[] = [
-      ...onceHooks.map((text) => ({ text, once: true })),
-      ...startHooks.map((text) => ({ text, once: false })),
-    ];
-    const expanded = hostExpansionProblem(hooks.map((hook) => hook.text));
-    if (expanded)
-      problems.add(
-        at(hookAt(expanded.index)),
-        `this init_hooks cannot be passed to distrobox faithfully: ${expanded.problem}`,
-      );
-    if (hooks.length)
-      lists.init_hooks = hooks.map((hook) => [{ literal: hook.once ? onceHook(hook.text) : hook.text }]);
-    else delete lists.init_hooks;
-    const booleans: Box['booleans'] = {};
-    for (const key of BOOLEAN_KEYS) if (box[key] !== undefined) booleans[key] = box[key];
-    return {
-      name,
-      description: own.description,
-      template: own.template ?? false,
-      ports: own.ports ?? [],
-      hooks,
-      backup: backupPaths(own.backup ?? [], (i) => at(`${pointer}/backup/${i}`), problems),
-      service: own.service,
-      updateHooks: own.update_hooks ?? [],
-      versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),
-      booleans,
-      strings,
-      lists,
-    };
   });
-
-  if (problems.items.length > before) return undefined;
-  return { id, source, description: config.description, notes: config.notes ?? [], variables, boxes };
+  const hooks: Hook[] = [
+    ...onceHooks.map((text) => ({ text, once: true })),
+    ...startHooks.map((text) => ({ text, once: false })),
+  ];
+  const expanded = hostExpansionProblem(hooks.map((hook) => hook.text));
+  if (expanded)
+    problems.add(
+      at(hookAt(expanded.index)),
+      `this init_hooks cannot be passed to distrobox faithfully: ${expanded.problem}`,
+    );
+  return hooks;
 }
