@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { KINDS, type Kind } from './kinds.ts';
-import { loadConfig } from './load.ts';
+import { type LoadedConfig, loadConfig, parseOwn } from './load.ts';
 import { SCHEMAS_DIR } from './paths.ts';
 import { locate, toPlain, type Located } from './located.ts';
 import { buildEnvironment, type EnvironmentConfig } from './model/environment.ts';
@@ -129,11 +129,9 @@ function lookUp(
   parsed: Map<string, Located | null>,
   quiet: ProblemList,
 ): ReturnType<ConfigLookup> {
-  const probe = loadConfig(path, cwd, () => 'replace', quiet, parsed);
-  const kind = probe && kindOf(probe.merged, quiet);
-  if (!probe || !kind) return { kind: 'invalid', valid: false, abstract: false };
-  const schema = schemaOf(kind);
-  const loaded = loadConfig(path, cwd, schema.ruleAt, quiet, parsed)!;
+  const found = loadByKind(path, cwd, quiet, parsed);
+  if (!found) return { kind: 'invalid', valid: false, abstract: false };
+  const { kind, schema, loaded } = found;
   const valid = validateLocated(schema, loaded.merged, quiet) && quiet.empty;
   if (!valid || kind.name !== 'environment') return { kind: kind.name, valid, abstract: isAbstract(loaded.own) };
   // The member as its own compilation sees it: templates parsed, defaults applied.
@@ -159,13 +157,9 @@ function compileOne(
   lookup: ConfigLookup,
   configNames: string[],
 ): GeneratedFile[] | undefined {
-  // The kind picks the schema and with it the merge rules, so find it before merging.
-  const probe = loadConfig(path, cwd, () => 'replace', problems, parsed);
-  if (!probe) return undefined;
-  const kind = kindOf(probe.merged, problems);
-  if (!kind) return undefined;
-  const schema = schemaOf(kind);
-  const loaded = loadConfig(path, cwd, schema.ruleAt, problems, parsed)!;
+  const found = loadByKind(path, cwd, problems, parsed);
+  if (!found) return undefined;
+  const { kind, schema, loaded } = found;
 
   let valid = true;
   for (const source of loaded.sources) {
@@ -188,6 +182,27 @@ function compileOne(
     problems,
     warnings,
   });
+}
+
+/**
+ * The config merged by the rules of its kind's schema. The kind picks the schema, so it is
+ * found first: in the file itself (then the file is merged once), else through its extends
+ * (merged plainly to find it, then by the rules).
+ */
+function loadByKind(
+  path: string,
+  cwd: string,
+  problems: ProblemList,
+  parsed: Map<string, Located | null>,
+): { kind: Kind; schema: CompiledSchema; loaded: LoadedConfig } | undefined {
+  const own = parseOwn(path, cwd, problems, parsed);
+  const named = own?.kind === 'object' && own.entries.has('kind');
+  const probe = named ? own : loadConfig(path, cwd, () => 'replace', problems, parsed)?.merged;
+  const kind = probe && kindOf(probe, problems);
+  if (!kind) return undefined;
+  const schema = schemaOf(kind);
+  const loaded = loadConfig(path, cwd, schema.ruleAt, problems, parsed);
+  return loaded && { kind, schema, loaded };
 }
 
 function kindOf(config: Located, problems: ProblemList): Kind | undefined {

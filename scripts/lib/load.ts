@@ -237,6 +237,27 @@ export function loadConfig(
   return merged ? { file, own, merged, sources: [file.path, ...sources.filter((s) => s !== file.path)] } : undefined;
 }
 
+/**
+ * The file's own document (before extends), parsed once per run: a config that names its
+ * kind is then merged once, by its kind's rules.
+ */
+export function parseOwn(
+  path: string,
+  cwd: string,
+  problems: ProblemList,
+  cache: Map<string, Located | null>,
+): Located | undefined {
+  if (cache.has(path)) return cache.get(path) ?? undefined;
+  let file: SourceFile;
+  try {
+    file = readSource(path, cwd);
+  } catch (error) {
+    if (!(error instanceof UnreadableSource)) throw error;
+    return undefined; // loadConfig reports it
+  }
+  return parseCached(file, cache, problems);
+}
+
 function parseCached(file: SourceFile, cache: Map<string, Located | null>, problems: ProblemList): Located | undefined {
   if (!cache.has(file.path)) cache.set(file.path, parseLocated(file, problems) ?? null);
   return cache.get(file.path) ?? undefined;
