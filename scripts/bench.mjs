@@ -54,6 +54,42 @@ function syntheticConfigs(dir, count) {
 
 console.log(`boxwright benchmark — node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
 
+// Generation against another revision (npm run bench -- --against REV), in the same run: the
+// revision's tree is exported beside this one and each generates the same 1000 synthetic
+// configs, in turns, in a process of its own; the ratio is taken pair by pair (BENCH_PAIRS,
+// default 9). With --against-only, nothing else is measured.
+const againstAt = process.argv.indexOf('--against');
+if (againstAt > 0) {
+  const revision = process.argv[againstAt + 1];
+  const baseline = mkdtempSync(join(tmpdir(), 'boxwright-baseline-'));
+  const work = mkdtempSync(join(tmpdir(), 'boxwright-against-'));
+  spawnSync('sh', ['-c', `git archive "$1" | tar -x -C "$2"`, 'sh', revision, baseline], { stdio: 'inherit' });
+  symlinkSync(join(root, 'node_modules'), join(baseline, 'node_modules'));
+  syntheticConfigs(work, 1000);
+  const once = (tree) => {
+    const script = `const { loadLibrary } = await import(${JSON.stringify(join(tree, 'scripts/load-library.mjs'))});
+const { main } = await loadLibrary('cli.ts');
+const silent = { out: () => {}, err: () => {} };
+await main(['--quiet', '--out', 'out'], process.argv[1], silent);
+const start = process.hrtime.bigint();
+await main(['--quiet', '--force', '--out', 'fresh'], process.argv[1], silent);
+console.log(Number(process.hrtime.bigint() - start) / 1e6);`;
+    rmSync(join(work, 'fresh'), { recursive: true, force: true });
+    const result = spawnSync('node', ['--input-type=module', '-e', script, work], { encoding: 'utf8' });
+    return Number(result.stdout.trim().split('\n').pop());
+  };
+  const ratios = [];
+  const pairs = Number(process.env.BENCH_PAIRS ?? 9);
+  for (let i = 0; i < pairs; i++) ratios.push(once(root) / once(baseline));
+  ratios.sort((a, b) => a - b);
+  console.log(
+    `generate 1000 configs, this tree / ${revision}: median ×${ratios[Math.floor(pairs / 2)].toFixed(3)} (pairs ${ratios.map((r) => r.toFixed(2)).join(' ')}; target ≤ ×1.05)\n`,
+  );
+  rmSync(baseline, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+}
+if (process.argv.includes('--against-only')) process.exit(0);
+
 await timed('generate --check, this repository', () => main(['--check', '--quiet'], root, silent));
 await timed('generate (in memory + compare), repository configs', () => main(['--check', '--quiet'], root, silent));
 

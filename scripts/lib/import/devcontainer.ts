@@ -226,7 +226,7 @@ const WHY: Record<string, string> = {
   secrets: 'declare them under secrets, by name',
 };
 
-/** The rows whose key is a devcontainer.json property (init, capAdd...). */
+/** The rows whose key is a devcontainer.json property (capAdd, securityOpt...). */
 const PROPERTY_ROWS = OPTION_ROWS.filter(
   (row): row is OptionRow & { devcontainer: { property: string } } =>
     typeof row.devcontainer === 'object' && 'property' in row.devcontainer,

@@ -1,8 +1,7 @@
 // How the model reads the key table's keys: each row's `model` says the type, whether the
 // key is a template expanded on the host, and its default. The Environment's fields for these
-// keys are typed from the table (top-level keys) or named here (the groups: resources,
-// healthcheck, logging, capabilities), so a new top-level key needs its row and its schema
-// entry, and nothing in the model.
+// keys, and the config's, are typed from the table (top-level keys, and the groups such as
+// resources), so a new key needs its row and its schema entry, and nothing in the model.
 import type { ProblemList } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import type { Locator, Scope } from '../model/kernel.ts';
@@ -46,9 +45,11 @@ type ConfigValue<M> = M extends 'template' | 'string' | 'size'
           : never;
 
 type TopLevel<K> = K extends `/${infer Name}` ? (Name extends `${string}/${string}` ? never : Name) : never;
+type GroupOf<K> = K extends `/${infer Group}/${string}` ? Group : never;
+type MemberOf<K> = K extends `/${string}/${infer Member}` ? Member : never;
 type Read = Exclude<Row, { model: 'code' }>;
 /** Read as lists (empty when left out) or with a default: always there in the model. */
-type Always = Extract<Read, { default: boolean } | { model: 'list' | 'map' | 'pairs' }>;
+type Always = Extract<Read, { default: boolean } | { model: 'list' | 'map' | 'pairs' } | { required: true }>;
 type Sometimes = Exclude<Read, Always>;
 
 /** The model's fields for the table's top-level keys. */
@@ -59,32 +60,41 @@ export type TopLevelValues = { [R in Always as TopLevel<R['key']>]: ModelValue<R
 /** The config's fields for the table's top-level keys, as the schema has them. */
 export type TopLevelConfig = { [R in Read as TopLevel<R['key']>]?: ConfigValue<R['model']> };
 
-export interface Resources {
-  cpus?: number;
-  memory?: string;
-  memoryReservation?: string;
-  shmSize?: string;
-  pids?: number;
-}
-export interface Healthcheck {
-  command: string;
-  interval?: string;
-  timeout?: string;
-  startPeriod?: string;
-  retries?: number;
-}
+/** A group's members in the model: those always there, and the others. */
+type GroupValue<G extends string> = {
+  [R in Extract<Always, { key: `/${G}/${string}` }> as MemberOf<R['key']>]: ModelValue<R['model']>;
+} & { [R in Extract<Sometimes, { key: `/${G}/${string}` }> as MemberOf<R['key']>]?: ModelValue<R['model']> };
 
-/** The groups of keys: objects in the config whose members are rows of the table. */
-export interface GroupValues {
-  capabilities: { add: string[]; drop: string[] };
-  resources: Resources;
-  healthcheck?: Healthcheck;
-  logging?: { driver: string; options: Pair<string>[] };
-}
+/** A group's members in the config: the required ones, and the others. */
+type GroupConfig<G extends string> = {
+  [R in Extract<Read, { key: `/${G}/${string}`; required: true }> as MemberOf<R['key']>]: ConfigValue<R['model']>;
+} & {
+  [R in Exclude<Extract<Read, { key: `/${G}/${string}` }>, { required: true }> as MemberOf<R['key']>]?: ConfigValue<
+    R['model']
+  >;
+};
+
+type Group = GroupOf<Read['key']>;
+/** The groups with a required member: there only when the config has them. */
+type OptionalGroup = GroupOf<Extract<Read, { required: true }>['key']>;
+
+/** The model's groups of keys (objects in the config whose members are rows of the table). */
+export type GroupValues = { [G in Exclude<Group, OptionalGroup>]: GroupValue<G> } & {
+  [G in OptionalGroup]?: GroupValue<G>;
+};
+
+/** The config's groups, as the schema has them. */
+export type GroupConfigs = { [G in Group]?: GroupConfig<G> };
 
 export type KeyValues = TopLevelValues & GroupValues;
 
 type Plain = { [key: string]: unknown };
+
+/** The groups the model always has: those with no required member. */
+const GROUPS = [...new Set(KEYS.flatMap((row) => (row.key.split('/').length > 2 ? [row.key.split('/')[1]!] : [])))];
+const ALWAYS_GROUPS = GROUPS.filter(
+  (group) => !KEYS.some((row) => row.key.startsWith(`/${group}/`) && 'required' in row),
+);
 
 /**
  * Every row's key as the model reads it, after the variables are declared (templates may use
@@ -92,7 +102,7 @@ type Plain = { [key: string]: unknown };
  * resources, whose members are read where they are used.
  */
 export function readKeys(config: Plain, names: Scope): KeyValues {
-  const out: Plain = { capabilities: {}, resources: {} };
+  const out: Plain = Object.fromEntries(ALWAYS_GROUPS.map((group) => [group, {}]));
   for (const row of KEYS) {
     if (row.model === 'code') continue;
     const parts = row.key.slice(1).split('/');

@@ -13,7 +13,7 @@ export interface Cannot {
 
 /**
  * A format that holds the key another way than by its own field (a Deployment restarts its Pod
- * whatever restart says): nothing is warned, and the note says why.
+ * whatever the policy says): nothing is warned, and the note says why.
  */
 export interface Implicit {
   implicit: string;
@@ -56,8 +56,8 @@ export interface RunOption {
 export type ModelType = 'template' | 'string' | 'number' | 'boolean' | 'size' | 'list' | 'map' | 'pairs' | 'code';
 
 /**
- * A compose service key (a path: healthcheck/interval), or code. `duration`: compose writes
- * the value as a duration (1m30s), the config as a number of seconds.
+ * A compose service key (a path: logging/driver), or code. `duration`: compose writes the
+ * value as a duration (1m30s), the config as a number of seconds.
  */
 export type ComposeEntry = { key: string; duration?: true } | Coded | Cannot;
 
@@ -65,7 +65,7 @@ export type ComposeEntry = { key: string; duration?: true } | Coded | Cannot;
 export type DevcontainerEntry = { property: string } | 'runArgs' | Coded | Cannot;
 
 /**
- * A field of the Pod's container or of the Pod (a dotted path: securityContext.privileged),
+ * A field of the Pod's container or of the Pod (a dotted path: securityContext.capabilities.add),
  * which takes the key's value as the model has it, or code of the Kubernetes target.
  */
 export type KubernetesEntry = { container: string } | { pod: string } | Coded | Implicit | Cannot;
@@ -77,11 +77,16 @@ export type QuadletEntry = { key: string } | 'PodmanArgs' | Coded | Cannot;
 export type DistroboxEntry = { option: string } | Implicit | Cannot;
 
 export interface KeyRow<CodeName extends string = string> {
-  /** Where the key is in the config, as a JSON pointer: /hostname, /resources/shmSize. */
+  /** Where the key is in the config, as a JSON pointer: /ipc, /resources/cpus. */
   key: string;
   model: ModelType;
   /** The value the model takes when the config leaves the key out. */
   default?: boolean;
+  /**
+   * A member of a group that the group cannot be without: a group with one is there only when
+   * the config has it; a group without one is always there, empty when left out.
+   */
+  required?: true;
   run: RunOption | Coded<CodeName>;
   devcontainer: DevcontainerEntry;
   kubernetes: KubernetesEntry;
@@ -104,7 +109,7 @@ export function isRunOption(entry: KeyRow['run']): entry is RunOption {
   return 'flag' in entry;
 }
 
-/** The key as people say it: resources.shmSize for /resources/shmSize. */
+/** The key as people say it: resources.cpus for /resources/cpus. */
 export function keyName(row: Pick<KeyRow, 'key'>): string {
   return row.key.slice(1).replaceAll('/', '.');
 }

@@ -284,6 +284,7 @@ export const KEYS = [
   {
     key: '/healthcheck/command',
     model: 'string',
+    required: true,
     run: { flag: '--health-cmd', form: 'value' },
     devcontainer: 'runArgs',
     kubernetes: { code: 'healthcheck' },
@@ -334,6 +335,7 @@ export const KEYS = [
   {
     key: '/logging/driver',
     model: 'string',
+    required: true,
     run: { flag: '--log-driver', form: 'value' },
     devcontainer: 'runArgs',
     kubernetes: { cannot: 'the cluster’s log collection applies' },

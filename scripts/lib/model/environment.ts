@@ -8,14 +8,7 @@ import { hostFolderOf, buildImageBuild, buildMounts } from './mounts.ts';
 import { buildExtraNetworks, buildNetwork } from './networks.ts';
 import { buildEnv, buildPorts, buildSecrets, buildVariables } from './settings.ts';
 import { buildKubernetes, checkGivenVariables, type Kubernetes, type KubernetesConfig } from './kubernetes.ts';
-import {
-  type Healthcheck,
-  type KeyValues,
-  type Pair,
-  readKeys,
-  type Resources,
-  type TopLevelConfig,
-} from '../keys/model.ts';
+import { type KeyValues, type Pair, readKeys, type TopLevelConfig, type GroupConfigs } from '../keys/model.ts';
 import {
   buildServices,
   buildStartup,
@@ -28,7 +21,7 @@ import {
 } from './startup.ts';
 
 /** The config as the schema guarantees it (see schemas/environment.schema.json). */
-export interface EnvironmentConfig extends TopLevelConfig {
+export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   kind: 'environment';
   abstract?: boolean;
   description?: string;
@@ -55,9 +48,6 @@ export interface EnvironmentConfig extends TopLevelConfig {
     description?: string;
   }[];
   devices?: { path: string; target?: string; optional?: boolean }[];
-  capabilities?: { add?: string[]; drop?: string[] };
-  logging?: { driver: string; options?: Record<string, string> };
-  resources?: Resources;
   network?: { name: string; aliases?: string[]; create?: boolean };
   networks?: { name: string; aliases?: string[]; create?: boolean }[];
   gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
@@ -83,7 +73,6 @@ export type MountType = 'bind' | 'volume' | 'tmpfs' | 'workspace';
 export const WORKSPACE = 'bw_workspace';
 export const WORKSPACE_FOLDER = 'bw_workspace_folder';
 export type GpuMode = 'off' | 'auto' | 'required';
-export type { Healthcheck, Resources };
 export interface Variable {
   name: string;
   description?: string;
@@ -196,7 +185,6 @@ export interface Environment extends KeyValues {
   /** The networks joined besides network, each with its own aliases (podman only). */
   extraNetworks: Network[];
   gpu: Gpu;
-  healthcheck?: Healthcheck;
   extraArgs: Template[];
   entrypoints: Entrypoint[];
   entrypointVariable?: string;

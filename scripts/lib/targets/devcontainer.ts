@@ -157,7 +157,7 @@ function runArgs(env: Environment, text: Text, report: TargetReport): string[] {
   return args;
 }
 
-/** The properties that some rows name (init, capAdd...), in the table's order. */
+/** The properties that some rows name (capAdd, securityOpt...), in the table's order. */
 function properties(env: Environment): Record<string, Json | undefined> {
   const out: Record<string, Json | undefined> = {};
   for (const row of OPTION_ROWS) {
