@@ -60,6 +60,7 @@ function optionSection(env: Environment): string[] {
     ['    --no-recreate', 'up: keep a container made from an older config'],
     ['-e, --env NAME=VALUE', 'run, up: set a variable in the container (NAME alone: pass yours on)'],
     ['    --user NAME', 'shell: run as NAME'],
+    ['-t, --time N', "stop, restart, down: seconds to wait before killing it (default: the container's)"],
     ['    --volumes', 'down: remove the named volumes too'],
     ['-f, --follow', 'logs: keep printing new output'],
     ['    --tail N', 'logs: only the last N lines'],
