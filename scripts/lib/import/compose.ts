@@ -8,6 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import { publishedPort } from './ports.ts';
+import { devicesCompose } from '../keys/coded.ts';
+import { healthcheckCompose } from '../keys/coded.ts';
 import { getKey, setKey } from '../keys/options.ts';
 import type { ComposeEntry, ModelType } from '../keys/row.ts';
 import { KEYS } from '../keys/table.ts';
@@ -117,8 +119,9 @@ function importService(name: string, compose: Obj, project: string, network: str
   config.interactive = false;
   importBuild(service);
   tableKeys(compose, config, service.value, service.literal);
-  for (const part of [importEnvironment, importPorts, importMounts, importNetworks, importDevices, importHealthcheck])
-    part(service);
+  for (const part of [importEnvironment, importPorts, importMounts, importNetworks]) part(service);
+  devicesCompose(compose, config);
+  healthcheckCompose(compose, config, service.literal);
   if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
   if (compose.command !== undefined) config.command = words(compose.command);
   if (Object.keys(variables).length) config.variables = variables;
@@ -216,30 +219,6 @@ function importNetworks({ compose, config, project, name, network }: Service): v
   const joined = networks.length ? networks.map((n) => (n === 'default' ? network : `${project}_${n}`)) : [network];
   config.network = { name: joined[0]!, aliases: [name] };
   if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [name] }));
-}
-
-function importDevices({ compose, config }: Service): void {
-  if (!Array.isArray(compose.devices)) return;
-  config.devices = compose.devices.map((d): Json => {
-    const [path, target] = String(d).split(':');
-    return target ? { path: path!, target } : { path: path! };
-  });
-}
-
-/** healthcheck.test, in its three forms; the rest of healthcheck comes from the table. */
-function importHealthcheck({ compose, config, literal }: Service): void {
-  if (compose.healthcheck === undefined) return;
-  const test = (compose.healthcheck as Obj).test;
-  const command = Array.isArray(test)
-    ? test[0] === 'CMD-SHELL'
-      ? String(test[1])
-      : test
-          .slice(test[0] === 'CMD' ? 1 : 0)
-          .map(String)
-          .join(' ')
-    : String(test);
-  // The runtime runs it as written: compose's $$ is its $. The command goes first, as people write it.
-  config.healthcheck = { command: literal(command), ...(config.healthcheck as Obj | undefined) };
 }
 
 /** The service keys that code of this importer reads; the table's rows give the others. */

@@ -6,6 +6,7 @@ import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
 import { publishedPort } from './ports.ts';
+import { devicesRunArg } from '../keys/coded.ts';
 import { OPTION_ROWS, type OptionRow, readOption, rowOfFlag, setKey, takesValue } from '../keys/options.ts';
 
 type Json = JsonValue;
@@ -369,13 +370,7 @@ function mountFields(text: string): Obj {
 type FlagReader = (d: Definition, value: string, flag: string) => void;
 
 const FLAG_READERS: Record<string, FlagReader> = {
-  '--device': ({ config }, value) => {
-    const [path, target] = value.split(':');
-    config.devices = [
-      ...((config.devices as Json[] | undefined) ?? []),
-      target ? { path: path!, target } : { path: path! },
-    ];
-  },
+  '--device': ({ config }, value) => devicesRunArg(config, value),
   '--network': ({ config }, value) => {
     config.network = { ...((config.network as Obj) ?? {}), name: value };
   },

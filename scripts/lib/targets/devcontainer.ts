@@ -19,6 +19,7 @@ import { literalText, type Template } from '../template-string.ts';
 import { hookArgv } from './entrypoint.ts';
 import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
+import { CODED } from '../keys/coded.ts';
 import { OPTION_ROWS, runWords, type OptionRow } from '../keys/options.ts';
 import type { DevcontainerEntry } from '../keys/row.ts';
 import { KEYS, type CodeOf } from '../keys/table.ts';
@@ -187,15 +188,7 @@ const RUN_ARGS: Partial<Record<CodeOf<'devcontainer'>, RunArgsCode>> = {
         const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
         return ['--tmpfs', `${mount.targetText}${options.length ? `:${options.join(',')}` : ''}`];
       }),
-  devices: (env, _text, report) =>
-    env.devices.flatMap((device, i) => {
-      if (!device.optional) return ['--device', device.target ? `${device.path}:${device.target}` : device.path];
-      report.warn(
-        `device ${device.path} is left out: devcontainer.json cannot make a device optional`,
-        `/devices/${i}`,
-      );
-      return [];
-    }),
+  ...CODED.devcontainer,
   network: networkArgs,
   extraArgs: (env, text) => env.extraArgs.map((arg, i) => text(arg, `/extraArgs/${i}`)),
 };

@@ -3,13 +3,14 @@
 // readiness probe, and what a Pod cannot say.
 // ---- volumes --------------------------------------------------------------------------
 
-import type { IProbe, IResourceRequirements, ISecurityContext, IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import type { IResourceRequirements, ISecurityContext, IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import { CONTAINER_DIR, type Environment, type Mount } from '../model/environment.ts';
 import { cpuQuantity, DNS_SUBDOMAIN, quantity, type Kubernetes } from '../model/kubernetes.ts';
 import { parseSize } from '../model/size.ts';
+import { devicesKube } from '../keys/coded.ts';
 import { leftOut } from '../keys/options.ts';
 import type { Template } from '../template-string.ts';
-import { kubeText, type KubeObject, persistentClaim } from './kube.ts';
+import { type KubeObject, persistentClaim } from './kube.ts';
 import type { TargetReport } from './report.ts';
 
 type Metadata = (name: string) => Record<string, unknown>;
@@ -196,18 +197,7 @@ export function securityContext(
   }
   if (env.ipc !== undefined && !['host', 'private', 'shareable', 'none'].includes(env.ipc))
     report.refuse(`ipc "${env.ipc}" cannot be said in a Pod`, 'a Pod takes host or its own', '/ipc');
-  for (const [i, device] of env.devices.entries()) {
-    // The NVIDIA device plugin gives the GPU's device nodes with the nvidia.com/gpu limit.
-    if (env.gpu.mode !== 'off' && kube.gpus > 0 && device.path.startsWith('/dev/nvidia')) continue;
-    if (device.optional)
-      report.warn(`device ${device.path} is left out: a Pod gets devices from a device plugin`, `/devices/${i}`);
-    else
-      report.refuse(
-        `device ${device.path} cannot be passed to a Pod`,
-        'a Pod gets devices from a device plugin (make it optional to leave it out)',
-        `/devices/${i}`,
-      );
-  }
+  devicesKube(env, kube, report);
   return context;
 }
 
@@ -226,30 +216,6 @@ function runAs(env: Environment, kube: Kubernetes, text: (t: Template) => string
     return {};
   }
   return { runAsUser: Number(numeric[1]), ...(numeric[2] === undefined ? {} : { runAsGroup: Number(numeric[2]) }) };
-}
-
-/**
- * The health check as a readiness probe: like a container's health, it marks the Pod ready
- * or not (a Service sends it nothing until then) and restarts nothing.
- */
-export function probe(env: Environment): IProbe | undefined {
-  const check = env.healthcheck;
-  if (!check) return undefined;
-  const seconds = (duration: string | undefined) => {
-    if (duration === undefined) return undefined;
-    let total = 0;
-    for (const [, amount, unit] of duration.matchAll(/([0-9.]+)(ns|us|ms|s|m|h)/g))
-      total += Number(amount) * { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 }[unit as 'ns']!;
-    return Math.max(1, Math.ceil(total));
-  };
-  const fields = {
-    exec: { command: ['/bin/sh', '-c', kubeText(check.command)] },
-    initialDelaySeconds: seconds(check.startPeriod),
-    periodSeconds: seconds(check.interval),
-    timeoutSeconds: seconds(check.timeout),
-    failureThreshold: check.retries,
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 export function checkImageTag(image: string, kube: Kubernetes, report: TargetReport): void {

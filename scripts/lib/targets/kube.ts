@@ -13,7 +13,8 @@ import type { GeneratedFile } from '../output.ts';
 import type { Template } from '../template-string.ts';
 import { pruneEmpty } from './data.ts';
 import type { TargetReport } from './report.ts';
-import { checkImageTag, podStorage, probe, resources, securityContext, warnLeftOut } from './kube-pod.ts';
+import { checkImageTag, podStorage, resources, securityContext, warnLeftOut } from './kube-pod.ts';
+import { healthcheckKube } from '../keys/coded.ts';
 
 /** A Kubernetes object as plain data, in the order its YAML shows it. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, unknown> } & Record<
@@ -110,7 +111,7 @@ export function environmentObjects(
     ports: containerPorts(env),
     resources: resources(env, kube),
     securityContext: { ...(tableContext as ISecurityContext | undefined), ...securityContext(env, kube, text, report) },
-    readinessProbe: probe(env),
+    readinessProbe: healthcheckKube(env, kubeText),
     volumeMounts,
   };
   pruneEmpty(container);
@@ -161,7 +162,7 @@ function podSpec(
 
 /**
  * The Pod's annotations: the config's labels, and the digest of the generated files. A changed
- * ConfigMap does not restart a Pod by itself: its digest here makes `kubectl apply` roll it.
+ * ConfigMap does not start a Pod again by itself: its digest here makes `kubectl apply` roll it.
  */
 function podAnnotations(
   env: Environment,

@@ -4,6 +4,7 @@
 import { header } from '../header.ts';
 import { usage } from './launch-help.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
+import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
 import type { CodeOf } from '../keys/table.ts';
 import {
@@ -283,7 +284,7 @@ const RUN_CODE: Record<CodeOf<'run'>, (env: Environment) => ShellCode[]> = {
   secrets,
   ports,
   mounts,
-  devices,
+  ...CODED.run,
   network,
   gpu,
   // boxwright's own labels go before them: the extra arguments come last, to override any option.
@@ -394,20 +395,6 @@ function mountArgument(mount: Mount): ShellCode {
   const options = [...(mount.readOnly ? ['ro'] : []), ...mount.options];
   const suffix = options.length ? `:${options.join(',')}` : '';
   return code(`--volume ${word([...(mount.source ?? []), { literal: ':' }, ...mount.target, { literal: suffix }])}`);
-}
-
-function devices(env: Environment): ShellCode[] {
-  return env.devices.flatMap((device) => {
-    const spec = quote(device.target ? `${device.path}:${device.target}` : device.path);
-    if (!device.optional) return [code(`${APPEND} --device ${spec}`)];
-    return [
-      renderSnippet('optional-device', {
-        path: quote(device.path),
-        device: spec,
-        skipping: quote(`skipping ${device.path}: not present on this host`),
-      }),
-    ];
-  });
 }
 
 function network(env: Environment): ShellCode[] {

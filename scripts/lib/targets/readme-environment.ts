@@ -1,5 +1,7 @@
 // The README of an environment: how to run it, then a section per part of its config, each
 // from the same model as the scripts.
+import { devicesReadme } from '../keys/coded.ts';
+import { healthcheckReadme } from '../keys/coded.ts';
 import { modelValue, OPTION_ROWS } from '../keys/options.ts';
 import { CONTAINER_DIR, publishSpec, REPOSITORY, type Environment } from '../model/environment.ts';
 import { resolver } from '../model/kubernetes.ts';
@@ -66,7 +68,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
     environmentSection(env),
     portsSection(env),
     mountsSection(env),
-    devicesSection(env),
+    devicesReadme(env),
     resourcesSection(env),
     gpuSection(env),
     usersSection(env),
@@ -74,7 +76,7 @@ export function environmentReadme(env: Environment): GeneratedFile {
     servicesSection(env),
     workspaceSection(env),
     buildSection(env),
-    healthcheckSection(env),
+    healthcheckReadme(env),
     jobsSection(env),
     kubernetesSection(env),
     devcontainerSection(env),
@@ -182,19 +184,6 @@ function mountsSection(env: Environment): string[] {
             `${m.type}${m.readOnly ? ', read-only' : ''}${m.create ? ', created if missing' : ''}`,
             m.description,
           ]),
-        ),
-      ]
-    : [];
-}
-
-function devicesSection(env: Environment): string[] {
-  return env.devices.length
-    ? [
-        '## Devices',
-        '',
-        ...markdownTable(
-          ['Device', 'When missing'],
-          env.devices.map((d) => [codeSpan(d.path), d.optional ? 'skipped' : 'error']),
         ),
       ]
     : [];
@@ -344,13 +333,6 @@ function buildSection(env: Environment): string[] {
     '(or `run --build`) builds it again when its context, Containerfile, arguments or target changed.',
     '',
   ];
-}
-
-function healthcheckSection(env: Environment): string[] {
-  if (!env.healthcheck) return [];
-  const every = env.healthcheck.interval ? ` every ${env.healthcheck.interval}` : '';
-  const byHand = `podman healthcheck run ${showTemplate(env.name)}`;
-  return ['## Health check', '', `${codeSpan(env.healthcheck.command).markdown}${every}; by hand: \`${byHand}\`.`, ''];
 }
 
 function jobsSection(env: Environment): string[] {
