@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { importMain } from '../scripts/lib/import/cli.ts';
+import { importCompose } from '../scripts/lib/import/compose.ts';
 import { rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
 import { assemble, lab } from './distrobox-lab.ts';
 import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
@@ -314,6 +315,30 @@ function readRun(argv: string[], env: Record<string, string>): Run {
     }
   },
 );
+
+importer("compose's $$ is a $ in what boxwright passes as written, and stays $$ where it expands", () => {
+  const text = [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    labels: { cost: "$$5" }',
+    '    stop_grace_period: 1m30s',
+    '    stop_signal: SIGINT',
+    '    healthcheck:',
+    '      test: ["CMD-SHELL", "pg_isready -U $$POSTGRES_USER -h ${DB_HOST:-localhost}"]',
+    '      interval: 10s',
+    '',
+  ].join('\n');
+  const db = importCompose(text, 'compose.yaml', 'shop').others[0]!.imported;
+  const config = db.config as { [key: string]: unknown };
+  // The runtime runs the health check as written, so compose's $$ is its $; a compose variable
+  // there is fixed to its default, with a comment, since boxwright does not expand the check.
+  assert.equal(config.healthcheck, { command: 'pg_isready -U $POSTGRES_USER -h localhost', interval: '10s' });
+  assert.ok([...db.remarks.left.values()].flat().some((line) => line.startsWith('${DB_HOST:-localhost}: fixed to')));
+  // Labels expand in boxwright as in compose: $$ stays $$, a literal $.
+  assert.equal(config.labels, { cost: '$$5' });
+  assert.equal([config.stopTimeout, config.stopSignal], [90, 'SIGINT']);
+});
 
 importer('the importer never overwrites, and says in one line what stops it', async () => {
   const dir = tempDir();
