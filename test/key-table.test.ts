@@ -58,6 +58,11 @@ const text = fc.string({
   maxLength: 12,
 });
 
+/** Text a config file can hold: no NUL, no lone surrogate. */
+function holdable(text: string): boolean {
+  return !text.includes('\0') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
 /** Values of a schema fragment: its enum, its pattern, its type's range. */
 function arbitrary(schema: Schema, key: string): fc.Arbitrary<Json> {
   const s = resolved(schema);
@@ -74,13 +79,15 @@ function arbitrary(schema: Schema, key: string): fc.Arbitrary<Json> {
     case 'object': {
       const names = (s.propertyNames as Schema | undefined)?.pattern as string | undefined;
       return fc.dictionary(
-        fc.stringMatching(new RegExp(names ?? '^[A-Za-z][A-Za-z0-9._-]{0,8}$'), { size: 'xsmall' }),
+        fc.stringMatching(new RegExp(names ?? '^[A-Za-z][A-Za-z0-9._-]{0,8}$'), { size: 'xsmall' }).filter(holdable),
         arbitrary(s.additionalProperties as Schema, key),
         { minKeys: 1, maxKeys: 3 },
       );
     }
     default:
-      if (typeof s.pattern === 'string') return fc.stringMatching(new RegExp(s.pattern as string), { size: 'xsmall' });
+      // A pattern's [^\\s] may draw a NUL or half a surrogate pair, which no config file holds.
+      if (typeof s.pattern === 'string')
+        return fc.stringMatching(new RegExp(s.pattern as string), { size: 'xsmall' }).filter(holdable);
       // A working directory is an absolute path.
       return key === '/workdir' ? text.map((t) => `/${t}`) : text;
   }
