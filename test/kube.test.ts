@@ -354,7 +354,8 @@ kube('any text in a manifest reads back as written, through the YAML parser', ()
       const [read] = readManifest(file.content);
       assert.equal(read, object);
     }),
-    { numRuns: propertyRuns(300) },
+    // A line of only blanks: yaml's block scalar read it back as empty (found by this property).
+    { numRuns: propertyRuns(300), examples: [[[' \n', '']], [['\t\n\nx']]] },
   );
 });
 

@@ -3,7 +3,7 @@
 // of the config is found here by its name. Everything is resolved at generate time (see
 // model/kubernetes.ts); what a manifest cannot say is refused, what it leaves out is warned.
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, runsThroughShell, type Environment } from '../model/environment.ts';
@@ -42,6 +42,21 @@ export function kubeText(text: string): string {
  * launch.sh (as comments, where a reader of the manifest looks), then one YAML document per
  * object.
  */
+/**
+ * One object as a YAML document. A text with a line of only blanks is double-quoted: written as
+ * a block scalar, such a line is read back as empty (yaml 2.9 gives no indentation indicator).
+ */
+function yamlDocument(object: KubeObject): string {
+  const document = new Document(object, { aliasDuplicateObjects: false });
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && /^[ \t]+$/m.test(node.value) && node.value.includes('\n'))
+        node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return document.toString({ lineWidth: 0 });
+}
+
 export function renderManifest(
   path: string,
   source: string,
@@ -49,7 +64,7 @@ export function renderManifest(
   objects: KubeObject[],
   leftOut: readonly string[] = [],
 ): GeneratedFile {
-  const documents = objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
+  const documents = objects.map(yamlDocument);
   const notes = leftOut.length
     ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replace(/[\r\n]/g, ' ')}`).join('\n')}\n`
     : '';
