@@ -43,8 +43,6 @@ export interface RunOption {
   form: Form;
   /** Other spellings of the flag that an importer reads as this key (-h, --net). */
   aliases?: string[];
-  /** The runtimes that have the option, when not both. */
-  only?: 'podman' | 'docker';
 }
 
 /**
@@ -99,10 +97,6 @@ export interface KeyRow<CodeName extends string = string> {
 
 export function cannot(entry: unknown): entry is Cannot {
   return typeof entry === 'object' && entry !== null && 'cannot' in entry;
-}
-
-export function coded(entry: unknown): entry is Coded {
-  return typeof entry === 'object' && entry !== null && 'code' in entry;
 }
 
 export function isRunOption(entry: KeyRow['run']): entry is RunOption {
