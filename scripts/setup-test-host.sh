@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs and configures what the test suite needs on Debian: shellcheck and the shells of
 # the portability matrix, podman (with runc, debootstrap and CNI DNS) for the end-to-end
-# tests, and podman-compose, whose --dry-run the compose importer's round trip is held to.
+# tests, and podman-compose, whose --dry-run the compose importer's round trip is held to;
+# docker.io, whose daemon it starts when none runs, for the end-to-end tests on docker.
 # Idempotent and quick when everything is already there, so the README's test command and
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose'
+packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose docker.io'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2
@@ -60,4 +61,23 @@ if [ ! -d "$supervisor/usr/lib/python3/dist-packages/supervisor" ]; then
   mkdir -p "$supervisor"
   dpkg -x "$download"/supervisor_*.deb "$supervisor"
   rm -rf "$download"
+fi
+
+# The end-to-end suites run on docker too: its daemon, started here when none answers (a
+# host without systemd, as CI's, has nothing that starts it). Its log goes beside the cache.
+if [ "$as_root" != none ] && ! $as_root docker info >/dev/null 2>&1; then
+  say 'starting dockerd'
+  log=${XDG_CACHE_HOME:-$HOME/.cache}/boxwright/dockerd.log
+  mkdir -p "${log%/*}"
+  # shellcheck disable=SC2016 # $1 is the inner shell's: the log's path
+  $as_root sh -c 'setsid dockerd --storage-driver overlay2 </dev/null >>"$1" 2>&1 &' sh "$log"
+  waited=0
+  until $as_root docker info >/dev/null 2>&1; do
+    [ "$waited" -lt 60 ] || {
+      say "dockerd did not answer within 60 seconds (its log: $log)"
+      exit 1
+    }
+    sleep 1
+    waited=$((waited + 1))
+  done
 fi

@@ -24,6 +24,22 @@ export function podmanAvailable(): string | undefined {
   return undefined;
 }
 
+export function dockerAvailable(): string | undefined {
+  if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0)
+    return 'docker does not answer (scripts/setup-test-host.sh installs it and starts dockerd)';
+  return undefined;
+}
+
+/** An image of podman's, copied into docker when docker lacks it (no registry is reachable). */
+export function ensureDockerImage(image: string): void {
+  const inDocker = () => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
+  if (inDocker()) return;
+  locked('docker-image', () => {
+    if (inDocker()) return;
+    run('sh', ['-c', 'podman save "$1" | docker load', 'sh', image]);
+  });
+}
+
 function mirror(): string {
   try {
     const sources = readFileSync('/etc/apt/sources.list.d/debian.sources', 'utf8');

@@ -1,5 +1,6 @@
 // What every end-to-end suite shares: the run id that names everything a run creates, the
-// configs rewritten to carry it, podman helpers, and the skip when podman cannot run here.
+// configs rewritten to carry it, runtime helpers (podman, and docker where its daemon runs),
+// and the skip when podman cannot run here.
 // Two runs on one host never share a container, network, volume, image or user name, and
 // each removes only what carries its own run id.
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,14 @@ import { join } from 'node:path';
 import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generate, remove, ROOT, tempDir } from '../helpers.ts';
-import { ensureServiceImage, podmanAvailable, SERVICE_IMAGE, TEST_IMAGE } from './image.ts';
+import {
+  dockerAvailable,
+  ensureDockerImage,
+  ensureServiceImage,
+  podmanAvailable,
+  SERVICE_IMAGE,
+  TEST_IMAGE,
+} from './image.ts';
 
 export { SERVICE_IMAGE, TEST_IMAGE };
 
@@ -26,28 +34,44 @@ export const RUN = process.env.BOXWRIGHT_TEST_RUN;
  */
 export const PREFIX = `bw-${RUN}-${randomBytes(2).toString('hex')}`;
 
+export type Runtime = 'podman' | 'docker';
+
+/**
+ * The runtimes the suites that take one run on: podman, and docker where its daemon answers
+ * (scripts/setup-test-host.sh starts it); where it does not, the docker tests are skipped.
+ */
+export const RUNTIMES: readonly Runtime[] = ['podman', 'docker'];
+
+export function runtime(name: Runtime, ...args: string[]) {
+  return spawnSync(name, args, { encoding: 'utf8' });
+}
+
 export function podman(...args: string[]) {
-  return spawnSync('podman', args, { encoding: 'utf8' });
+  return runtime('podman', ...args);
 }
 
 /**
- * Runs podman and fails the test with what podman said when it fails. podman's own errors
+ * Runs the runtime and fails the test with what it said when it fails. podman's own errors
  * (exit 125) can be transient on a loaded 2-core host, where three suites run at once: one
  * such failure is retried, and said on stderr, so a real one still fails the test.
  */
-export function podmanOk(...args: string[]): string {
-  let result = podman(...args);
+export function runtimeOk(name: Runtime, ...args: string[]): string {
+  let result = runtime(name, ...args);
   if (result.status === 125) {
-    process.stderr.write(`podman ${args.join(' ')} failed (${result.stderr.trim()}); retrying once\n`);
+    process.stderr.write(`${name} ${args.join(' ')} failed (${result.stderr.trim()}); retrying once\n`);
     spawnSync('sleep', ['2']);
-    result = podman(...args);
+    result = runtime(name, ...args);
   }
-  assert.is(result.status, 0, `podman ${args.join(' ')}: ${result.stderr}`);
+  assert.is(result.status, 0, `${name} ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 }
 
-export function inContainer(name: string, script: string, user?: string): string {
-  const result = podman('exec', ...(user ? ['--user', user] : []), name, 'sh', '-c', script);
+export function podmanOk(...args: string[]): string {
+  return runtimeOk('podman', ...args);
+}
+
+export function inContainer(name: string, script: string, user?: string, on: Runtime = 'podman'): string {
+  const result = runtime(on, 'exec', ...(user ? ['--user', user] : []), name, 'sh', '-c', script);
   assert.is(result.status, 0, result.stderr);
   return result.stdout;
 }
@@ -148,6 +172,26 @@ export async function writeRunTree(dir: string): Promise<void> {
 
 /** Everything this run created: pods, containers, networks, volumes, images and secrets. */
 export function removeRunObjects(): void {
+  removePodmanObjects();
+  if (!dockerAvailable()) removeDockerObjects();
+}
+
+function removeDockerObjects(): void {
+  const ours = (kind: string[], format: string) =>
+    runtime('docker', ...kind, '--format', format)
+      .stdout.split('\n')
+      .filter((name) => name.includes(PREFIX));
+  const containers = ours(['ps', '--all'], '{{.Names}}');
+  if (containers.length) runtime('docker', 'rm', '--force', '--volumes', ...containers);
+  const networks = ours(['network', 'ls'], '{{.Name}}');
+  if (networks.length) runtime('docker', 'network', 'rm', ...networks);
+  const volumes = ours(['volume', 'ls'], '{{.Name}}');
+  if (volumes.length) runtime('docker', 'volume', 'rm', '--force', ...volumes);
+  const images = ours(['images'], '{{.Repository}}:{{.Tag}}');
+  if (images.length) runtime('docker', 'rmi', '--force', ...images);
+}
+
+function removePodmanObjects(): void {
   const ours = (kind: string[], format: string) =>
     podman(...kind, '--format', format)
       .stdout.split('\n')
@@ -205,8 +249,8 @@ async function setUp(context: E2eContext): Promise<void> {
  * A suite of end-to-end tests. Where podman cannot run, every test is registered as skipped
  * (uvu counts them as skipped) and the reason is printed once.
  */
-export function e2eSuite(name: string): Test<E2eContext> {
-  const unavailable = podmanAvailable();
+export function e2eSuite(name: string, on: Runtime = 'podman'): Test<E2eContext> {
+  const unavailable = podmanAvailable() ?? (on === 'docker' ? dockerAvailable() : undefined);
   const tests = suite<E2eContext>(name);
   if (unavailable) {
     process.stderr.write(`${name}: skipped: ${unavailable}\n`);
@@ -226,6 +270,7 @@ export function e2eSuite(name: string): Test<E2eContext> {
   tests.before(async (context) => {
     try {
       await setUp(context);
+      if (on === 'docker') for (const image of [TEST_IMAGE, SERVICE_IMAGE]) ensureDockerImage(image);
     } catch (error) {
       context.setupError = error as Error;
     }

@@ -86,11 +86,18 @@ function parseDefinition(text: string): Obj {
   return definition;
 }
 
+/**
+ * What a dev container runs to stay up, as the devcontainer CLI's own: a shell that ends at
+ * TERM or INT, which plain `sleep infinity` as PID 1 would ignore (down then waits for the
+ * stop timeout), and that needs no `sleep infinity`, which busybox's sleep may lack.
+ */
+export const KEEP_ALIVE = ['/bin/sh', '-c', "trap 'exit 0' TERM INT; while sleep 1000 & wait $!; do :; done"];
+
 /** A dev container stays up for its terminals (unless overrideCommand is false): up, then shell. */
 function importCommandAndUser({ definition, config, note, value }: Definition): void {
   config.detach = true;
   if (definition.overrideCommand !== false) {
-    config.command = ['sleep', 'infinity'];
+    config.command = [...KEEP_ALIVE];
     note('/command', 'A dev container stays up for its terminals: launch.sh up, then launch.sh shell.');
   }
   const user = definition.containerUser ?? definition.remoteUser;

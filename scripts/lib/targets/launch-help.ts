@@ -58,6 +58,8 @@ function optionSection(env: Environment): string[] {
     ['    --instance NAME', 'another container of this config, named with -NAME'],
     ['    --force-recreate', 'up: recreate the container even when its config is unchanged'],
     ['    --no-recreate', 'up: keep a container made from an older config'],
+    ['    --no-wait', 'up, shell: return once the container is started, without waiting for it to be ready'],
+    ['    --wait-timeout N', 'up, shell: seconds to wait for it to be ready (default: 120)'],
     ['-e, --env NAME=VALUE', 'run, up: set a variable in the container (NAME alone: pass yours on)'],
     ['    --user NAME', 'shell: run as NAME'],
     ['-t, --time N', "stop, restart, down: seconds to wait before killing it (default: the container's)"],

@@ -88,6 +88,9 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     },
     image_config: readsImage,
     image_user: env.startup !== undefined,
+    // up waits for the generated entrypoint's mark, and for the health check when there is one.
+    entrypoint_ready: env.startup !== undefined,
+    healthcheck: env.healthcheck !== undefined,
     keeps_image_user: imageUserNeeded(env),
     env_extends: env.env.some((e) => e.extend),
     newline: env.gpu.mode !== 'off' || readsImage,
