@@ -25,7 +25,7 @@ e2e("up starts the mode's members on a shared network with DNS, idempotently; do
   assert.is(duo.status, 0, duo.stderr);
   assert.is(
     duo.stderr,
-    `launch.sh: ${PREFIX}-stack-api: creating and starting\nlaunch.sh: ${PREFIX}-stack-web: recreating (its config changed)\nlaunch.sh: ${PREFIX}-stack-web: creating and starting\n`,
+    `launch.sh: ${PREFIX}-stack-api: creating and starting\nlaunch.sh: ${PREFIX}-stack-api: ready\nlaunch.sh: ${PREFIX}-stack-web: recreating (its config changed)\nlaunch.sh: ${PREFIX}-stack-web: creating and starting\nlaunch.sh: ${PREFIX}-stack-web: ready\n`,
   );
   assert.is(
     stack('--mode', 'duo', 'up').stderr,
