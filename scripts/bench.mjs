@@ -89,6 +89,11 @@ console.log(Number(process.hrtime.bigint() - start) / 1e6);`;
   rmSync(work, { recursive: true, force: true });
 }
 if (process.argv.includes('--against-only')) process.exit(0);
+// --runtimes: the launcher against podman and docker themselves (scripts/bench-runtimes.mjs).
+if (process.argv.includes('--runtimes')) {
+  await import('./bench-runtimes.mjs');
+  process.exit(0);
+}
 
 await timed('generate --check, this repository', () => main(['--check', '--quiet'], root, silent));
 await timed('generate (in memory + compare), repository configs', () => main(['--check', '--quiet'], root, silent));
