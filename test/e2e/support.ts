@@ -176,38 +176,37 @@ export function removeRunObjects(): void {
   if (!dockerAvailable()) removeDockerObjects();
 }
 
+/** The names of this run's objects of one kind, as the runtime lists them. */
+function ours(on: Runtime, kind: string[], format: string): string[] {
+  return runtime(on, ...kind, '--format', format)
+    .stdout.split('\n')
+    .filter((name) => name.includes(PREFIX));
+}
+
 function removeDockerObjects(): void {
-  const ours = (kind: string[], format: string) =>
-    runtime('docker', ...kind, '--format', format)
-      .stdout.split('\n')
-      .filter((name) => name.includes(PREFIX));
-  const containers = ours(['ps', '--all'], '{{.Names}}');
+  const containers = ours('docker', ['ps', '--all'], '{{.Names}}');
   if (containers.length) runtime('docker', 'rm', '--force', '--volumes', ...containers);
-  const networks = ours(['network', 'ls'], '{{.Name}}');
+  const networks = ours('docker', ['network', 'ls'], '{{.Name}}');
   if (networks.length) runtime('docker', 'network', 'rm', ...networks);
-  const volumes = ours(['volume', 'ls'], '{{.Name}}');
+  const volumes = ours('docker', ['volume', 'ls'], '{{.Name}}');
   if (volumes.length) runtime('docker', 'volume', 'rm', '--force', ...volumes);
-  const images = ours(['images'], '{{.Repository}}:{{.Tag}}');
+  const images = ours('docker', ['images'], '{{.Repository}}:{{.Tag}}');
   if (images.length) runtime('docker', 'rmi', '--force', ...images);
 }
 
 function removePodmanObjects(): void {
-  const ours = (kind: string[], format: string) =>
-    podman(...kind, '--format', format)
-      .stdout.split('\n')
-      .filter((name) => name.includes(PREFIX));
   // Pods first (podman kube play's), with their containers; then what is left.
-  const pods = ours(['pod', 'ps'], '{{.Name}}');
+  const pods = ours('podman', ['pod', 'ps'], '{{.Name}}');
   if (pods.length) podman('pod', 'rm', '--force', ...pods);
-  const containers = ours(['ps', '--all'], '{{.Names}}');
+  const containers = ours('podman', ['ps', '--all'], '{{.Names}}');
   if (containers.length) podman('rm', '--force', '--volumes', '--ignore', '-t', '0', ...containers);
-  const networks = ours(['network', 'ls'], '{{.Name}}');
+  const networks = ours('podman', ['network', 'ls'], '{{.Name}}');
   if (networks.length) podman('network', 'rm', '--force', ...networks);
-  const volumes = ours(['volume', 'ls'], '{{.Name}}');
+  const volumes = ours('podman', ['volume', 'ls'], '{{.Name}}');
   if (volumes.length) podman('volume', 'rm', '--force', ...volumes);
-  const images = ours(['images'], '{{.Repository}}:{{.Tag}}');
+  const images = ours('podman', ['images'], '{{.Repository}}:{{.Tag}}');
   if (images.length) podman('rmi', '--force', '--ignore', ...images);
-  const secrets = ours(['secret', 'ls'], '{{.Name}}');
+  const secrets = ours('podman', ['secret', 'ls'], '{{.Name}}');
   if (secrets.length) podman('secret', 'rm', ...secrets);
 }
 
