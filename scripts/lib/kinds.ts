@@ -20,6 +20,7 @@ import { renderLaunch } from './targets/launch.ts';
 import { catalogReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { environmentReadme } from './targets/readme-environment.ts';
 import { renderStack } from './targets/stack.ts';
+import { renderQuadlet } from './targets/quadlet.ts';
 
 export interface ConfigContext {
   id: string; // file name without extension
@@ -70,6 +71,11 @@ export const KINDS: readonly Kind[] = [
         const objects = environmentObjects(environment, kubernetes, inContainer, report('/kubernetes', leftOut));
         files.push(renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut));
       }
+      const { quadlet } = environment;
+      if (quadlet)
+        files.push(
+          ...renderQuadlet(environment, { unit: id, folder: '.', root, ...quadlet }, report('/quadlet')),
+        );
       return problems.items.length > before ? undefined : files;
     },
   },

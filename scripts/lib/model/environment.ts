@@ -63,6 +63,8 @@ export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   jobs?: { directory: string };
   backup?: { image?: string };
   kubernetes?: KubernetesConfig;
+  quadlet?: { variables?: Record<string, string>; wantedBy?: string };
+  systemd?: { runtime?: Runtime; wantedBy?: string };
   devcontainer?: { name?: string; extensions?: string[] };
 }
 
@@ -206,6 +208,10 @@ export interface Environment extends KeyValues {
   backupImage?: Template;
   /** The Kubernetes target's settings, when kube.yaml is asked for. */
   kubernetes?: Kubernetes;
+  /** The Quadlet target's settings, when units for podman's Quadlet are asked for. */
+  quadlet?: { variables: ReadonlyMap<string, string>; wantedBy: string };
+  /** The plain systemd unit's settings, when it is asked for. */
+  systemd?: { runtime?: Runtime; wantedBy: string };
   /** The devcontainer.json target's settings, when it is asked for. */
   devcontainer?: { name: string; extensions: string[] };
 }
@@ -313,7 +319,7 @@ function addContainerSide(environment: Environment, config: EnvironmentConfig, n
   }
 }
 
-/** The settings of the targets a config opts in to: devcontainer.json and kube.yaml. */
+/** The settings of the targets a config opts in to: devcontainer.json, kube.yaml and the units. */
 function addTargets(environment: Environment, config: EnvironmentConfig, { at, problems }: Scope): void {
   if (config.devcontainer)
     environment.devcontainer = {
@@ -329,6 +335,19 @@ function addTargets(environment: Environment, config: EnvironmentConfig, { at, p
       problems,
     );
   }
+  if (config.quadlet) {
+    const variables = new Map(Object.entries(config.quadlet.variables ?? {}));
+    environment.quadlet = { variables, wantedBy: config.quadlet.wantedBy ?? 'default.target' };
+    checkGivenVariables(
+      variables,
+      environment.variables.map((v) => v.name),
+      at,
+      problems,
+      '/quadlet/variables',
+    );
+  }
+  if (config.systemd)
+    environment.systemd = { runtime: config.systemd.runtime, wantedBy: config.systemd.wantedBy ?? 'default.target' };
 }
 
 /** Keys that each make sense alone but not together. */
