@@ -28,6 +28,7 @@ import {
   tempDir,
   writeFiles,
 } from './helpers.ts';
+import { quadletExecStart } from './quadlet-support.ts';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -145,8 +146,14 @@ function readRunArgv(argv: string[]): Obj {
   const out: Obj = {};
   let i = argv.indexOf('run') + 1;
   for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
-    const flag = argv[i]!;
-    if (flag === '--name') i++;
+    // Quadlet writes some options as --flag=value or -f=value (as podman's flag parser reads them).
+    const [flag, joined] = argv[i]!.includes('=') ? splitOnce(argv[i]!) : [argv[i]!];
+    if (joined !== undefined) {
+      const row = rowOfFlag(flag);
+      if (row) readOption(out, row, joined);
+      continue;
+    }
+    if (['--name', '--volume', '-v', '--secret', '--env', '--user'].includes(flag)) i++;
     const row = rowOfFlag(flag);
     if (row) readOption(out, row, takesValue(row) ? argv[++i] : undefined);
   }
@@ -154,6 +161,11 @@ function readRunArgv(argv: string[]): Obj {
   for (const name of Object.keys(labels ?? {})) if (name.startsWith('io.boxwright.')) delete labels![name];
   if (labels && Object.keys(labels).length === 0) delete out.labels;
   return out;
+}
+
+function splitOnce(option: string): [string, string] {
+  const at = option.indexOf('=');
+  return [option.slice(0, at), option.slice(at + 1)];
 }
 
 const seed = Number(process.env.BOXWRIGHT_SEED ?? Date.now() % 2 ** 31);
@@ -221,6 +233,53 @@ test('every run-option key comes back from devcontainer.json and from launch.sh 
     remove(dir);
   }
 });
+
+/** The rows whose Quadlet column is a key or PodmanArgs= (code rows have tests in quadlet.test.ts). */
+const QUADLET_ROWS = ROWS.filter((row) => typeof row.quadlet !== 'object' || !('code' in row.quadlet));
+
+test('every key comes back from a Quadlet unit, through quadlet -dryrun’s ExecStart, as it was', async () => {
+  const dir = tempDir();
+  try {
+    await fc.assert(
+      fc.asyncProperty(config, async (drawn) => {
+        const written: Obj = { ...drawn, quadlet: {} };
+        writeFiles(dir, { 'configs/box.json': JSON.stringify(written) });
+        const generated = await generate(['--quiet'], dir);
+        if (generated.code !== 0 && refusedUnitValue(generated.err, written)) return;
+        assert.is(generated.code, 0, `${generated.err}\n${JSON.stringify(written)}`);
+        const argv = quadletExecStart(join(dir, 'generated/box'), 'box');
+        const back = readRunArgv(argv);
+        for (const row of QUADLET_ROWS)
+          assert.equal(
+            meaning(row, quadletValue(row, getKey(back, row.key)), false),
+            meaning(row, getKey(written, row.key), true),
+            `Quadlet: ${keyName(row)} in ${JSON.stringify(written)}\n${argv.join(' ')}`,
+          );
+      }),
+      options(propertyRuns(300, 30)),
+    );
+  } finally {
+    remove(dir);
+  }
+});
+
+/** Quadlet writes capabilities in lower case (podman reads either). */
+function quadletValue(row: OptionRow, value: Json | undefined): Json | undefined {
+  return row.key.startsWith('/capabilities/') && Array.isArray(value)
+    ? value.map((v) => String(v).toUpperCase())
+    : value;
+}
+
+/** A unit refused a value it cannot hold (space at an end, a trailing backslash), as said. */
+function refusedUnitValue(err: string, written: Obj): boolean {
+  const problems = err.split('\n').filter((line) => /^configs\/box\.json:/.test(line));
+  const strings = JSON.stringify(written).match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+  const unwritable = strings.some((s) => {
+    const text = JSON.parse(s) as string;
+    return /^\s|\s$/.test(text) || text.endsWith('\\');
+  });
+  return problems.length > 0 && unwritable && problems.every((line) => line.includes('a unit cannot hold this value'));
+}
 
 /** The keys whose Kubernetes column says nothing of code (those have tests in kube.test.ts). */
 const KUBE_ROWS = ROWS.filter((row) => !('code' in row.kubernetes));

@@ -198,7 +198,8 @@ export const KEYS = [
     run: { flag: '--expose', form: 'each' },
     devcontainer: 'runArgs',
     kubernetes: { implicit: 'the containers of a cluster reach each other’s ports without it' },
-    quadlet: { key: 'ExposeHostPort' },
+    // Quadlet 4.9's ExposeHostPort= takes no protocol (80/udp): the run option takes every form.
+    quadlet: 'PodmanArgs',
     compose: { key: 'expose' },
     distrobox: { cannot: 'a box uses the host’s network' },
   },
