@@ -36,3 +36,65 @@ export function quadletExecStart(folder: string, unit: string): string[] {
   if (!service) throw new Error(`quadlet made no ${unit}.service (exit ${status}):\n${stderr}`);
   return execStartOf(service, unit);
 }
+
+/** Options that take no value, in the forms launch.sh and Quadlet write. */
+const SWITCHES = new Set(['--rm', '--replace', '-d', '--detach', '--init', '--privileged', '-i', '--interactive', '-t', '--tty', '--read-only']);
+const LONG: Record<string, string> = {
+  '-v': '--volume',
+  '-e': '--env',
+  '-p': '--publish',
+  '-d': '--detach',
+  '-w': '--workdir',
+  '-h': '--hostname',
+  '-l': '--label',
+  '-m': '--memory',
+  '-u': '--user',
+  '--net': '--network',
+};
+/**
+ * Set aside: Quadlet's bookkeeping (the issue's list), launch.sh's --detach and its digest
+ * label (up's own check), and --restart, which a unit leaves to systemd's Restart=.
+ */
+const BOOKKEEPING = new Set(['--cidfile', '--replace', '--rm', '--cgroups', '--sdnotify', '--detach', '--restart']);
+
+export interface RunOptions {
+  /** "FLAG VALUE" (or FLAG), sorted: the order of options does not change the container. */
+  options: string[];
+  image: string;
+  command: string[];
+}
+
+/**
+ * A `podman run` argv as the container it makes: options by their long names, a secret by
+ * what the container sees (an env secret as --env NAME, as launch.sh passes it), paths
+ * without a trailing /. and capabilities in upper case.
+ */
+export function runOptions(argv: readonly string[], secretFiles: readonly string[] = []): RunOptions {
+  const options: string[] = [];
+  let i = argv.indexOf('run') + 1;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const token = argv[i]!;
+    const at = token.indexOf('=');
+    let flag = at > 0 ? token.slice(0, at) : token;
+    flag = LONG[flag] ?? flag;
+    const value = at > 0 ? token.slice(at + 1) : SWITCHES.has(flag) ? undefined : argv[++i];
+    if (BOOKKEEPING.has(flag) || (flag === '--label' && value?.startsWith('io.boxwright.digest='))) continue;
+    options.push(normalised(flag, value, secretFiles));
+  }
+  return { options: options.sort(), image: argv[i] ?? '', command: argv.slice(i + 1) };
+}
+
+function normalised(flag: string, value: string | undefined, secretFiles: readonly string[]): string {
+  if (value === undefined) return flag;
+  if (flag === '--cap-add' || flag === '--cap-drop') return `${flag} ${value.toUpperCase()}`;
+  if (flag === '--secret') {
+    const fields = Object.fromEntries(value.split(',').slice(1).map((f) => f.split('=')));
+    return fields.type === 'mount' ? `secret-file ${fields.target}` : `--env ${fields.target}`;
+  }
+  if (flag === '--volume') {
+    const [source, target, ...rest] = value.split(':');
+    if (secretFiles.includes(target!)) return `secret-file ${target}`;
+    return `--volume ${[source!.replace(/\/\.?$/, ''), target, ...rest].join(':')}`;
+  }
+  return `${flag} ${value}`;
+}

@@ -88,14 +88,16 @@ export function compileConfigs(options: CompileOptions): Compilation {
   const parsed = new Map<string, Located | null>();
   const files: GeneratedFile[] = [];
   const lookup = lookupIn(all, options.cwd, parsed, problems);
+  const inQuadletStacks = quadletMembers(all, options.cwd);
   for (const id of ids) {
     const root =
       relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd)
         .split(sep)
         .join('/') || '.';
-    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, warnings, parsed, lookup, [
-      ...all.keys(),
-    ]);
+    const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, warnings, parsed, lookup, {
+      configNames: [...all.keys()],
+      inQuadletStack: inQuadletStacks.has(id),
+    });
     if (produced) files.push(...produced);
   }
   return { problems: problems.items, warnings: warnings.items, files: problems.empty ? files : [], ids, ignored };
@@ -155,7 +157,7 @@ function compileOne(
   warnings: ProblemList,
   parsed: Map<string, Located | null>,
   lookup: ConfigLookup,
-  configNames: string[],
+  { configNames, inQuadletStack }: { configNames: string[]; inQuadletStack: boolean },
 ): GeneratedFile[] | undefined {
   const found = loadByKind(path, cwd, problems, parsed);
   if (!found) return undefined;
@@ -178,10 +180,31 @@ function compileOne(
     root,
     lookup,
     configNames,
+    inQuadletStack,
     at: (pointer, key) => locate(loaded.merged, pointer, key),
     problems,
     warnings,
   });
+}
+
+/**
+ * The configs that a stack with Quadlet units has as members: their launch.sh installs the
+ * stack's unit for them (it knows what up decides when it runs). Read aside, with problems
+ * and parses of their own, so that each config's problems are still reported once, by its
+ * own compilation.
+ */
+function quadletMembers(all: Map<string, string>, cwd: string): Set<string> {
+  const members = new Set<string>();
+  const parsed = new Map<string, Located | null>();
+  for (const path of all.values()) {
+    const found = loadByKind(path, cwd, new ProblemList(), parsed);
+    if (found?.kind.name !== 'stack') continue;
+    const stack = toPlain(found.loaded.merged) as { quadlet?: unknown; members?: Record<string, { config?: unknown }> };
+    if (stack.quadlet === undefined) continue;
+    for (const member of Object.values(stack.members ?? {}))
+      if (typeof member?.config === 'string') members.add(member.config);
+  }
+  return members;
 }
 
 /**

@@ -21,6 +21,8 @@ import { catalogReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { environmentReadme } from './targets/readme-environment.ts';
 import { renderStack } from './targets/stack.ts';
 import { renderQuadlet } from './targets/quadlet.ts';
+import { stackQuadlet } from './targets/quadlet-stack.ts';
+import { renderPlainUnit } from './targets/systemd.ts';
 
 export interface ConfigContext {
   id: string; // file name without extension
@@ -34,6 +36,8 @@ export interface ConfigContext {
   /** Other configs of the same folder, for kinds that refer to them. */
   lookup: ConfigLookup;
   configNames: readonly string[];
+  /** Whether a stack with Quadlet units has this config as a member. */
+  inQuadletStack: boolean;
 }
 
 export interface Kind {
@@ -55,27 +59,47 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'environment',
     schemaFile: 'environment.schema.json',
-    compile(config, { id, source, at, problems, warnings, root }) {
+    compile(config, { id, source, at, problems, warnings, root, inQuadletStack }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
       const inContainer = containerFiles(environment);
-      const files = [renderLaunch(environment, root), ...inContainer, ...hostFiles(environment)];
-      const { kubernetes, devcontainer } = environment;
+      const { kubernetes, devcontainer, quadlet } = environment;
       const before = problems.items.length;
       // Each target that cannot say everything reports at the section that asked for it.
       const report = (section: string, leftOut: string[] = []) =>
         targetReport({ problems, warnings }, (pointer) => at(pointer ?? section), leftOut);
+      const units = quadlet
+        ? renderQuadlet(environment, { unit: id, source, folder: '.', root, ...quadlet }, report('/quadlet'))
+        : [];
+      const unitNames = units.map((unit) => unit.path.slice(id.length + 1));
+      const files = [
+        renderLaunch(environment, root, { units: unitNames, inQuadletStack }),
+        ...inContainer,
+        ...hostFiles(environment),
+        ...units,
+      ];
+      if (environment.systemd)
+        files.push(
+          renderPlainUnit({
+            id,
+            source,
+            description: environment.description ?? id,
+            script: 'launch.sh',
+            start: ['up', '--wait-timeout', '600'],
+            stop: ['stop'],
+            root,
+            runtime: environment.systemd.runtime ?? environment.runtime,
+            wantedBy: environment.systemd.wantedBy,
+            stopSeconds: environment.stopTimeout === undefined ? undefined : environment.stopTimeout + 30,
+            what: 'systemd unit',
+          }),
+        );
       if (devcontainer) files.push(renderDevcontainer(environment, root, report('/devcontainer')));
       if (kubernetes) {
         const leftOut: string[] = [];
         const objects = environmentObjects(environment, kubernetes, inContainer, report('/kubernetes', leftOut));
         files.push(renderManifest(`${id}/kube.yaml`, source, `Kubernetes manifest for ${id}`, objects, leftOut));
       }
-      const { quadlet } = environment;
-      if (quadlet)
-        files.push(
-          ...renderQuadlet(environment, { unit: id, folder: '.', root, ...quadlet }, report('/quadlet')),
-        );
       return problems.items.length > before ? undefined : files;
     },
   },
@@ -96,7 +120,25 @@ export const KINDS: readonly Kind[] = [
     compile(config, { id, source, at, problems, warnings, root, lookup, configNames }) {
       const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
       if (!stack) return undefined;
-      const files = [renderStack(stack, root), stackReadme(stack)];
+      const before = problems.items.length;
+      const quadlet = stackQuadlet(stack, { id, source, at, problems, warnings, root });
+      const files = [renderStack(stack, root, quadlet), stackReadme(stack), ...quadlet];
+      if (stack.systemd)
+        files.push(
+          renderPlainUnit({
+            id,
+            source,
+            description: stack.description ?? id,
+            script: 'stack.sh',
+            start: ['--mode', stack.systemd.mode.id, 'up'],
+            stop: ['--mode', stack.systemd.mode.id, 'down'],
+            root,
+            runtime: stack.systemd.runtime ?? stack.runtime,
+            wantedBy: stack.systemd.wantedBy,
+            what: 'systemd unit',
+          }),
+        );
+      if (problems.items.length > before) return undefined;
       if (!stack.kubernetes) return files;
       const manifests = stackManifests(stack, { id, source, at, problems, warnings });
       return manifests && [...files, ...manifests];

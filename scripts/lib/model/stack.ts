@@ -14,6 +14,8 @@ export interface StackConfig {
   network: { name: string; subnet?: string };
   networks?: { name: string; subnet?: string }[];
   kubernetes?: { namespace?: string };
+  quadlet?: { mode?: string; wantedBy?: string };
+  systemd?: { mode?: string; runtime?: 'podman' | 'docker'; wantedBy?: string };
   members: Record<
     string,
     {
@@ -62,6 +64,9 @@ export interface Stack {
   members: Member[];
   modes: Mode[];
   kubernetes?: { namespace?: string };
+  /** The units for boot: the mode they start, and the target that wants them. */
+  quadlet?: { mode: Mode; wantedBy: string };
+  systemd?: { mode: Mode; runtime?: 'podman' | 'docker'; wantedBy: string };
 }
 
 /**
@@ -105,7 +110,26 @@ export function buildStack(
     members: ordered.map((id) => members.find((m) => m.id === id)!),
     modes,
     kubernetes: config.kubernetes,
+    quadlet: config.quadlet && {
+      mode: unitMode(modes, config.quadlet.mode, '/quadlet/mode', at, problems),
+      wantedBy: config.quadlet.wantedBy ?? 'default.target',
+    },
+    systemd: config.systemd && {
+      mode: unitMode(modes, config.systemd.mode, '/systemd/mode', at, problems),
+      runtime: config.systemd.runtime,
+      wantedBy: config.systemd.wantedBy ?? 'default.target',
+    },
   };
+}
+
+/** The mode a unit starts: the one named, else the default one. */
+function unitMode(modes: Mode[], name: string | undefined, pointer: string, at: Locator, problems: ProblemList): Mode {
+  const fallback = modes.find((m) => m.default)!;
+  if (name === undefined) return fallback;
+  const mode = modes.find((m) => m.id === name);
+  if (!mode)
+    problems.add(at(pointer), `no mode named "${name}"`, suggestion(name, modes.map((m) => m.id)));
+  return mode ?? fallback;
 }
 
 interface Lookups {

@@ -20,12 +20,18 @@ const VERB_HELP: Record<Verb, string> = {
   logs: "the container's output, also after it stopped (-f follows, --tail N)",
 };
 
-export function usage(env: Environment): string {
+/** What launch.sh does for boot units: install them, and make the Quadlet unit's secrets. */
+export interface UnitVerbs {
+  install: boolean;
+  secrets: boolean;
+}
+
+export function usage(env: Environment, units: UnitVerbs = { install: false, secrets: false }): string {
   const dispatch = env.entrypoints.length ? ' [ENTRYPOINT]' : '';
   const out = [`Usage: launch.sh [OPTIONS] [VERB]${dispatch} [-- ARGS...]`, ''];
   if (env.description) out.push(env.description.trim(), '');
   out.push(`Runs ${showTemplate(env.image)} with podman or docker, as the container ${showTemplate(env.name)}.`, '');
-  out.push(...verbSection(env), ...optionSection(env));
+  out.push(...verbSection(env, units), ...optionSection(env, units));
   for (const section of [entrypointSection, variableSection, secretSection, gpuSection, portSection, mountSection]) {
     const lines = section(env);
     if (lines.length) out.push('', ...lines);
@@ -33,8 +39,15 @@ export function usage(env: Environment): string {
   return out.join('\n');
 }
 
-function verbSection(env: Environment): string[] {
+function verbSection(env: Environment, units: UnitVerbs): string[] {
   const rows: [string, string][] = VERBS.map((verb) => [verb, VERB_HELP[verb]]);
+  if (units.install)
+    rows.push([
+      'install',
+      "put the config's systemd units where systemd reads them (Quadlet's, else the plain unit), then say what to run",
+    ]);
+  if (units.secrets)
+    rows.push(['secrets', 'create or update the podman secrets the Quadlet unit reads, from the environment or env file']);
   if (env.jobs)
     rows.push([
       'jobs',
@@ -45,7 +58,7 @@ function verbSection(env: Environment): string[] {
   return [`Verbs (default: ${env.defaultVerb}):`, ...columnsOf(rows), ''];
 }
 
-function optionSection(env: Environment): string[] {
+function optionSection(env: Environment, units: UnitVerbs): string[] {
   const options: [string, string][] = [
     ['-h, --help', 'show this help and exit'],
     ['-n, --dry-run', 'print the runtime commands instead of running them'],
@@ -68,6 +81,12 @@ function optionSection(env: Environment): string[] {
     ['    --tail N', 'logs: only the last N lines'],
   ];
   if (env.build) options.push(['    --build', 'run, up: build the image again if its build inputs changed']);
+  if (units.install)
+    options.push(
+      ['    --unit-dir DIR', 'install: where to put the units (default: the system’s as root, else the user’s)'],
+      ['    --quadlet, --plain', 'install: the Quadlet units, or the plain unit (default: Quadlet where podman has it)'],
+      ['    --unit FILE', 'install: a Quadlet unit of a stack with this config as a member (stack.sh install uses it)'],
+    );
   if (env.envFile)
     options.push([
       '    --env-file FILE',

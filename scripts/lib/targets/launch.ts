@@ -3,6 +3,7 @@
 // fixed logic around those lines.
 import { header } from '../header.ts';
 import { usage } from './launch-help.ts';
+import { installView } from './launch-install.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
@@ -46,7 +47,11 @@ function buildView(env: Environment) {
 }
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
-export function renderLaunch(env: Environment, root: string): GeneratedFile {
+export function renderLaunch(
+  env: Environment,
+  root: string,
+  quadlet: { units: readonly string[]; inQuadletStack: boolean } = { units: [], inQuadletStack: false },
+): GeneratedFile {
   const repository = usesRepository(env);
   const headerText = [
     header(env.source, 'hash', `Launch script for ${env.id}`),
@@ -58,9 +63,11 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
   const handover = handsOverToImage(env);
   const readsImage = readsImageConfig(env);
   const volumes = namedVolumes(env);
+  const install = installView(env, quadlet.units, quadlet.inQuadletStack);
+  const unitVerbs = { install: install !== undefined, secrets: Boolean(install?.secrets_verb) };
   const view = {
     header: headerText,
-    usage: indent(heredoc(usage(env))),
+    usage: indent(heredoc(usage(env, unitVerbs))),
     default_verb: code(env.defaultVerb),
     name: assignedWord(env.name),
     has_volumes: volumes.length > 0,
@@ -109,11 +116,12 @@ export function renderLaunch(env: Environment, root: string): GeneratedFile {
     },
     has_prepare: prepare.length > 0,
     prepare_lines: prepare,
-    run_lines: runLines(env),
+    run_lines: runLines(env, quadlet.inQuadletStack),
     image_entrypoint: handover && env.imageEntrypoint === undefined,
     image_entrypoint_words: imageEntrypointWords(env),
     entrypoint_lines: entrypoints(env),
     image_cmd: env.command === 'image',
+    install,
     command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
   };
   return { path: `${env.id}/launch.sh`, content: renderTemplate('launch.sh.mustache', view), executable: true };
@@ -260,7 +268,7 @@ function prepareLines(env: Environment): ShellCode[] {
 
 // ---- the runtime's arguments: the key table's rows, in its order ----------------------
 
-function runLines(env: Environment): ShellCode[] {
+function runLines(env: Environment, quadletStack: boolean): ShellCode[] {
   return [
     ...remove(env),
     ...interactive(env),
@@ -270,6 +278,8 @@ function runLines(env: Environment): ShellCode[] {
     ...imageEntrypointFlag(env),
     ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
+    // Where the image is in the argv: install reads what follows it as the command.
+    ...(env.quadlet || quadletStack ? [code('bw_image_at=$#')] : []),
   ];
 }
 

@@ -19,6 +19,8 @@ import type { TargetReport } from './report.ts';
 export interface QuadletPlace {
   /** The unit's name, without .container. */
   unit: string;
+  /** The config the unit is written for, as its header names it. */
+  source: string;
   /** The generated/<id>/ folder of the environment, relative to the unit's. */
   folder: string;
   /** The repository, relative to the unit's folder. */
@@ -27,6 +29,8 @@ export interface QuadletPlace {
   wantedBy: string;
   /** Units this one starts after and needs (NAME.service), and the stack's .network units. */
   requires?: string[];
+  /** ExecStartPre= command lines that wait for the members this one needs healthy. */
+  waitsHealthy?: string[];
   networks?: ReadonlyMap<string, string>;
 }
 
@@ -51,7 +55,7 @@ export function renderQuadlet(env: Environment, place: QuadletPlace, report: Tar
   const text = unitText(env, place, report);
   const parts: Parts = { container: [], service: [], podmanArgs: [], units: new Map() };
   const context = { env, place, text, report, parts };
-  refuseWhatNeedsTheImage(env, report);
+  const image = fromImage(env);
   parts.container.push(['Image', value(context, env.image, '/image')], ['ContainerName', value(context, env.name, '/name')]);
   for (const row of KEYS) {
     const entry = row.quadlet;
@@ -61,9 +65,9 @@ export function renderQuadlet(env: Environment, place: QuadletPlace, report: Tar
   }
   startup(context);
   for (const option of parts.podmanArgs) parts.container.push(['PodmanArgs', words(context, option)]);
-  const command = commandWords(env, report);
+  const command = image.command ? [] : commandWords(env, report);
   if (command.length) parts.container.push(['Exec', words(context, command)]);
-  const source = env.source;
+  const { source } = place;
   const what = `Quadlet unit for ${env.id}`;
   const requires = place.requires ?? [];
   const content = renderUnitFile(header(source, 'hash', what), [
@@ -77,11 +81,22 @@ export function renderQuadlet(env: Environment, place: QuadletPlace, report: Tar
         ]),
       ],
     },
-    { name: 'Container', entries: parts.container },
+    {
+      name: 'Container',
+      comments: installAdds(image).length
+        ? [`launch.sh install adds what it finds when it runs, as up does: ${installAdds(image).join('; ')}.`]
+        : [],
+      entries: parts.container,
+    },
     {
       name: 'Service',
       comments: ['Pulling or building the image may take longer than systemd’s default 90 s.'],
-      entries: [['TimeoutStartSec', '900'], ...stopTime(env), ...parts.service],
+      entries: [
+        ['TimeoutStartSec', '900'],
+        ...stopTime(env),
+        ...(place.waitsHealthy ?? []).map((line): Entry => ['ExecStartPre', line]),
+        ...parts.service,
+      ],
     },
     { name: 'Install', entries: [['WantedBy', place.wantedBy]] },
   ]);
@@ -169,23 +184,49 @@ function unitText(
   return resolve;
 }
 
-/** launch.sh reads these from the image when it runs; a unit is written before that. */
-function refuseWhatNeedsTheImage(env: Environment, report: TargetReport): void {
-  if (env.startup && env.services.length === 0 && env.command === 'image' && env.imageEntrypoint === undefined)
-    report.refuse(
-      'the unit cannot hand over to the image’s own ENTRYPOINT and CMD, which launch.sh reads when it runs',
-      'set command (or imageEntrypoint) to what the image runs',
-      '/command',
-    );
-  if (env.startup && env.startup.runAs === undefined && env.user === undefined)
-    report.refuse('the unit cannot read the image’s USER, which launch.sh reads when it runs', 'set user', '/user');
-  for (const [i, variable] of env.env.entries())
-    if (variable.extend)
-      report.refuse(
-        `${variable.name} extends the image’s own value, which launch.sh reads when it runs`,
-        undefined,
-        `/env/${i}`,
-      );
+/**
+ * What launch.sh decides when it makes the container, which a unit written now cannot know:
+ * the image's settings and, for gpu auto, whether the host has the GPU. `launch.sh install`
+ * finds them as up does and adds them to the installed unit (a second [Container] section,
+ * which Quadlet merges).
+ */
+export interface FromImage {
+  /** Variables joined with the image's own value, and BOXWRIGHT_USER when it is the image's USER. */
+  env: string[];
+  /** The io.boxwright.user label, when it is the image's USER. */
+  userLabel: boolean;
+  /** The image's ENTRYPOINT and CMD, handed over to by the generated entrypoint. */
+  command: boolean;
+  /** The GPU, when the host has one (gpu auto). */
+  gpu: boolean;
+  /** Optional secrets, passed (as podman secrets) when they are set, as launch.sh passes them. */
+  optionalSecrets: string[];
+}
+
+export function fromImage(env: Environment): FromImage {
+  const imageUser = env.startup !== undefined && env.startup.runAs === undefined && env.user === undefined;
+  return {
+    env: [...env.env.filter((e) => e.extend).map((e) => e.name), ...(imageUser ? ['BOXWRIGHT_USER'] : [])],
+    userLabel: imageUser,
+    command:
+      env.startup !== undefined &&
+      env.services.length === 0 &&
+      env.command === 'image' &&
+      env.imageEntrypoint === undefined &&
+      env.entrypoints.length === 0,
+    gpu: env.gpu.mode === 'auto',
+    optionalSecrets: env.secrets.filter((secret) => !secret.required).map((secret) => secret.name),
+  };
+}
+
+/** What the install adds, in words, for the unit's comment. */
+function installAdds(image: FromImage): string[] {
+  return [
+    ...image.env,
+    ...(image.command ? ['the image’s ENTRYPOINT and CMD'] : []),
+    ...(image.gpu ? ['the GPU, when the host has one'] : []),
+    ...(image.optionalSecrets.length ? [`the optional secrets that are set (${image.optionalSecrets.join(', ')})`] : []),
+  ];
 }
 
 // ---- the rows of the key table --------------------------------------------------------
@@ -231,13 +272,13 @@ function user(context: Context): void {
   }
   // As launch.sh: the generated entrypoint needs root, and drops to the user it is told.
   parts.container.push(['User', '0'], ['Group', '0']);
-  if (env.startup.runAs === undefined)
+  if (env.startup.runAs === undefined && !fromImage(env).userLabel)
     parts.container.push(['Environment', words(context, [`BOXWRIGHT_USER=${handedOverTo(context)}`])]);
   if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
     parts.container.push(['Environment', words(context, [`${HOST_UID}=${specifier('U')}`, `${HOST_GID}=${specifier('G')}`])]);
 }
 
-/** The user the generated entrypoint hands over to (the image's is refused above). */
+/** The user the generated entrypoint hands over to, when the config names one. */
 function handedOverTo(context: Context): string {
   const { env } = context;
   return env.startup?.runAs ? env.startup.runAs.name : (context.text(env.user ?? [], '/user') ?? '');
@@ -267,13 +308,19 @@ function environment(context: Context): void {
   }
 }
 
-/** Podman secrets, made by launch.sh secrets: by name, never the value. */
+/**
+ * Podman secrets, made by launch.sh secrets: by name, never the value. The optional ones are
+ * added by launch.sh install when they are set.
+ */
 function secrets(context: Context): void {
-  for (const secret of context.env.secrets) {
-    const name = podmanSecretName(context.env, secret);
-    const spec = secret.file ? `${name},type=mount,target=${secret.file}` : `${name},type=env,target=${secret.name}`;
-    context.parts.container.push(['Secret', words(context, [spec])]);
-  }
+  for (const secret of context.env.secrets.filter((s) => s.required))
+    context.parts.container.push(['Secret', words(context, [secretSpec(context.env, secret)])]);
+}
+
+/** A podman secret as the container reads it: a variable, or a file. */
+export function secretSpec(env: Environment, secret: { name: string; file?: string }): string {
+  const name = podmanSecretName(env, secret);
+  return secret.file ? `${name},type=mount,target=${secret.file}` : `${name},type=env,target=${secret.name}`;
 }
 
 function ports(context: Context): void {
@@ -341,21 +388,17 @@ function network(context: Context): void {
   }
 }
 
-/**
- * A unit cannot ask nvidia-smi before it starts, as launch.sh does for auto: only `required`
- * passes the GPU (as a CDI device); `auto` relies on the devices the config lists.
- */
-function gpu({ env, parts, report }: Context): void {
+/** gpu required as a CDI device; auto is added by launch.sh install where the host has it. */
+function gpu({ env, parts }: Context): void {
   if (env.gpu.mode === 'required') parts.container.push(['AddDevice', 'nvidia.com/gpu=all']);
-  else if (env.gpu.mode === 'auto')
-    report.warn('gpu auto: the unit starts without the GPU (set gpu.mode to required for a unit that needs it)', '/gpu');
 }
 
 /** boxwright's labels (the lifecycle verbs find the container by them), then extraArgs. */
 function extraArgs(context: Context): void {
   const { env, parts } = context;
   parts.container.push(['Label', words(context, [`io.boxwright.config=${env.id}`])]);
-  if (env.startup) parts.container.push(['Label', words(context, [`io.boxwright.user=${handedOverTo(context)}`])]);
+  if (env.startup && !fromImage(env).userLabel)
+    parts.container.push(['Label', words(context, [`io.boxwright.user=${handedOverTo(context)}`])]);
   const extra = env.extraArgs.map((arg, i) => context.text(arg, `/extraArgs/${i}`) ?? '');
   if (extra.length) parts.podmanArgs.push(extra);
 }

@@ -7,7 +7,7 @@ import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, shellName, word } from '../shell/quote.ts';
 import { columns } from '../text.ts';
 
-export function renderStack(stack: Stack, root: string): GeneratedFile {
+export function renderStack(stack: Stack, root: string, quadletUnits: readonly GeneratedFile[] = []): GeneratedFile {
   // What each member waits for to be healthy (started ones are met by the start order).
   const needsCases = stack.members.flatMap((m) => {
     const healthy = m.dependsOn.filter((d) => d.condition === 'healthy').map((d) => d.member);
@@ -57,8 +57,26 @@ export function renderStack(stack: Stack, root: string): GeneratedFile {
     default_mode: quote(stack.modes.find((m) => m.default)!.id),
     root: quote(root),
     has_build: stack.members.some((m) => m.build),
+    install: installView(stack, quadletUnits),
   };
   return { path: `${stack.id}/stack.sh`, content: renderTemplate('stack.sh.mustache', view), executable: true };
+}
+
+/** stack.sh install: the stack's units, and each member's unit through its own launch.sh. */
+function installView(stack: Stack, quadletUnits: readonly GeneratedFile[]) {
+  if (!stack.quadlet && !stack.systemd) return undefined;
+  const name = (file: GeneratedFile) => file.path.slice(stack.id.length + 1);
+  return {
+    quadlet: stack.quadlet && {
+      mode: quote(stack.quadlet.mode.id),
+      units: quadletUnits.map(name).filter((n) => !n.endsWith('.container')).map(quote),
+      members: stack.members
+        .filter((m) => stack.quadlet!.mode.members.includes(m.id))
+        .map((m) => ({ member: quote(m.id), unit: quote(`${m.container}.container`) })),
+    },
+    plain: stack.systemd && { mode: quote(stack.systemd.mode.id), unit: quote(`${stack.id}.service`) },
+    missing_key: stack.quadlet ? 'systemd' : 'quadlet',
+  };
 }
 
 function modeCase(mode: Stack['modes'][number]) {
@@ -82,6 +100,12 @@ function usage(stack: Stack): string {
     '  down          stop and remove every member, in reverse order (the network and volumes stay)',
     "  status        each member's container, state, whether it matches its config, and image",
     '  logs [MEMBER] recent logs (--tail N, default 100)',
+    ...(stack.quadlet || stack.systemd
+      ? [
+          `  install       put the stack's systemd units where systemd reads them (mode ${(stack.quadlet ?? stack.systemd)!.mode.id}):`,
+          "                Quadlet's where podman has it, else the plain unit (--quadlet, --plain; --unit-dir DIR)",
+        ]
+      : []),
     '',
     'Members (in start order):',
     ...columns(stack.members.map((m) => [m.id, m.container, m.description ?? ''])),

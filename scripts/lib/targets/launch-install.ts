@@ -1,0 +1,59 @@
+// launch.sh's unit verbs (templates/partials/launch-install.sh.mustache): `secrets` makes the
+// podman secrets the Quadlet unit reads, `install` puts the units where systemd reads them
+// and adds what up decides when it runs (quadlet.ts says what: fromImage).
+import type { Environment } from '../model/environment.ts';
+import { code, quote, shellName, type ShellCode } from '../shell/quote.ts';
+import { fromImage, podmanSecretName, secretSpec } from './quadlet.ts';
+
+/** The plain unit's file name, and the Quadlet units' other than the .container. */
+export function plainUnitName(env: Environment): string {
+  return `${env.id}.service`;
+}
+
+/**
+ * `units`: the config's own Quadlet units; `inQuadletStack`: a stack's unit is installed
+ * through this script (install --unit FILE).
+ */
+export function installView(env: Environment, quadletUnits: readonly string[], inQuadletStack: boolean) {
+  if (!env.quadlet && !env.systemd && !inQuadletStack) return undefined;
+  const quadlet = env.quadlet !== undefined || inQuadletStack;
+  const secretsVerb = quadlet && env.secrets.length > 0;
+  return {
+    secrets_verb: secretsVerb && { secrets: env.secrets.map((secret) => secretLine(env, secret)) },
+    config_label: quote(`io.boxwright.config=${env.id}`),
+    quadlet: quadlet && quadletView(env, quadletUnits, env.quadlet !== undefined),
+    plain: env.systemd && { plain_unit: quote(plainUnitName(env)) },
+    missing_key: quadlet ? 'systemd' : 'quadlet',
+  };
+}
+
+/** Each secret by its exported variable (the container's name for it), when it is set. */
+function secretLine(env: Environment, secret: Environment['secrets'][number]): ShellCode {
+  const line = `podman_secret ${quote(podmanSecretName(env, secret))} ${shellName(secret.name)}`;
+  if (secret.required) return code(line);
+  // podman refuses an empty secret: an optional one left empty is not passed, as when unset.
+  return code(`[ -z "\${${shellName(secret.hostName)}:-}" ] || ${line}`);
+}
+
+function quadletView(env: Environment, units: readonly string[], own: boolean) {
+  const adds = fromImage(env);
+  const envNames = adds.env.map((name) => `${quote(name)}=*`);
+  const fileSecrets = env.secrets.filter((s) => !s.required && s.file);
+  const hasAdds = envNames.length > 0 || adds.userLabel || adds.command || adds.gpu || adds.optionalSecrets.length > 0;
+  return {
+    units: units.filter((u) => !u.endsWith('.container')).map(quote),
+    own: own && { container_unit: quote(`${env.id}.container`) },
+    adds: hasAdds && {
+      command: adds.command,
+      env_pattern: envNames.length ? envNames.join(' | ') : undefined,
+      optional_secrets: env.secrets
+        .filter((s) => !s.required && !s.file)
+        .map((s) => ({ name: quote(s.name), spec: quote(secretSpec(env, s)) })),
+      user_label: adds.userLabel,
+      gpu: adds.gpu,
+      secret_files: fileSecrets.length > 0 && {
+        files: fileSecrets.map((s) => ({ name: quote(s.name), spec: quote(secretSpec(env, s)) })),
+      },
+    },
+  };
+}
