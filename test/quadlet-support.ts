@@ -1,6 +1,7 @@
 // Podman's own Quadlet (4.9.5, ../shared/quadlet, see its README) run on generated units, and
 // their ExecStart= read as systemd runs it.
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandCommandLine } from '../scripts/lib/unit/syntax.ts';
 import { ROOT } from './helpers.ts';
@@ -26,7 +27,15 @@ export function quadletDryRun(folder: string): { services: Map<string, string>; 
 export function execStartOf(service: string, unit: string): string[] {
   const line = /^ExecStart=(.*)$/m.exec(service)?.[1];
   if (line === undefined) throw new Error(`${unit}.service has no ExecStart=`);
-  return expandCommandLine(line, { h: TEST_HOME, t: '/run/user/0', N: unit, n: `${unit}.service`, U: '0', G: '0', u: 'tester' });
+  return expandCommandLine(line, {
+    h: TEST_HOME,
+    t: '/run/user/0',
+    N: unit,
+    n: `${unit}.service`,
+    U: '0',
+    G: '0',
+    u: 'tester',
+  });
 }
 
 /** The ExecStart argv of <unit>.service made from the units of `folder`. */
@@ -38,7 +47,19 @@ export function quadletExecStart(folder: string, unit: string): string[] {
 }
 
 /** Options that take no value, in the forms launch.sh and Quadlet write. */
-const SWITCHES = new Set(['--rm', '--replace', '-d', '--detach', '--init', '--privileged', '-i', '--interactive', '-t', '--tty', '--read-only']);
+const SWITCHES = new Set([
+  '--rm',
+  '--replace',
+  '-d',
+  '--detach',
+  '--init',
+  '--privileged',
+  '-i',
+  '--interactive',
+  '-t',
+  '--tty',
+  '--read-only',
+]);
 const LONG: Record<string, string> = {
   '-v': '--volume',
   '-e': '--env',
@@ -88,7 +109,12 @@ function normalised(flag: string, value: string | undefined, secretFiles: readon
   if (value === undefined) return flag;
   if (flag === '--cap-add' || flag === '--cap-drop') return `${flag} ${value.toUpperCase()}`;
   if (flag === '--secret') {
-    const fields = Object.fromEntries(value.split(',').slice(1).map((f) => f.split('=')));
+    const fields = Object.fromEntries(
+      value
+        .split(',')
+        .slice(1)
+        .map((f) => f.split('=')),
+    );
     return fields.type === 'mount' ? `secret-file ${fields.target}` : `--env ${fields.target}`;
   }
   if (flag === '--volume') {
@@ -97,4 +123,41 @@ function normalised(flag: string, value: string | undefined, secretFiles: readon
     return `--volume ${[source!.replace(/\/\.?$/, ''), target, ...rest].join(':')}`;
   }
   return `${flag} ${value}`;
+}
+
+/**
+ * A folder for PATH with a stub podman for installing units: `image inspect` prints
+ * $BW_STUB_IMAGE (the image's USER, counts, ENTRYPOINT, CMD and ENV, as launch.sh asks),
+ * `version` a podman with Quadlet, every other inspect finds nothing, and the rest succeed.
+ */
+export function unitStub(dir: string): string {
+  const bin = join(dir, 'unit-stub');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'podman'),
+    [
+      '#!/bin/sh',
+      'case "$1 $2" in',
+      `  'image inspect') printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
+      `  'version --format') echo 4.9.5; exit 0 ;;`,
+      '  *" inspect") exit 1 ;;',
+      'esac',
+      'exit 0',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(join(bin, 'podman'), 0o755);
+  return bin;
+}
+
+/** What the stub's image inspect prints for an image with this USER, ENTRYPOINT, CMD and ENV. */
+export function imageConfig(user: string, entrypoint: string[], cmd: string[], env: string[]): string {
+  return [user, `${entrypoint.length} ${cmd.length} ${env.length}`, ...entrypoint, ...cmd, ...env].join('\n');
+}
+
+/** The words of a command line that print_command wrote, as sh reads them. */
+export function shellWords(line: string): string[] {
+  const read = spawnSync('/bin/sh', ['-c', `eval "set -- $1"; printf '%s\\0' "$@"`, 'sh', line], { encoding: 'utf8' });
+  if (read.status !== 0) throw new Error(`cannot read ${line}: ${read.stderr}`);
+  return read.stdout.split('\0').slice(0, -1);
 }

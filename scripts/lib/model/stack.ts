@@ -128,7 +128,14 @@ function unitMode(modes: Mode[], name: string | undefined, pointer: string, at: 
   if (name === undefined) return fallback;
   const mode = modes.find((m) => m.id === name);
   if (!mode)
-    problems.add(at(pointer), `no mode named "${name}"`, suggestion(name, modes.map((m) => m.id)));
+    problems.add(
+      at(pointer),
+      `no mode named "${name}"`,
+      suggestion(
+        name,
+        modes.map((m) => m.id),
+      ),
+    );
   return mode ?? fallback;
 }
 

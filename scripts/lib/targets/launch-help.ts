@@ -47,7 +47,10 @@ function verbSection(env: Environment, units: UnitVerbs): string[] {
       "put the config's systemd units where systemd reads them (Quadlet's, else the plain unit), then say what to run",
     ]);
   if (units.secrets)
-    rows.push(['secrets', 'create or update the podman secrets the Quadlet unit reads, from the environment or env file']);
+    rows.push([
+      'secrets',
+      'create or update the podman secrets the Quadlet unit reads, from the environment or env file',
+    ]);
   if (env.jobs)
     rows.push([
       'jobs',
@@ -84,7 +87,10 @@ function optionSection(env: Environment, units: UnitVerbs): string[] {
   if (units.install)
     options.push(
       ['    --unit-dir DIR', 'install: where to put the units (default: the system’s as root, else the user’s)'],
-      ['    --quadlet, --plain', 'install: the Quadlet units, or the plain unit (default: Quadlet where podman has it)'],
+      [
+        '    --quadlet, --plain',
+        'install: the Quadlet units, or the plain unit (default: Quadlet where podman has it)',
+      ],
       ['    --unit FILE', 'install: a Quadlet unit of a stack with this config as a member (stack.sh install uses it)'],
     );
   if (env.envFile)

@@ -107,7 +107,7 @@ export function renderLaunch(
     secret_files: secretFiles(env),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
     require_path: env.mounts.some((m) => m.type === 'bind' && !m.create),
-    script_dir: env.startup !== undefined || env.jobs !== undefined || repository,
+    script_dir: env.startup !== undefined || env.jobs !== undefined || repository || install !== undefined,
     repository: repository && quote(root),
     jobs: env.jobs && {
       host: env.jobs.hostDirectory && word(env.jobs.hostDirectory),

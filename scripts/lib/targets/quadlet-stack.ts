@@ -60,7 +60,9 @@ export function stackQuadlet(stack: Stack, context: StackContext): GeneratedFile
         requires: needs.map((d) => unitOf(d.member)),
         waitsHealthy: needs
           .filter((d) => d.condition === 'healthy')
-          .map((d) => unitWords(['/bin/sh', '-c', healthyLoop(stack.members.find((m) => m.id === d.member)!.container)])),
+          .map((d) =>
+            unitWords(['/bin/sh', '-c', healthyLoop(stack.members.find((m) => m.id === d.member)!.container)]),
+          ),
         networks,
       },
       report,
@@ -86,4 +88,3 @@ function dedupe(files: GeneratedFile[]): GeneratedFile[] {
   for (const file of files) if (!seen.has(file.path)) seen.set(file.path, file);
   return [...seen.values()];
 }
-

@@ -56,12 +56,20 @@ export function renderQuadlet(env: Environment, place: QuadletPlace, report: Tar
   const parts: Parts = { container: [], service: [], podmanArgs: [], units: new Map() };
   const context = { env, place, text, report, parts };
   const image = fromImage(env);
-  parts.container.push(['Image', value(context, env.image, '/image')], ['ContainerName', value(context, env.name, '/name')]);
+  parts.container.push(
+    ['Image', value(context, env.image, '/image')],
+    ['ContainerName', value(context, env.name, '/name')],
+  );
+  // As launch.sh up: a long-lived container keeps its input open (a shell as its command
+  // waits on it); a terminal only when the config asks for one.
+  if (env.interactive !== false) parts.podmanArgs.push(['--interactive']);
+  if (env.interactive === true) parts.podmanArgs.push(['--tty']);
   for (const row of KEYS) {
     const entry = row.quadlet;
     if (typeof entry === 'object' && 'code' in entry) QUADLET_CODE[entry.code](context);
     else if (entry === 'PodmanArgs' && isRunOption(row.run)) podmanArgs(context, row as OptionRow);
-    else if (typeof entry === 'object' && 'key' in entry && isRunOption(row.run)) quadletKey(context, row as OptionRow, entry.key);
+    else if (typeof entry === 'object' && 'key' in entry && isRunOption(row.run))
+      quadletKey(context, row as OptionRow, entry.key);
   }
   startup(context);
   for (const option of parts.podmanArgs) parts.container.push(['PodmanArgs', words(context, option)]);
@@ -165,7 +173,11 @@ function unitText(
     else if (name in fixed) found = fixed[name];
     else if (variable?.default) found = resolve(variable.default, `/variables/${name}`);
     else if (variable?.required)
-      report.refuse(`variable ${name} is required and has no value for the unit`, `set quadlet.variables.${name}`, pointer);
+      report.refuse(
+        `variable ${name} is required and has no value for the unit`,
+        `set quadlet.variables.${name}`,
+        pointer,
+      );
     else if (variable) found = '';
     else report.refuse(`a unit has no value for \${${name}}: it is set when launch.sh runs`, undefined, pointer);
     values.set(name, found);
@@ -225,7 +237,9 @@ function installAdds(image: FromImage): string[] {
     ...image.env,
     ...(image.command ? ['the image’s ENTRYPOINT and CMD'] : []),
     ...(image.gpu ? ['the GPU, when the host has one'] : []),
-    ...(image.optionalSecrets.length ? [`the optional secrets that are set (${image.optionalSecrets.join(', ')})`] : []),
+    ...(image.optionalSecrets.length
+      ? [`the optional secrets that are set (${image.optionalSecrets.join(', ')})`]
+      : []),
   ];
 }
 
@@ -235,7 +249,8 @@ function installAdds(image: FromImage): string[] {
 function quadletKey(context: Context, row: OptionRow, key: string): void {
   for (const word of runWords(context.env, row)) {
     if (word.value === undefined) context.parts.container.push([key, 'yes']);
-    else if (row.run.form === 'pairs') context.parts.container.push([key, words(context, [resolved(context, word.value, row.key)])]);
+    else if (row.run.form === 'pairs')
+      context.parts.container.push([key, words(context, [resolved(context, word.value, row.key)])]);
     else context.parts.container.push([key, raw(context, resolved(context, word.value, row.key), row.key)]);
   }
 }
@@ -243,7 +258,10 @@ function quadletKey(context: Context, row: OptionRow, key: string): void {
 /** A row that Quadlet has no key for: its run option, passed on with PodmanArgs=. */
 function podmanArgs(context: Context, row: OptionRow): void {
   for (const word of runWords(context.env, row))
-    context.parts.podmanArgs.push([word.flag, ...(word.value === undefined ? [] : [resolved(context, word.value, row.key)])]);
+    context.parts.podmanArgs.push([
+      word.flag,
+      ...(word.value === undefined ? [] : [resolved(context, word.value, row.key)]),
+    ]);
 }
 
 function resolved(context: Context, valueOf: Template | string, pointer: string): string {
@@ -275,7 +293,10 @@ function user(context: Context): void {
   if (env.startup.runAs === undefined && !fromImage(env).userLabel)
     parts.container.push(['Environment', words(context, [`BOXWRIGHT_USER=${handedOverTo(context)}`])]);
   if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
-    parts.container.push(['Environment', words(context, [`${HOST_UID}=${specifier('U')}`, `${HOST_GID}=${specifier('G')}`])]);
+    parts.container.push([
+      'Environment',
+      words(context, [`${HOST_UID}=${specifier('U')}`, `${HOST_GID}=${specifier('G')}`]),
+    ]);
 }
 
 /** The user the generated entrypoint hands over to, when the config names one. */
@@ -406,7 +427,8 @@ function extraArgs(context: Context): void {
 /** The generated entrypoint, job runner and the rest, from the environment's folder. */
 function startup(context: Context): void {
   const { env, parts, place } = context;
-  if (env.imageEntrypoint !== undefined && !env.startup) parts.podmanArgs.push(['--entrypoint', env.imageEntrypoint[0] ?? '']);
+  if (env.imageEntrypoint !== undefined && !env.startup)
+    parts.podmanArgs.push(['--entrypoint', env.imageEntrypoint[0] ?? '']);
   if (!env.startup && !env.jobs) return;
   parts.container.push(['Volume', raw(context, `${place.folder}:${CONTAINER_DIR}:ro,z`, '/startup')]);
   if (env.startup) parts.podmanArgs.push(['--entrypoint', `${CONTAINER_DIR}/entrypoint.sh`]);
@@ -424,7 +446,11 @@ function commandWords(env: Environment, report: TargetReport): string[] {
   if (env.entrypoints.length) {
     const chosen = env.entrypoints.find((e) => e.name === env.defaultEntrypoint);
     if (!chosen) {
-      report.refuse('the unit needs a defaultEntrypoint: launch.sh asks for one when it runs', undefined, '/entrypoints');
+      report.refuse(
+        'the unit needs a defaultEntrypoint: launch.sh asks for one when it runs',
+        undefined,
+        '/entrypoints',
+      );
       return before;
     }
     return [...before, ...chosen.command];

@@ -69,7 +69,10 @@ function installView(stack: Stack, quadletUnits: readonly GeneratedFile[]) {
   return {
     quadlet: stack.quadlet && {
       mode: quote(stack.quadlet.mode.id),
-      units: quadletUnits.map(name).filter((n) => !n.endsWith('.container')).map(quote),
+      units: quadletUnits
+        .map(name)
+        .filter((n) => !n.endsWith('.container'))
+        .map(quote),
       members: stack.members
         .filter((m) => stack.quadlet!.mode.members.includes(m.id))
         .map((m) => ({ member: quote(m.id), unit: quote(`${m.container}.container`) })),

@@ -52,9 +52,7 @@ export function renderPlainUnit(unit: PlainUnit): GeneratedFile {
     },
     {
       name: 'Service',
-      comments: [
-        'install (of the script beside this unit) writes the folder it is in for BOXWRIGHT_DIR.',
-      ],
+      comments: ['install (of the script beside this unit) writes the folder it is in for BOXWRIGHT_DIR.'],
       entries: [
         ['Type', 'oneshot'],
         ['RemainAfterExit', 'yes'],

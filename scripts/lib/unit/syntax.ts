@@ -120,7 +120,8 @@ export function parseUnitFile(text: string): UnitEntry[] {
     }
     const at = trimmed.indexOf('=');
     if (at <= 0) throw new UnitSyntaxError(start + 1, `"${trimmed}" is neither [Section] nor KEY=VALUE`);
-    if (section === undefined) throw new UnitSyntaxError(start + 1, `${trimmed.slice(0, at).trim()}= is outside a section`);
+    if (section === undefined)
+      throw new UnitSyntaxError(start + 1, `${trimmed.slice(0, at).trim()}= is outside a section`);
     entries.push({ section, key: trimmed.slice(0, at).trim(), value: trimmed.slice(at + 1).trim(), line: start + 1 });
   }
   return entries;
