@@ -147,9 +147,9 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'distrobox',
     schemaFile: 'distrobox.schema.json',
-    compile(config, { id, source, at, problems }) {
+    compile(config, { id, source, at, problems, root }) {
       const fleet = buildFleet(id, source, config as FleetConfig, at, problems);
-      return fleet && [...renderFleet(fleet), fleetReadme(fleet)];
+      return fleet && [...renderFleet(fleet, root), fleetReadme(fleet)];
     },
   },
 ];

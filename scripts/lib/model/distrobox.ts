@@ -37,7 +37,7 @@ export interface FleetConfig {
       ports?: { port: number; description?: string }[];
       start_hooks?: string[];
       update_hooks?: string[];
-      service?: { command: string };
+      service?: { command: string; systemd?: { wantedBy?: string } };
       backup?: string[];
       versions?: Record<string, string>;
     }
@@ -62,8 +62,8 @@ export interface Box {
   hooks: Hook[];
   /** Paths relative to the shared home that backup.sh archives and restore.sh puts back. */
   backup: string[];
-  /** A long-running command that service.sh starts and stops. */
-  service?: { command: string };
+  /** A long-running command that service.sh starts and stops (and a user unit, at login). */
+  service?: { command: string; systemd?: { wantedBy?: string } };
   /** Run by update.sh as root inside the container after the package upgrade. */
   updateHooks: string[];
   /** Pinned versions by command name, checked by status.sh and update.sh. */

@@ -7,8 +7,10 @@ import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
 import { columns, markdownTable } from '../text.ts';
+import { renderPlainUnit } from './systemd.ts';
 
-export function renderFleet(fleet: Fleet): GeneratedFile[] {
+/** `root`: the repository, relative to generated/<fleet>/. */
+export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
   const active = fleet.boxes.filter((b) => !b.template);
   const templates = fleet.boxes.filter((b) => b.template);
   const common = {
@@ -78,7 +80,26 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
         service_cases: services.map((b) => code(`${quote(b.name)}) bw_service=${quote(b.service!.command)} ;;`)),
         service_list: services.map((b) => b.name).join(', '),
         service_order: activeNames(services),
+        install: serviceUnits(fleet).length > 0 && {
+          unit_cases: serviceUnits(fleet).map((b) => code(`${quote(b.name)}) bw_unit=${quote(unitFile(fleet, b))} ;;`)),
+          unit_order: activeNames(serviceUnits(fleet)),
+        },
       }),
+      ...serviceUnits(fleet).map((box) =>
+        renderPlainUnit({
+          id: fleet.id,
+          file: unitFile(fleet, box),
+          source: fleet.source,
+          description: `${box.name}: ${box.description ?? box.service!.command}`,
+          script: 'service.sh',
+          start: ['start', box.name],
+          stop: ['stop', box.name],
+          root,
+          wantedBy: box.service!.systemd!.wantedBy ?? 'default.target',
+          what: 'systemd user unit',
+          userOnly: true,
+        }),
+      ),
     );
   if (templates.length)
     files.push({
@@ -87,6 +108,15 @@ export function renderFleet(fleet: Fleet): GeneratedFile[] {
       executable: false,
     });
   return files;
+}
+
+/** The boxes whose service has a systemd unit. */
+function serviceUnits(fleet: Fleet): Box[] {
+  return fleet.boxes.filter((b) => b.service?.systemd && !b.template);
+}
+
+function unitFile(fleet: Fleet, box: Box): string {
+  return `${fleet.id}-${box.name}.service`;
 }
 
 // ---- distrobox.ini --------------------------------------------------------------------
@@ -272,6 +302,13 @@ function serviceUsage(fleet: Fleet, services: Box[]): string {
     'Without NAME: every service of a container that is not a template. Pid files and logs:',
     `\${XDG_STATE_HOME:-~/.local/state}/boxwright/${fleet.id}/.`,
     '',
+    ...(serviceUnits(fleet).length
+      ? [
+          'install [--unit-dir DIR] [-n] [NAME]... puts the services’ systemd user units in',
+          '~/.config/systemd/user (they start at login; loginctl enable-linger starts them at boot).',
+          '',
+        ]
+      : []),
     'Services:',
     ...columns(services.map((b) => [b.name, b.service!.command])),
   ].join('\n');

@@ -22,8 +22,12 @@ export interface PlainUnit {
   wantedBy: string;
   /** Seconds systemd gives the stop before it kills the script. */
   stopSeconds?: number;
-  /** A user unit only (distrobox boxes are the user's). */
+  /** What the header calls it. */
   what: string;
+  /** A user unit only (a distrobox service): the user's manager has no network-online.target. */
+  userOnly?: true;
+  /** The file's name, when it is not <id>.service. */
+  file?: string;
 }
 
 /** A command line that runs the script from the repository, as people run it. */
@@ -40,8 +44,12 @@ export function renderPlainUnit(unit: PlainUnit): GeneratedFile {
       name: 'Unit',
       entries: [
         ['Description', rawValue(unit.description.split('\n')[0]?.trim() || unit.id, { dollars: false })],
-        ['Wants', 'network-online.target'],
-        ['After', 'network-online.target'],
+        ...(unit.userOnly
+          ? []
+          : ([
+              ['Wants', 'network-online.target'],
+              ['After', 'network-online.target'],
+            ] as [string, string][])),
         ...(docker
           ? ([
               ['Requires', 'docker.service'],
@@ -71,5 +79,5 @@ export function renderPlainUnit(unit: PlainUnit): GeneratedFile {
     },
     { name: 'Install', entries: [['WantedBy', unit.wantedBy]] },
   ]);
-  return { path: `${unit.id}/${unit.id}.service`, content, executable: false };
+  return { path: `${unit.id}/${unit.file ?? `${unit.id}.service`}`, content, executable: false };
 }
