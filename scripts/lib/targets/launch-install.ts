@@ -3,7 +3,7 @@
 // and adds what up decides when it runs (quadlet.ts says what: fromImage).
 import type { Environment } from '../model/environment.ts';
 import { code, quote, shellName, type ShellCode } from '../shell/quote.ts';
-import { fromImage, podmanSecretName, secretSpec } from './quadlet.ts';
+import { fromImage, secretTarget } from './quadlet.ts';
 
 /** The plain unit's file name, and the Quadlet units' other than the .container. */
 export function plainUnitName(env: Environment): string {
@@ -29,10 +29,16 @@ export function installView(env: Environment, quadletUnits: readonly string[], i
 
 /** Each secret by its exported variable (the container's name for it), when it is set. */
 function secretLine(env: Environment, secret: Environment['secrets'][number]): ShellCode {
-  const line = `podman_secret ${quote(podmanSecretName(env, secret))} ${shellName(secret.name)}`;
+  // Named after the container, as the unit's Secret= names it (podmanSecretName).
+  const line = `podman_secret "$bw_name"${quote(`-${secret.name}`)} ${shellName(secret.name)}`;
   if (secret.required) return code(line);
   // podman refuses an empty secret: an optional one left empty is not passed, as when unset.
   return code(`[ -z "\${${shellName(secret.hostName)}:-}" ] || ${line}`);
+}
+
+/** The unit's Secret= value, as shell: the podman secret is named after the container. */
+function secretSpec(secret: Environment['secrets'][number]): ShellCode {
+  return code(`"$bw_name"${quote(`-${secret.name}${secretTarget(secret)}`)}`);
 }
 
 function quadletView(env: Environment, units: readonly string[], own: boolean) {
@@ -48,11 +54,11 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
       env_pattern: envNames.length ? envNames.join(' | ') : undefined,
       optional_secrets: env.secrets
         .filter((s) => !s.required && !s.file)
-        .map((s) => ({ name: quote(s.name), spec: quote(secretSpec(env, s)) })),
+        .map((s) => ({ name: quote(s.name), spec: secretSpec(s) })),
       user_label: adds.userLabel,
       gpu: adds.gpu,
       secret_files: fileSecrets.length > 0 && {
-        files: fileSecrets.map((s) => ({ name: quote(s.name), spec: quote(secretSpec(env, s)) })),
+        files: fileSecrets.map((s) => ({ name: quote(s.name), spec: secretSpec(s) })),
       },
     },
   };

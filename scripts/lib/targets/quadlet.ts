@@ -46,9 +46,12 @@ interface Parts {
   units: Map<string, string>;
 }
 
-/** The podman secret that holds a secret of this config. */
-export function podmanSecretName(env: Environment, secret: { name: string }): string {
-  return `${env.id}-${secret.name}`;
+/**
+ * The podman secret that holds a secret of this config: named after the container (as
+ * launch.sh secrets makes it), so that two configs, or a config in two stacks, keep theirs.
+ */
+export function podmanSecretName(container: string, secret: { name: string }): string {
+  return `${container}-${secret.name}`;
 }
 
 export function renderQuadlet(env: Environment, place: QuadletPlace, report: TargetReport): GeneratedFile[] {
@@ -334,14 +337,14 @@ function environment(context: Context): void {
  * added by launch.sh install when they are set.
  */
 function secrets(context: Context): void {
+  const container = context.text(context.env.name, '/name') ?? '';
   for (const secret of context.env.secrets.filter((s) => s.required))
-    context.parts.container.push(['Secret', words(context, [secretSpec(context.env, secret)])]);
+    context.parts.container.push(['Secret', words(context, [`${podmanSecretName(container, secret)}${secretTarget(secret)}`])]);
 }
 
-/** A podman secret as the container reads it: a variable, or a file. */
-export function secretSpec(env: Environment, secret: { name: string; file?: string }): string {
-  const name = podmanSecretName(env, secret);
-  return secret.file ? `${name},type=mount,target=${secret.file}` : `${name},type=env,target=${secret.name}`;
+/** How the container reads a podman secret: as a variable, or a file. */
+export function secretTarget(secret: { name: string; file?: string }): string {
+  return secret.file ? `,type=mount,target=${secret.file}` : `,type=env,target=${secret.name}`;
 }
 
 function ports(context: Context): void {
