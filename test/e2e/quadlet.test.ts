@@ -25,7 +25,13 @@ function made(): Record<string, unknown> {
     '{{json .Config.StopSignal}}',
     '{{range .Mounts}}{{.Destination}}={{.Name}}{{.Source}}:{{.RW}} {{end}}',
   ].join('\n');
-  const [user, entrypoint, cmd, env, labels, health, signal, mounts] = podmanOk('container', 'inspect', '--format', format, name).split('\n');
+  const [user, entrypoint, cmd, env, labels, health, signal, mounts] = podmanOk(
+    'container',
+    'inspect',
+    '--format',
+    format,
+    name,
+  ).split('\n');
   const labelMap = JSON.parse(labels!) as Record<string, string>;
   delete labelMap['io.boxwright.digest'];
   return {

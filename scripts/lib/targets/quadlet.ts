@@ -339,7 +339,10 @@ function environment(context: Context): void {
 function secrets(context: Context): void {
   const container = context.text(context.env.name, '/name') ?? '';
   for (const secret of context.env.secrets.filter((s) => s.required))
-    context.parts.container.push(['Secret', words(context, [`${podmanSecretName(container, secret)}${secretTarget(secret)}`])]);
+    context.parts.container.push([
+      'Secret',
+      words(context, [`${podmanSecretName(container, secret)}${secretTarget(secret)}`]),
+    ]);
 }
 
 /** How the container reads a podman secret: as a variable, or a file. */

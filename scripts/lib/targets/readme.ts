@@ -7,6 +7,7 @@ import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, link, markdownTable, price } from '../text.ts';
 import { tierCells } from './catalog.ts';
+import { bootSection } from './readme-units.ts';
 
 function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
@@ -129,6 +130,18 @@ export function stackReadme(stack: Stack): GeneratedFile {
       `Network${stack.networks.length > 1 ? 's' : ''} ${stack.networks.map((n) => `\`${n.name}\`${n.subnet ? ` (${n.subnet})` : ''}`).join(', ')}.`,
       '',
     ],
+    stack.quadlet || stack.systemd
+      ? bootSection({
+          install: `generated/${stack.id}/stack.sh install`,
+          quadlet: stack.quadlet && {
+            services: stack.members
+              .filter((m) => stack.quadlet!.mode.members.includes(m.id))
+              .map((m) => `${m.container}.service`),
+          },
+          plain: stack.systemd && { units: [`${stack.id}.service`] },
+          adds: stack.quadlet ? ["each member's image settings and GPU, as its launch.sh up finds them"] : [],
+        })
+      : [],
     [
       '## Members',
       '',
@@ -205,6 +218,17 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
       '```',
       '',
     ],
+    fleet.boxes.some((b) => b.service?.systemd && !b.template)
+      ? bootSection({
+          install: `generated/${fleet.id}/service.sh install`,
+          plain: {
+            units: fleet.boxes
+              .filter((b) => b.service?.systemd && !b.template)
+              .map((b) => `${fleet.id}-${b.name}.service`),
+            userOnly: true,
+          },
+        })
+      : [],
     fleet.variables.length
       ? [
           '## Variables',
