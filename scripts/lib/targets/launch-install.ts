@@ -19,7 +19,7 @@ export function installView(env: Environment, quadletUnits: readonly string[], i
   const quadlet = env.quadlet !== undefined || inQuadletStack;
   const secretsVerb = quadlet && env.secrets.length > 0;
   return {
-    secrets_verb: secretsVerb && { secrets: env.secrets.map((secret) => secretLine(env, secret)) },
+    secrets_verb: secretsVerb && { secrets: env.secrets.map(secretLine) },
     config_label: quote(`io.boxwright.config=${env.id}`),
     quadlet: quadlet && quadletView(env, quadletUnits, env.quadlet !== undefined),
     plain: env.systemd && { plain_unit: quote(plainUnitName(env)) },
@@ -28,7 +28,7 @@ export function installView(env: Environment, quadletUnits: readonly string[], i
 }
 
 /** Each secret by its exported variable (the container's name for it), when it is set. */
-function secretLine(env: Environment, secret: Environment['secrets'][number]): ShellCode {
+function secretLine(secret: Environment['secrets'][number]): ShellCode {
   // Named after the container, as the unit's Secret= names it (podmanSecretName).
   const line = `podman_secret "$bw_name"${quote(`-${secret.name}`)} ${shellName(secret.name)}`;
   if (secret.required) return code(line);

@@ -267,8 +267,8 @@ function podmanArgs(context: Context, row: OptionRow): void {
     ]);
 }
 
-function resolved(context: Context, valueOf: Template | string, pointer: string): string {
-  return typeof valueOf === 'string' ? valueOf : (context.text(valueOf, pointer) ?? '');
+function resolved(context: Context, given: Template | string, pointer: string): string {
+  return typeof given === 'string' ? given : (context.text(given, pointer) ?? '');
 }
 
 const QUADLET_CODE: Record<CodeOf<'quadlet'>, (context: Context) => void> = {

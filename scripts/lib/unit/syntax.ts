@@ -47,7 +47,9 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export function unitWord(text: string): string {
   const escaped = escapeExpansions(text, true);
   if (SAFE_WORD.test(escaped)) return escaped;
-  const inside = escaped.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
+  // Control characters (below space, and DEL) as C escapes: a unit's line holds none raw.
+  const control = /[\\"\x00-\x1f\x7f]/g;
+  const inside = escaped.replace(control, (c) => {
     if (c === '\\' || c === '"') return `\\${c}`;
     const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
     return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
@@ -187,7 +189,7 @@ export function expandCommandLine(
   specifiers: Record<string, string>,
   environment: Record<string, string> = {},
 ): string[] {
-  const specified = line.replace(/%(.)/g, (whole, c: string) => {
+  const specified = line.replace(/%(.)/g, (_whole, c: string) => {
     if (c === '%') return '%';
     if (c in specifiers) return specifiers[c]!;
     throw new UnitValueError(`the specifier %${c} has no value here`);
