@@ -1,4 +1,4 @@
-// Podman's own Quadlet (4.9.5, ../shared/quadlet, see its README) run on generated units, and
+// Podman's own Quadlet (4.9.5, vendored in test/vendor/quadlet, see its README) run on generated units, and
 // their ExecStart= read as systemd runs it.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expandCommandLine } from '../scripts/lib/unit/syntax.ts';
 import { ROOT } from './helpers.ts';
 
-export const QUADLET = join(ROOT, '../shared/quadlet/quadlet');
+export const QUADLET = join(ROOT, 'test/vendor/quadlet/quadlet');
 
 /** The home folder %h stands for in these tests, as HOME is for launch.sh. */
 export const TEST_HOME = '/home/tester';

@@ -70,9 +70,13 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
     'an optional credential without its secret is skipped',
   );
   assert.match(
-    inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host; ls /opt/boxwright'),
-    ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub\nREADME.md\nbackup.sh\nentrypoint.sh\nkube.yaml\nlaunch.sh\nrestore.sh\nsupervisord.conf\nworkspace.sh',
+    inContainer(name, 'echo "$DISPLAY $CUDA_HOME"; ls /home/devuser/.ssh-host'),
+    ':1 /opt/cuda\nid_ed25519\nid_ed25519.pub',
   );
+  // The generated folder, mounted read-only: the scripts, and the units beside them.
+  const mounted = inContainer(name, 'ls /opt/boxwright').trim().split('\n');
+  for (const file of ['entrypoint.sh', 'supervisord.conf', 'workspace.sh', 'launch.sh', 'turbo-flow.container'])
+    assert.ok(mounted.includes(file), `${file} in ${mounted.join(' ')}`);
   assert.is(
     inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),
     'Claude-Main\nClaude-Agent\nServices\nDevelopment\nLogs\nSystem\nVNC-Status\nSSH-Shell\n',

@@ -1,4 +1,4 @@
-// The importer's command line: `npx zx scripts/import.mjs compose|devcontainer|distrobox FILE
+// The importer's command line: `npx zx scripts/import.mjs compose|devcontainer|distrobox|quadlet FILE
 // [--name NAME] [--configs DIR]` writes configs/NAME.jsonc (and a compose file's members
 // beside it) from a file another tool reads.
 // The config it writes is one the generator accepts: whatever boxwright refuses in it is
@@ -11,10 +11,11 @@ import { compileConfigs } from '../generate.ts';
 import { importCompose, type ImportedSet } from './compose.ts';
 import { importDevcontainer } from './devcontainer.ts';
 import { importDistrobox, type Imported } from './distrobox.ts';
+import { importQuadlet } from './quadlet.ts';
 import { type JsonValue, remark, writeJsonc } from './jsonc.ts';
 
 const EXIT = { ok: 0, usage: 64, noInput: 66, cannotWrite: 73, exists: 3 } as const;
-const FORMATS = ['compose', 'devcontainer', 'distrobox'] as const;
+const FORMATS = ['compose', 'devcontainer', 'distrobox', 'quadlet'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface Streams {
@@ -22,10 +23,17 @@ interface Streams {
   err(text: string): void;
 }
 
-const IMPORTERS: Record<Format, (text: string, source: string, name: string) => ImportedSet> = {
+/** `file` is absolute; `repository` holds the configs folder (relative paths are written against it). */
+type Importer = (text: string, source: string, name: string, file: string, repository: string) => ImportedSet;
+
+const IMPORTERS: Record<Format, Importer> = {
   compose: importCompose,
   devcontainer: (text, source, name) => ({ main: importDevcontainer(text, source, name), others: [] }),
   distrobox: (text, source) => ({ main: importDistrobox(text, source), others: [] }),
+  quadlet: (text, source, _name, file, repository) => ({
+    main: importQuadlet(text, source, { file, repository }),
+    others: [],
+  }),
 };
 
 /**
@@ -52,7 +60,7 @@ export async function importMain(
   const parsed = await yargs(argv)
     .scriptName('npx zx scripts/import.mjs')
     .usage(
-      '$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a compose file (a stack, and NAME-SERVICE.jsonc per service), a devcontainer.json or a distrobox.ini.',
+      '$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a compose file (a stack, and NAME-SERVICE.jsonc per service), a devcontainer.json, a distrobox.ini or a Quadlet .container unit.',
     )
     .command('$0 <format> <file>', false)
     .positional('format', { choices: FORMATS })
@@ -92,7 +100,7 @@ export async function importMain(
   const configs = resolve(cwd, parsed.configs);
   let imported: ImportedSet;
   try {
-    imported = IMPORTERS[format](text, relative(cwd, file) || file, name);
+    imported = IMPORTERS[format](text, relative(cwd, file) || file, name, file, dirname(configs));
     settle(imported, name);
   } catch (error) {
     // One line: a parser's message may carry a picture of the spot on the lines after it.

@@ -80,9 +80,10 @@ export function devicesCompose(compose: Obj, config: Obj): void {
   if (Array.isArray(compose.devices)) config.devices = compose.devices.map((d) => deviceOf(String(d)));
 }
 
-/** A --device run option, read into a config. */
-export function devicesRunArg(config: Obj, value: string): void {
-  config.devices = [...((config.devices as Json[] | undefined) ?? []), deviceOf(value)];
+/** A --device run option, read into a config (optional: Quadlet's AddDevice=-PATH). */
+export function devicesRunArg(config: Obj, value: string, optional = false): void {
+  const device = deviceOf(value) as Obj;
+  config.devices = [...((config.devices as Json[] | undefined) ?? []), optional ? { ...device, optional } : device];
 }
 
 // ---- healthcheck: a readiness probe, compose's test forms, the README's section ----------
