@@ -17,8 +17,30 @@ import { imageConfig, quadletDryRun, shellWords, TEST_HOME } from './quadlet-sup
 const CASES = join(ROOT, 'test/vendor/quadlet/cases');
 
 /** Options as pairs "FLAG VALUE" (or FLAG), long names, `=` forms split, capabilities upper case. */
-const LONG: Record<string, string> = { '-v': '--volume', '-e': '--env', '-p': '--publish', '-w': '--workdir', '-h': '--hostname', '-l': '--label', '-m': '--memory', '-u': '--user', '--net': '--network', '-d': '--detach' };
-const SWITCHES = new Set(['--rm', '--replace', '--detach', '--init', '--privileged', '--interactive', '--tty', '--read-only', '--read-only-tmpfs', '--env-host']);
+const LONG: Record<string, string> = {
+  '-v': '--volume',
+  '-e': '--env',
+  '-p': '--publish',
+  '-w': '--workdir',
+  '-h': '--hostname',
+  '-l': '--label',
+  '-m': '--memory',
+  '-u': '--user',
+  '--net': '--network',
+  '-d': '--detach',
+};
+const SWITCHES = new Set([
+  '--rm',
+  '--replace',
+  '--detach',
+  '--init',
+  '--privileged',
+  '--interactive',
+  '--tty',
+  '--read-only',
+  '--read-only-tmpfs',
+  '--env-host',
+]);
 const BOOKKEEPING = new Set(['--cidfile', '--sdnotify', '--cgroups', '--replace', '--rm', '--detach']);
 
 function pairs(words: readonly string[]): { pairs: string[]; rest: string[] } {
@@ -30,7 +52,12 @@ function pairs(words: readonly string[]): { pairs: string[]; rest: string[] } {
     const flag = LONG[at > 0 ? word.slice(0, at) : word] ?? (at > 0 ? word.slice(0, at) : word);
     // An option followed by another takes no value (the harness cannot know every flag's).
     const next = words[i + 1];
-    const value = at > 0 ? word.slice(at + 1) : SWITCHES.has(flag) || next === undefined || next.startsWith('-') ? undefined : words[++i];
+    const value =
+      at > 0
+        ? word.slice(at + 1)
+        : SWITCHES.has(flag) || next === undefined || next.startsWith('-')
+          ? undefined
+          : words[++i];
     out.push(shownPair(flag, value));
   }
   return { pairs: out, rest: words.slice(i) as string[] };
@@ -69,7 +96,8 @@ function shellSplit(text: string): string[] {
     if (quote === "'") {
       if (c === "'") quote = undefined;
       else word += c;
-    } else if (c === '\\' && (quote === undefined || '\\"$`'.includes(text[i + 1] ?? ''))) word = (word ?? '') + (text[++i] ?? '');
+    } else if (c === '\\' && (quote === undefined || '\\"$`'.includes(text[i + 1] ?? '')))
+      word = (word ?? '') + (text[++i] ?? '');
     else if (quote === '"' && c === '"') quote = undefined;
     else if (quote === undefined && (c === '"' || c === "'")) {
       quote = c;
@@ -99,11 +127,14 @@ function failing(caseText: string, unit: string, argv: string[]): string | undef
       holds =
         options.every((p) => BOOKKEEPING.has(p.split(' ')[0]!) || have.includes(p)) &&
         tail.every((w, i) => rest.at(i - tail.length) === w);
-    }
-    else if (kind === 'assert-podman-args-key-val') {
+    } else if (kind === 'assert-podman-args-key-val') {
       const [flag, separator, list] = expected;
       const want = new Set(list!.split(separator!));
-      holds = have.some((p) => p.startsWith(`${LONG[flag!] ?? flag} `) && sameSet(new Set(p.slice(p.indexOf(' ') + 1).split(separator!)), want));
+      holds = have.some(
+        (p) =>
+          p.startsWith(`${LONG[flag!] ?? flag} `) &&
+          sameSet(new Set(p.slice(p.indexOf(' ') + 1).split(separator!)), want),
+      );
     } else {
       const wanted = pairs(expected).pairs.filter((p) => !BOOKKEEPING.has(p.split(' ')[0]!));
       if (wanted.length === 0) continue;
@@ -161,11 +192,19 @@ test('Quadlet’s own .container cases: imported, and their run options in launc
     const wrong: string[] = [];
     for (const name of imported) {
       writeFileSync(argvFile, '');
-      const up = spawnSync('sh', [join(repository, 'generated', name, 'launch.sh'), 'up', '--no-wait'], { encoding: 'utf8', env, cwd: repository });
+      const up = spawnSync('sh', [join(repository, 'generated', name, 'launch.sh'), 'up', '--no-wait'], {
+        encoding: 'utf8',
+        env,
+        cwd: repository,
+      });
       let argv = readArgv(argvFile);
       if (/does not exist \(it is mounted into the container\)/.test(up.stderr)) {
         // A host folder the case names but this host lacks: the dry run says what up would run.
-        const dry = spawnSync('sh', [join(repository, 'generated', name, 'launch.sh'), '--dry-run', 'up'], { encoding: 'utf8', env, cwd: repository });
+        const dry = spawnSync('sh', [join(repository, 'generated', name, 'launch.sh'), '--dry-run', 'up'], {
+          encoding: 'utf8',
+          env,
+          cwd: repository,
+        });
         const line = dry.stdout.split('\n').find((l) => l.startsWith('podman run '));
         if (line) argv = shellWords(line);
       }

@@ -128,7 +128,10 @@ export function importQuadlet(text: string, source: string, place: UnitPlace): I
     throw error;
   }
   const remarks = emptyRemarks();
-  const unit = place.file.split(sep).pop()!.replace(/\.container$/, '');
+  const unit = place.file
+    .split(sep)
+    .pop()!
+    .replace(/\.container$/, '');
   const reader = new UnitReader(entries, place, unit, (key, why) => remark(remarks.left, '', `${key}: ${why}`));
   const config = reader.read();
   remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
@@ -163,11 +166,14 @@ class UnitReader {
     const image = this.last(container, 'Image');
     if (image === undefined) throw new Error('[Container] has no Image= (Rootfs= is not imported)');
     if (image.endsWith('.image') || image.endsWith('.build'))
-      throw new Error(`line ${this.lineOf(container, 'Image')}: Image=${image} names a Quadlet image unit, which is not imported`);
+      throw new Error(
+        `line ${this.lineOf(container, 'Image')}: Image=${image} names a Quadlet image unit, which is not imported`,
+      );
     const description = this.entries.find((e) => e.section === 'Unit' && e.key === 'Description');
     if (description) this.config.description = description.value;
     this.config.image = this.template(image, 'Image') ?? image;
-    this.config.name = this.template(this.last(container, 'ContainerName') ?? `systemd-${this.unit}`, 'ContainerName') ?? '';
+    this.config.name =
+      this.template(this.last(container, 'ContainerName') ?? `systemd-${this.unit}`, 'ContainerName') ?? '';
     this.config.detach = true;
     this.config.remove = false;
     for (const entry of container) this.key(entry);
@@ -285,7 +291,11 @@ class UnitReader {
       for (const gid of gids) this.args.push(`--gidmap=${gid}`);
     } else if (mode === 'auto') {
       const size = this.last(container, 'RemapUidSize');
-      const options = [...uids.map((u) => `uidmapping=${u}`), ...gids.map((g) => `gidmapping=${g}`), ...(size ? [`size=${size}`] : [])];
+      const options = [
+        ...uids.map((u) => `uidmapping=${u}`),
+        ...gids.map((g) => `gidmapping=${g}`),
+        ...(size ? [`size=${size}`] : []),
+      ];
       this.args.push(`--userns=auto${options.length ? `:${options.join(',')}` : ''}`);
     } else if (mode === 'keep-id') {
       const options = [...(uids[0] ? [`uid=${uids[0]}`] : []), ...(gids[0] ? [`gid=${gids[0]}`] : [])];
@@ -323,7 +333,9 @@ class UnitReader {
     const base = file.replace(/\.(volume|network)$/, '');
     try {
       const text = readFileSync(join(dirname(this.place.file), file), 'utf8');
-      const named = parseUnitFile(text).filter((e) => e.section === section && e.key === key).at(-1);
+      const named = parseUnitFile(text)
+        .filter((e) => e.section === section && e.key === key)
+        .at(-1);
       if (named?.value) return named.value;
     } catch {
       // A unit that is not beside it: Quadlet's default name, as for one without the key.
@@ -361,7 +373,8 @@ class UnitReader {
       else this.drop(`Restart=${restart}`, 'podman restarts a container always, on failure or never');
     }
     const stop = this.last(service, 'TimeoutStopSec');
-    if (stop !== undefined && /^\d+$/.test(stop) && !this.args.includes('--stop-timeout')) this.config.stopTimeout = Number(stop);
+    if (stop !== undefined && /^\d+$/.test(stop) && !this.args.includes('--stop-timeout'))
+      this.config.stopTimeout = Number(stop);
   }
 
   /** The run options, read back through the key table; the rest go on as extraArgs. */
@@ -369,18 +382,30 @@ class UnitReader {
     const args = this.args;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;
-      const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      const [flag, inline] =
+        arg.startsWith('--') && arg.includes('=')
+          ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+          : [arg, undefined];
       const takes = () => inline ?? args[++i] ?? '';
       if (this.readFlag(flag, takes)) continue;
       const row = rowOfFlag(flag);
       if (row) {
         const raw = takesValue(row) ? takes() : undefined;
         const expands = raw !== undefined && (row.model === 'template' || row.model === 'map');
-        const carried = expands ? this.template(raw, flag) : raw;
+        // A key that expands takes systemd's variables as boxwright's; another, the text systemd gives.
+        const carried =
+          raw === undefined ? undefined : expands ? this.template(raw, flag) : this.systemdText(raw, flag);
         if (raw === undefined || carried !== undefined) readOption(this.config, row, carried);
         continue;
       }
-      const value = flag.startsWith('-') && inline === undefined && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-') && !SWITCHES.has(flag) ? args[++i] : undefined;
+      const value =
+        flag.startsWith('-') &&
+        inline === undefined &&
+        args[i + 1] !== undefined &&
+        !args[i + 1]!.startsWith('-') &&
+        !SWITCHES.has(flag)
+          ? args[++i]
+          : undefined;
       for (const word of value === undefined ? [arg] : [arg, value]) {
         const carried = this.template(word, flag);
         if (carried !== undefined) this.extra.push(carried);
@@ -460,7 +485,9 @@ class UnitReader {
     const flags = options?.split(',') ?? [];
     const rest = flags.filter((f) => f !== 'ro');
     this.mounts.push({
-      ...(src.startsWith('/') || src.startsWith('.') || src.startsWith('~') || src.startsWith('$') ? {} : { type: 'volume' }),
+      ...(src.startsWith('/') || src.startsWith('.') || src.startsWith('~') || src.startsWith('$')
+        ? {}
+        : { type: 'volume' }),
       source: src,
       target,
       ...(flags.includes('ro') ? { readOnly: true } : {}),
@@ -500,17 +527,20 @@ class UnitReader {
    */
   private template(text: string, key: string): string | undefined {
     let failed = false;
-    const out = text.replace(/%(.)|\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$/g, (whole, specifier?: string, name?: string) => {
-      if (specifier !== undefined) {
-        const value = SPECIFIERS[specifier]?.(this.unit);
-        if (value === undefined) failed = true;
-        return value ?? whole;
-      }
-      if (whole === '$$' || whole === '$') return '$$';
-      const given = this.serviceEnv.get(name!);
-      this.variables[name!] = given === undefined ? { required: true } : { default: given.replaceAll('$', '$$$$') };
-      return `\${${name}}`;
-    });
+    const out = text.replace(
+      /%(.)|\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$/g,
+      (whole, specifier?: string, name?: string) => {
+        if (specifier !== undefined) {
+          const value = SPECIFIERS[specifier]?.(this.unit);
+          if (value === undefined) failed = true;
+          return value ?? whole;
+        }
+        if (whole === '$$' || whole === '$') return '$$';
+        const given = this.serviceEnv.get(name!);
+        this.variables[name!] = given === undefined ? { required: true } : { default: given.replaceAll('$', '$$$$') };
+        return `\${${name}}`;
+      },
+    );
     if (failed) {
       this.drop(`${key}`, `${text} has a systemd specifier that has no boxwright value`);
       return undefined;
@@ -538,7 +568,13 @@ const SPECIFIERS: Record<string, (unit: string) => string> = {
   p: (unit) => unit,
 };
 
-const LONG: Record<string, string> = { '-e': '--env', '-v': '--volume', '-p': '--publish', '--net': '--network', '-u': '--user' };
+const LONG: Record<string, string> = {
+  '-e': '--env',
+  '-v': '--volume',
+  '-p': '--publish',
+  '--net': '--network',
+  '-u': '--user',
+};
 
 /** Run options that take no value, for reading the ones boxwright keeps as extraArgs. */
 const SWITCHES = new Set([

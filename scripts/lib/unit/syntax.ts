@@ -48,12 +48,15 @@ export function unitWord(text: string): string {
   const escaped = escapeExpansions(text, true);
   if (SAFE_WORD.test(escaped)) return escaped;
   // Control characters (below space, and DEL) as C escapes: a unit's line holds none raw.
-  const control = /[\\"\x00-\x1f\x7f]/g;
-  const inside = escaped.replace(control, (c) => {
-    if (c === '\\' || c === '"') return `\\${c}`;
-    const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
-    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  const inside = [...escaped]
+    .map((c) => {
+      if (c === '\\' || c === '"') return `\\${c}`;
+      const code = c.charCodeAt(0);
+      if (code >= 0x20 && code !== 0x7f) return c;
+      const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+      return named[c] ?? `\\x${code.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
   return `"${inside}"`;
 }
 
