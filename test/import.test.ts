@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { importMain } from '../scripts/lib/import/cli.ts';
 import { importCompose } from '../scripts/lib/import/compose.ts';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
 import { assemble, lab } from './distrobox-lab.ts';
 import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
@@ -329,7 +330,7 @@ importer("compose's $$ is a $ in what boxwright passes as written, and stays $$ 
     '      interval: 10s',
     '',
   ].join('\n');
-  const db = importCompose(text, 'compose.yaml', 'shop').others[0]!.imported;
+  const db = importCompose(text, 'compose.yaml', 'shop', '/nowhere/compose.yaml').others[0]!.imported;
   const config = db.config as { [key: string]: unknown };
   // The runtime runs the health check as written, so compose's $$ is its $; a compose variable
   // there is fixed to its default, with a comment, since boxwright does not expand the check.
@@ -350,7 +351,7 @@ importer('the importer never overwrites, and says in one line what stops it', as
     assert.is(again.err, 'import: configs/fleet.jsonc exists: nothing was written (choose another --name)\n');
     const missing = await runImport(['distrobox', 'nothing.ini'], dir);
     assert.equal([missing.code, missing.err], [66, 'import: cannot read nothing.ini\n']);
-    const unknown = await runImport(['quadlet', 'fleet.ini'], dir);
+    const unknown = await runImport(['kube', 'fleet.ini'], dir);
     assert.is(unknown.code, 64);
     assert.match(unknown.err, /^import: Invalid values:/);
     writeFileSync(join(dir, 'devcontainer.json'), '{ "dockerComposeFile": "compose.yml", "service": "app" }');
@@ -364,12 +365,116 @@ importer('the importer never overwrites, and says in one line what stops it', as
     );
     writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  a: [\n');
     const broken = await runImport(['compose', 'docker-compose.yml', '--name', 'broken'], dir);
-    assert.is(broken.code, 66);
+    assert.is(broken.code, 65);
     assert.is(broken.err.split('\n').length, 2, `one line: ${broken.err}`);
-    assert.match(broken.err, /^import: docker-compose.yml: .*line 3, column 1/);
+    assert.match(broken.err, /^import: docker-compose.yml:3:1 {2}\/ {2}not YAML: /);
     const help = await runImport(['--help'], dir);
     assert.equal([help.code, help.err], [0, '']);
     assert.equal(readdirSync(join(dir, 'configs')), ['fleet.jsonc']);
+  } finally {
+    remove(dir);
+  }
+});
+
+/** Malformed files, each with the one line that says where and what, as generate says it. */
+const MALFORMED: { format: string; file: string; text: string; says: string }[] = [
+  {
+    format: 'compose',
+    file: 'list.yaml',
+    text: 'services:\n  - image: nginx\n',
+    says: 'list.yaml:1:1  /services  services is a list: compose reads a mapping from service names to services',
+  },
+  {
+    format: 'compose',
+    file: 'noimage.yaml',
+    text: 'services:\n  web:\n    ports: ["80:80"]\n',
+    says: 'noimage.yaml:2:3  /services/web  service "web" has neither an image nor build context specified',
+  },
+  {
+    format: 'compose',
+    file: 'cycle.yaml',
+    text: 'services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n',
+    says: 'cycle.yaml:4:5  /services/a/depends_on  dependency cycle: a → b → a',
+  },
+  {
+    format: 'compose',
+    file: 'missing.yaml',
+    text: 'services:\n  a:\n    image: x\n    depends_on:\n      nope: { condition: service_started }\n',
+    says: 'missing.yaml:4:5  /services/a/depends_on  service "a" depends on undefined service "nope"',
+  },
+  {
+    format: 'compose',
+    file: 'slash.yaml',
+    text: 'services:\n  a/b:\n    image: x\n',
+    says: 'slash.yaml:2:3  /services/a~1b  service name "a/b": compose names a service with letters, digits, ".", "_" and "-"',
+  },
+  {
+    format: 'compose',
+    file: 'extends.yaml',
+    text: 'services:\n  web:\n    extends: { file: base.yaml, service: nope }\n',
+    says: 'extends.yaml:3:5  /services/web/extends  extends names service "nope", which base.yaml does not have',
+  },
+  {
+    format: 'distrobox',
+    file: 'cycle.ini',
+    text: '[a]\nimage=x\ninclude=b\n[b]\ninclude=a\n',
+    says: 'cycle.ini:5:1  /containers/b/include  include cycle: a → b → a',
+  },
+  {
+    format: 'devcontainer',
+    file: 'deep.json',
+    text: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+    says: 'deep.json:1:321  /  nested more than 64 levels deep, which no devcontainer.json is',
+  },
+];
+
+importer(
+  'malformed files: one line with the file, line, column, path and the real problem; nothing written',
+  async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, 'base.yaml'), 'services:\n  base:\n    image: nginx\n');
+      for (const bad of MALFORMED) {
+        writeFileSync(join(dir, bad.file), bad.text);
+        const result = await runImport([bad.format, bad.file, '--name', 'bad'], dir);
+        assert.equal([result.code, result.err], [65, `import: ${bad.says}\n`], bad.file);
+      }
+      assert.not.ok(existsSync(join(dir, 'configs')), 'nothing was written');
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
+importer('compose extends: a service of the same file or another, merged as compose merges', async () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(
+      join(dir, 'common.yaml'),
+      'services:\n  base:\n    image: nginx\n    ports: ["80:80"]\n    command: [a]\n',
+    );
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  web:\n    extends: { file: common.yaml, service: base }\n    ports: ["81:81"]\n    command: [b]\n  admin:\n    extends: web\n',
+    );
+    const result = await runImport(['compose', 'compose.yaml', '--name', 'site'], dir);
+    assert.is(result.code, 0, result.err);
+    for (const service of ['web', 'admin']) {
+      const config = parseJsonc(readFileSync(join(dir, `configs/site-${service}.jsonc`), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      assert.is(config.image, 'nginx', service);
+      assert.equal(config.command, ['b'], `${service}: the command is replaced`);
+      assert.equal(
+        config.ports,
+        [
+          { host: 80, container: 80 },
+          { host: 81, container: 81 },
+        ],
+        `${service}: ports join`,
+      );
+    }
   } finally {
     remove(dir);
   }

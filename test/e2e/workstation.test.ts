@@ -75,7 +75,7 @@ e2e('users, credentials, ssh, supervisord priorities and tmux, for real', (conte
   );
   // The generated folder, mounted read-only: the scripts, and the units beside them.
   const mounted = inContainer(name, 'ls /opt/boxwright').trim().split('\n');
-  for (const file of ['entrypoint.sh', 'supervisord.conf', 'workspace.sh', 'launch.sh', 'turbo-flow.container'])
+  for (const file of ['entrypoint.sh', 'supervisord.conf', 'workspace.sh', 'launch.sh', 'workstation.container'])
     assert.ok(mounted.includes(file), `${file} in ${mounted.join(' ')}`);
   assert.is(
     inContainer(name, 'su devuser -s /bin/sh -c "tmux list-windows -t workspace -F \'#{window_name}\'"'),

@@ -11,10 +11,11 @@ import { compileConfigs } from '../generate.ts';
 import { importCompose, type ImportedSet } from './compose.ts';
 import { importDevcontainer } from './devcontainer.ts';
 import { importDistrobox, type Imported } from './distrobox.ts';
+import { ImportProblem } from './problem.ts';
 import { importQuadlet } from './quadlet.ts';
 import { type JsonValue, remark, writeJsonc } from './jsonc.ts';
 
-const EXIT = { ok: 0, usage: 64, noInput: 66, cannotWrite: 73, exists: 3 } as const;
+const EXIT = { ok: 0, usage: 64, badInput: 65, noInput: 66, cannotWrite: 73, exists: 3 } as const;
 const FORMATS = ['compose', 'devcontainer', 'distrobox', 'quadlet'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -27,7 +28,7 @@ interface Streams {
 type Importer = (text: string, source: string, name: string, file: string, repository: string) => ImportedSet;
 
 const IMPORTERS: Record<Format, Importer> = {
-  compose: importCompose,
+  compose: (text, source, name, file) => importCompose(text, source, name, file),
   devcontainer: (text, source, name) => ({ main: importDevcontainer(text, source, name), others: [] }),
   distrobox: (text, source) => ({ main: importDistrobox(text, source), others: [] }),
   quadlet: (text, source, _name, file, repository) => ({
@@ -103,8 +104,15 @@ export async function importMain(
     imported = IMPORTERS[format](text, relative(cwd, file) || file, name, file, dirname(configs));
     settle(imported, name);
   } catch (error) {
+    const shown = relative(cwd, file) || file;
+    if (error instanceof ImportProblem) {
+      // As generate says a config's problem: FILE:LINE:COLUMN  POINTER  MESSAGE.
+      const where = error.file ? relative(cwd, error.file) || error.file : shown;
+      streams.err(`import: ${where}:${error.line}:${error.column}  ${error.pointer || '/'}  ${error.message}\n`);
+      return EXIT.badInput;
+    }
     // One line: a parser's message may carry a picture of the spot on the lines after it.
-    streams.err(`import: ${relative(cwd, file) || file}: ${(error as Error).message.split('\n')[0]}\n`);
+    streams.err(`import: ${shown}: ${(error as Error).message.split('\n')[0]}\n`);
     return EXIT.noInput;
   }
   const files = [{ name, imported: imported.main }, ...imported.others];

@@ -4,7 +4,7 @@
 // where compose left them. ${VAR} and ${VAR:-default} become variables; a value that is only
 // ${NAME} under a key that names a secret becomes a secret read from NAME. What has no
 // boxwright key is left out with a comment saying why.
-import { parse as parseYaml } from 'yaml';
+import { readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import { publishedPort } from './ports.ts';
@@ -26,11 +26,10 @@ export interface ImportedSet {
 
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE/i;
 
-export function importCompose(text: string, source: string, name: string): ImportedSet {
-  const document = parseYaml(text) as Obj | null;
-  if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error('not a compose file');
-  const services = document.services as Obj | undefined;
-  if (!services || typeof services !== 'object' || Object.keys(services).length === 0) throw new Error('no services');
+/** `file`: the compose file, absolute (extends names files relative to it). */
+export function importCompose(text: string, source: string, name: string, file: string): ImportedSet {
+  const document = readCompose(text, file);
+  const services = document.services as Obj;
   // podman-compose's project: the folder's name, as it is.
   const project = name;
   const network = `${project}_default`;

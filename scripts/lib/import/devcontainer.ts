@@ -2,7 +2,8 @@
 // table read backwards. Its ${localEnv:NAME:default} become variables; paths relative to
 // the file become paths of the repository that holds it (./...); run flags become the keys
 // boxwright has for them. What has no boxwright key is left out with a comment saying why.
-import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, parse, type ParseError, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
+import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
 import { publishedPort } from './ports.ts';
@@ -72,13 +73,38 @@ export function importDevcontainer(text: string, source: string, name: string): 
   return { config: order(config), remarks };
 }
 
+/** Deeper than any devcontainer.json needs, and shallow enough for the parser's recursion. */
+const MAX_DEPTH = 64;
+
+/** Stops a file nested deeper than MAX_DEPTH before the parser recurses into it. */
+function checkDepth(text: string): void {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) depth++;
+    else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+    if (depth > MAX_DEPTH)
+      throw new ImportProblem(
+        `nested more than ${MAX_DEPTH} levels deep, which no devcontainer.json is`,
+        scanner.getTokenStartLine() + 1,
+        scanner.getTokenStartCharacter() + 1,
+        '',
+      );
+  }
+}
+
 function parseDefinition(text: string): Obj {
+  checkDepth(text);
   const errors: ParseError[] = [];
   const definition = parse(text, errors, { allowTrailingComma: true }) as Obj | undefined;
   if (errors.length || !definition || typeof definition !== 'object' || Array.isArray(definition)) {
     const first = errors[0];
-    throw new Error(
-      first ? `not JSONC: ${printParseErrorCode(first.error)} at offset ${first.offset}` : 'not an object',
+    const before = text.slice(0, first?.offset ?? 0).split('\n');
+    throw new ImportProblem(
+      first ? `not JSONC: ${printParseErrorCode(first.error)}` : 'not an object',
+      before.length,
+      before.at(-1)!.length + 1,
+      '',
     );
   }
   if (definition.dockerComposeFile !== undefined)

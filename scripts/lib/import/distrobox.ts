@@ -4,6 +4,7 @@
 // quotes loses them, hooks lose one pair of surrounding quotes. What it cannot carry is left
 // out with a comment that says why.
 import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS } from '../model/distrobox.ts';
+import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, pointerOf, remark, type Remarks } from './jsonc.ts';
 
 export interface Imported {
@@ -12,9 +13,11 @@ export interface Imported {
 }
 
 /** The lines of each section, as assemble's parse_file cleans them. */
-export function readManifest(text: string): { name: string; entries: { key: string; value: string }[] }[] {
-  const sections: { name: string; entries: { key: string; value: string }[] }[] = [];
-  for (const raw of text.split('\n')) {
+export function readManifest(
+  text: string,
+): { name: string; line: number; entries: { key: string; value: string; line: number }[] }[] {
+  const sections: { name: string; line: number; entries: { key: string; value: string; line: number }[] }[] = [];
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw
       .replace(/\r$/, '')
       .replaceAll('\t', ' ')
@@ -24,13 +27,13 @@ export function readManifest(text: string): { name: string; entries: { key: stri
       .replace(/\s*$/, '');
     if (line === '') continue;
     if (line.startsWith('[')) {
-      sections.push({ name: line.replace(/[\][ ]/g, ''), entries: [] });
+      sections.push({ name: line.replace(/[\][ ]/g, ''), line: index + 1, entries: [] });
       continue;
     }
     const equals = line.indexOf('=');
     const key = (equals < 0 ? line : line.slice(0, equals)).replaceAll(' ', '');
     const value = equals < 0 ? line : line.slice(equals + 1);
-    if (key !== '' && value !== '' && sections.length) sections.at(-1)!.entries.push({ key, value });
+    if (key !== '' && value !== '' && sections.length) sections.at(-1)!.entries.push({ key, value, line: index + 1 });
   }
   return sections;
 }
@@ -63,7 +66,9 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false,
 export function importDistrobox(text: string, source: string): Imported {
   const remarks = emptyRemarks();
   const containers: { [name: string]: JsonValue } = {};
-  for (const section of readManifest(text)) {
+  const manifest = readManifest(text);
+  checkIncludes(manifest);
+  for (const section of manifest) {
     const box: { [key: string]: JsonValue } = {};
     const at = pointerOf('/containers', section.name);
     const drop = (key: string, value: string, why: string) => remark(remarks.left, at, `${key}=${value}: ${why}`);
@@ -101,6 +106,37 @@ export function importDistrobox(text: string, source: string): Imported {
     config: { $schema: '../schemas/distrobox.schema.json', kind: 'distrobox', containers },
     remarks: withHeader(remarks, source),
   };
+}
+
+/**
+ * Includes name containers of the manifest and never go round in a circle, which distrobox
+ * assemble would follow until it runs out of stack.
+ */
+function checkIncludes(manifest: ReturnType<typeof readManifest>): void {
+  const sections = new Map(manifest.map((s) => [s.name, s]));
+  const includes = (name: string) => sections.get(name)?.entries.filter((e) => e.key === 'include') ?? [];
+  const visit = (name: string, path: string[]): void => {
+    for (const entry of includes(name)) {
+      const other = entry.value.replace(/^(["'])(.*)\1$/, '$2');
+      const at = pointerOf(pointerOf('/containers', name), 'include');
+      if (!sections.has(other))
+        throw new ImportProblem(
+          `[${name}] includes "${other}", which the manifest has no section for`,
+          entry.line,
+          1,
+          at,
+        );
+      if (path.includes(other))
+        throw new ImportProblem(
+          `include cycle: ${[...path.slice(path.indexOf(other)), other].join(' → ')}`,
+          entry.line,
+          1,
+          at,
+        );
+      visit(other, [...path, other]);
+    }
+  };
+  for (const section of manifest) visit(section.name, [section.name]);
 }
 
 function withHeader(remarks: Remarks, source: string): Remarks {

@@ -1,0 +1,153 @@
+// Reads a compose file as compose does before the importer looks at it: YAML with positions,
+// services as a mapping of valid names, each with an image or a build, `extends` merged in
+// (from the same file or another, relative to this one), depends_on naming services that
+// exist and never waiting in a circle. Bad input stops here with compose's own words, the
+// file, its line and column.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { JsonValue } from './jsonc.ts';
+import { ImportProblem, yamlProblem } from './problem.ts';
+
+type Obj = { [key: string]: JsonValue };
+
+/** compose-spec's pattern for a service's name. */
+const SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
+
+interface Parsed {
+  file: string;
+  document: Document;
+  lines: LineCounter;
+  plain: Obj;
+}
+
+function parse(text: string, file: string): Parsed {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines });
+  const error = document.errors[0];
+  if (error) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    throw new ImportProblem(`not YAML: ${error.message.split('\n')[0]}`, line, col, '', file);
+  }
+  const plain = document.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain))
+    throw new ImportProblem('not a compose file: its top level is not a mapping', 1, 1, '', file);
+  return { file, document, lines, plain: plain as Obj };
+}
+
+function problem(parsed: Parsed, path: (string | number)[], message: string): ImportProblem {
+  const found = yamlProblem(parsed.document, parsed.lines, path, message);
+  return new ImportProblem(found.message, found.line, found.column, found.pointer, parsed.file);
+}
+
+/** The compose file's content, checked, with each service's extends merged in. */
+export function readCompose(text: string, file: string): Obj {
+  const parsed = parse(text, file);
+  const services = parsed.plain.services;
+  if (Array.isArray(services))
+    throw problem(parsed, ['services'], 'services is a list: compose reads a mapping from service names to services');
+  if (services === null || typeof services !== 'object' || Object.keys(services).length === 0)
+    throw problem(parsed, services === undefined ? [] : ['services'], 'no services');
+  const merged: Obj = {};
+  for (const [name, service] of Object.entries(services)) {
+    if (!SERVICE_NAME.test(name))
+      throw problem(
+        parsed,
+        ['services', name],
+        `service name "${name}": compose names a service with letters, digits, ".", "_" and "-"`,
+      );
+    merged[name] = resolveService(parsed, name, [], new Map([[file, parsed]]));
+    const resolved = merged[name] as Obj;
+    if (resolved.image === undefined && resolved.build === undefined)
+      throw problem(parsed, ['services', name], `service "${name}" has neither an image nor build context specified`);
+  }
+  checkDependencies(parsed, merged);
+  return { ...parsed.plain, services: merged };
+}
+
+/** A service with its extends chain merged in, base first. */
+function resolveService(parsed: Parsed, name: string, chain: string[], files: Map<string, Parsed>): Obj {
+  const services = parsed.plain.services as Obj;
+  const service = services[name];
+  if (service === null || typeof service !== 'object' || Array.isArray(service))
+    throw problem(parsed, ['services', name], `service "${name}" is not a mapping`);
+  const here = `${parsed.file}#${name}`;
+  if (chain.includes(here))
+    throw problem(
+      parsed,
+      ['services', name, 'extends'],
+      `extends goes round in a circle: ${[...chain, here].map((c) => c.replace(/^.*#/, '')).join(' → ')}`,
+    );
+  const { extends: base, ...own } = service as Obj;
+  if (base === undefined) return own;
+  const spec = typeof base === 'string' ? { service: base } : (base as Obj);
+  const baseName = String(spec.service ?? '');
+  let from = parsed;
+  if (typeof spec.file === 'string') {
+    const path = resolve(dirname(parsed.file), spec.file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw problem(parsed, ['services', name, 'extends', 'file'], `extends names ${spec.file}, which cannot be read`);
+    }
+    from = files.get(path) ?? parse(text, path);
+    files.set(path, from);
+  }
+  const baseServices = from.plain.services as Obj | undefined;
+  if (!baseServices || typeof baseServices !== 'object' || !(baseServices as Obj)[baseName])
+    throw problem(
+      parsed,
+      ['services', name, 'extends'],
+      `extends names service "${baseName}", which ${from === parsed ? 'this file' : spec.file} does not have`,
+    );
+  return merge(resolveService(from, baseName, [...chain, here], files), own) as Obj;
+}
+
+/** compose's merge: mappings key by key; command, entrypoint and a health check's test replaced; other lists joined. */
+function merge(base: JsonValue, over: JsonValue, key = ''): JsonValue {
+  if (over === undefined) return base;
+  if (Array.isArray(base) && Array.isArray(over)) {
+    if (['command', 'entrypoint', 'test'].includes(key)) return over;
+    const seen = new Set(base.map((item) => JSON.stringify(item)));
+    return [...base, ...over.filter((item) => !seen.has(JSON.stringify(item)))];
+  }
+  if (isObj(base) && isObj(over)) {
+    const out: Obj = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k] as JsonValue, v, k);
+    return out;
+  }
+  return over;
+}
+
+function isObj(value: JsonValue | undefined): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** depends_on names services that exist, and no service waits, through others, for itself. */
+function checkDependencies(parsed: Parsed, services: Obj): void {
+  const needs = new Map<string, string[]>();
+  for (const [name, service] of Object.entries(services)) {
+    const dependsOn = (service as Obj).depends_on;
+    const names = Array.isArray(dependsOn) ? dependsOn.map(String) : isObj(dependsOn) ? Object.keys(dependsOn) : [];
+    for (const other of names)
+      if (!(other in services))
+        throw problem(
+          parsed,
+          ['services', name, 'depends_on'],
+          `service "${name}" depends on undefined service "${other}"`,
+        );
+    needs.set(name, names);
+  }
+  const done = new Set<string>();
+  const visit = (name: string, path: string[]): void => {
+    if (path.includes(name)) {
+      const cycle = [...path.slice(path.indexOf(name)), name];
+      throw problem(parsed, ['services', cycle[0]!, 'depends_on'], `dependency cycle: ${cycle.join(' → ')}`);
+    }
+    if (done.has(name)) return;
+    for (const other of needs.get(name) ?? []) visit(other, [...path, name]);
+    done.add(name);
+  };
+  for (const name of needs.keys()) visit(name, []);
+}
