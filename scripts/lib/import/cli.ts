@@ -104,16 +104,7 @@ export async function importMain(
     imported = IMPORTERS[format](text, relative(cwd, file) || file, name, file, dirname(configs));
     settle(imported, name);
   } catch (error) {
-    const shown = relative(cwd, file) || file;
-    if (error instanceof ImportProblem) {
-      // As generate says a config's problem: FILE:LINE:COLUMN  POINTER  MESSAGE.
-      const where = error.file ? relative(cwd, error.file) || error.file : shown;
-      streams.err(`import: ${where}:${error.line}:${error.column}  ${error.pointer || '/'}  ${error.message}\n`);
-      return EXIT.badInput;
-    }
-    // One line: a parser's message may carry a picture of the spot on the lines after it.
-    streams.err(`import: ${shown}: ${(error as Error).message.split('\n')[0]}\n`);
-    return EXIT.noInput;
+    return refused(error, relative(cwd, file) || file, cwd, streams);
   }
   const files = [{ name, imported: imported.main }, ...imported.others];
   const targets = files.map((f) => join(configs, `${f.name}.jsonc`));
@@ -137,6 +128,19 @@ export async function importMain(
     );
   }
   return EXIT.ok;
+}
+
+/** What stops an import, in one line: where in the file, as generate says it, and its exit code. */
+function refused(error: unknown, shown: string, cwd: string, streams: Streams): number {
+  if (error instanceof ImportProblem) {
+    // As generate says a config's problem: FILE:LINE:COLUMN  POINTER  MESSAGE.
+    const where = error.file ? relative(cwd, error.file) || error.file : shown;
+    streams.err(`import: ${where}:${error.line}:${error.column}  ${error.pointer || '/'}  ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  // One line: a parser's message may carry a picture of the spot on the lines after it.
+  streams.err(`import: ${shown}: ${(error as Error).message.split('\n')[0]}\n`);
+  return EXIT.noInput;
 }
 
 /**

@@ -72,35 +72,7 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
         declared: quote(declaredPaths(kept).join('\n')),
       }),
     );
-  const services = fleet.boxes.filter((b) => b.service);
-  if (services.length)
-    files.push(
-      script('service', 'Fleet service script', serviceUsage(fleet, services), {
-        fleet_id: quote(fleet.id),
-        service_cases: services.map((b) => code(`${quote(b.name)}) bw_service=${quote(b.service!.command)} ;;`)),
-        service_list: services.map((b) => b.name).join(', '),
-        service_order: activeNames(services),
-        install: serviceUnits(fleet).length > 0 && {
-          unit_cases: serviceUnits(fleet).map((b) => code(`${quote(b.name)}) bw_unit=${quote(unitFile(fleet, b))} ;;`)),
-          unit_order: activeNames(serviceUnits(fleet)),
-        },
-      }),
-      ...serviceUnits(fleet).map((box) =>
-        renderPlainUnit({
-          id: fleet.id,
-          file: unitFile(fleet, box),
-          source: fleet.source,
-          description: `${box.name}: ${box.description ?? box.service!.command}`,
-          script: 'service.sh',
-          start: ['start', box.name],
-          stop: ['stop', box.name],
-          root,
-          wantedBy: box.service!.systemd!.wantedBy ?? 'default.target',
-          what: 'systemd user unit',
-          userOnly: true,
-        }),
-      ),
-    );
+  files.push(...serviceFiles(fleet, root, script));
   if (templates.length)
     files.push({
       path: `${fleet.id}/templates.ini`,
@@ -108,6 +80,45 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
       executable: false,
     });
   return files;
+}
+
+type Script = (name: string, what: string, usage: string, extra?: object) => GeneratedFile;
+
+/** service.sh, and a user unit for each service that asks for one. */
+function serviceFiles(fleet: Fleet, root: string, script: Script): GeneratedFile[] {
+  const services = fleet.boxes.filter((b) => b.service);
+  if (!services.length) return [];
+  const units = serviceUnits(fleet);
+  return [
+    script('service', 'Fleet service script', serviceUsage(fleet, services), {
+      fleet_id: quote(fleet.id),
+      service_cases: services.map((b) => code(`${quote(b.name)}) bw_service=${quote(b.service!.command)} ;;`)),
+      service_list: services.map((b) => b.name).join(', '),
+      service_order: activeNames(services),
+      install: units.length > 0 && {
+        unit_cases: units.map((b) => code(`${quote(b.name)}) bw_unit=${quote(unitFile(fleet, b))} ;;`)),
+        unit_order: activeNames(units),
+      },
+    }),
+    ...units.map((box) => serviceUnit(fleet, box, root)),
+  ];
+}
+
+/** A service's systemd user unit, which runs service.sh start and stop. */
+function serviceUnit(fleet: Fleet, box: Box, root: string): GeneratedFile {
+  return renderPlainUnit({
+    id: fleet.id,
+    file: unitFile(fleet, box),
+    source: fleet.source,
+    description: `${box.name}: ${box.description ?? box.service!.command}`,
+    script: 'service.sh',
+    start: ['start', box.name],
+    stop: ['stop', box.name],
+    root,
+    wantedBy: box.service!.systemd!.wantedBy ?? 'default.target',
+    what: 'systemd user unit',
+    userOnly: true,
+  });
 }
 
 /** The boxes whose service has a systemd unit. */
