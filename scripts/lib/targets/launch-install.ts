@@ -23,7 +23,6 @@ export function installView(env: Environment, quadletUnits: readonly string[], i
     config_label: quote(`io.boxwright.config=${env.id}`),
     quadlet: quadlet && quadletView(env, quadletUnits, env.quadlet !== undefined),
     plain: env.systemd && { plain_unit: quote(plainUnitName(env)) },
-    missing_key: quadlet ? 'systemd' : 'quadlet',
   };
 }
 

@@ -78,7 +78,6 @@ function installView(stack: Stack, quadletUnits: readonly GeneratedFile[]) {
         .map((m) => ({ member: quote(m.id), unit: quote(`${m.container}.container`) })),
     },
     plain: stack.systemd && { mode: quote(stack.systemd.mode.id), unit: quote(`${stack.id}.service`) },
-    missing_key: stack.quadlet ? 'systemd' : 'quadlet',
   };
 }
 
