@@ -4,7 +4,7 @@
 // bookkeeping aside, must hold for launch.sh --dry-run up. At least 90 % of them do; the
 // rest are named, with the assertion that does not hold. Our own units import back too.
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,7 +12,8 @@ import { settle } from '../scripts/lib/import/cli.ts';
 import { writeJsonc } from '../scripts/lib/import/jsonc.ts';
 import { importQuadlet } from '../scripts/lib/import/quadlet.ts';
 import { generate, readArgv, remove, ROOT, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
-import { imageConfig, quadletDryRun, shellWords, TEST_HOME } from './quadlet-support.ts';
+import { execStartOf, imageConfig, quadletDryRun, runOptions, shellWords, TEST_HOME } from './quadlet-support.ts';
+import { parse as parseJsonc } from 'jsonc-parser';
 
 const CASES = join(ROOT, 'test/vendor/quadlet/cases');
 
@@ -222,6 +223,55 @@ test('Quadlet’s own .container cases: imported, and their run options in launc
     );
     for (const line of refused) assert.match(line, /[A-Z][A-Za-z]+=|line \d+/, 'a refusal names the key or the line');
     assert.ok(share >= 0.9, `at least 90 % hold: ${passing} of ${containers.length}`);
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a folder of units is a stack: Requires= is the start order, the .network the stack’s, each member what its unit runs', async () => {
+  const dir = tempDir();
+  try {
+    const units = join(dir, 'elsewhere', 'units');
+    writeFiles(units, {
+      'app.network': '[Network]\nNetworkName=app-net\n',
+      'data.volume': '[Volume]\nVolumeName=app-data\n',
+      'db.container':
+        '[Container]\nImage=localhost/db:1\nContainerName=app-db\nNetwork=app.network\nPodmanArgs=--network-alias db\nVolume=data.volume:/var/lib/db\nEnvironment=MODE=primary\nHealthCmd=pg_isready\n',
+      'web.container':
+        '[Unit]\nRequires=db.service\nAfter=db.service\n[Container]\nImage=localhost/web:1\nContainerName=app-web\nNetwork=app.network\nPublishPort=8080:80\nVolume=./static:/srv:ro\nExec=serve --port 80\n[Service]\nRestart=always\n',
+    });
+    const repository = join(dir, 'repository');
+    mkdirSync(repository, { recursive: true });
+    const { importMain } = await import('../scripts/lib/import/cli.ts');
+    let err = '';
+    const code = await importMain(['quadlet', units, '--name', 'app'], repository, {
+      out: () => {},
+      err: (t) => (err += t),
+    });
+    assert.is(code, 0, err);
+    const stack = parseJsonc(readFileSync(join(repository, 'configs/app.jsonc'), 'utf8')) as Record<string, unknown>;
+    assert.equal(stack.network, { name: 'app-net' });
+    assert.equal(stack.members, { db: { config: 'app-db' }, web: { config: 'app-web', dependsOn: { db: 'started' } } });
+    const generated = await generate(['--quiet'], repository);
+    assert.is(generated.code, 0, generated.err);
+    const env = { PATH: `${stubRuntimes(dir, ['podman'])}:/usr/bin:/bin`, HOME: TEST_HOME, BW_ARGV_FILE: '/dev/null' };
+    const dry = spawnSync('sh', [join(repository, 'generated/app/stack.sh'), '--dry-run', 'up'], {
+      encoding: 'utf8',
+      env,
+    });
+    assert.is(dry.status, 0, dry.stderr);
+    const lines = dry.stdout.trim().split('\n');
+    assert.is(lines[0], 'podman network create app-net');
+    const { services } = quadletDryRun(units);
+    for (const [i, unit] of ['db', 'web'].entries()) {
+      const fromUnit = runOptions(execStartOf(services.get(`${unit}.service`)!, unit));
+      const fromStack = runOptions(shellWords(lines[i + 1]!));
+      // launch.sh's own: its labels (the lifecycle verbs find the container by them) and open input.
+      fromStack.options = fromStack.options.filter(
+        (o) => o !== '--interactive' && !o.startsWith('--label io.boxwright.'),
+      );
+      assert.equal(fromStack, fromUnit, unit);
+    }
   } finally {
     remove(dir);
   }

@@ -88,7 +88,7 @@ export interface RunOptions {
 /**
  * A `podman run` argv as the container it makes: options by their long names, a secret by
  * what the container sees (an env secret as --env NAME, as launch.sh passes it), paths
- * without a trailing /. and capabilities in upper case.
+ * without a trailing /., capabilities in upper case, ports with their protocol.
  */
 export function runOptions(argv: readonly string[], secretFiles: readonly string[] = []): RunOptions {
   const options: string[] = [];
@@ -108,6 +108,8 @@ export function runOptions(argv: readonly string[], secretFiles: readonly string
 function normalised(flag: string, value: string | undefined, secretFiles: readonly string[]): string {
   if (value === undefined) return flag;
   if (flag === '--cap-add' || flag === '--cap-drop') return `${flag} ${value.toUpperCase()}`;
+  // podman publishes tcp when the spec says no protocol.
+  if (flag === '--publish' && !value.includes('/')) return `${flag} ${value}/tcp`;
   if (flag === '--secret') {
     const fields = Object.fromEntries(
       value

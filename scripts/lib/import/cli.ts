@@ -3,7 +3,7 @@
 // beside it) from a file another tool reads.
 // The config it writes is one the generator accepts: whatever boxwright refuses in it is
 // left out, with boxwright's own reason as a comment where it was. It never overwrites.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
@@ -13,6 +13,7 @@ import { importDevcontainer } from './devcontainer.ts';
 import { importDistrobox, type Imported } from './distrobox.ts';
 import { ImportProblem } from './problem.ts';
 import { importQuadlet } from './quadlet.ts';
+import { importQuadletFolder } from './quadlet-folder.ts';
 import { type JsonValue, remark, writeJsonc } from './jsonc.ts';
 
 const EXIT = { ok: 0, usage: 64, badInput: 65, noInput: 66, cannotWrite: 73, exists: 3 } as const;
@@ -31,10 +32,10 @@ const IMPORTERS: Record<Format, Importer> = {
   compose: (text, source, name, file) => importCompose(text, source, name, file),
   devcontainer: (text, source, name) => ({ main: importDevcontainer(text, source, name), others: [] }),
   distrobox: (text, source) => ({ main: importDistrobox(text, source), others: [] }),
-  quadlet: (text, source, _name, file, repository) => ({
-    main: importQuadlet(text, source, { file, repository }),
-    others: [],
-  }),
+  quadlet: (text, source, name, file, repository) =>
+    statSync(file).isDirectory()
+      ? importQuadletFolder(file, source, name, repository)
+      : { main: importQuadlet(text, source, { file, repository }), others: [] },
 };
 
 /**
@@ -91,9 +92,10 @@ export async function importMain(
     streams.err(`import: "${name}" cannot be a config name (letters, digits, ".", "_" or "-"): pass --name\n`);
     return EXIT.usage;
   }
-  let text: string;
+  let text = '';
   try {
-    text = readFileSync(file, 'utf8');
+    // A folder of Quadlet units is read unit by unit, as a stack.
+    if (!(format === 'quadlet' && statSync(file).isDirectory())) text = readFileSync(file, 'utf8');
   } catch {
     streams.err(`import: cannot read ${relative(cwd, file) || file}\n`);
     return EXIT.noInput;
