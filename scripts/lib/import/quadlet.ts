@@ -335,7 +335,8 @@ class UnitReader {
         this.mount(takes());
         return true;
       case '--publish': {
-        const spec = takes();
+        // Every address is what no address means: Quadlet drops 0.0.0.0 too.
+        const spec = takes().replace(/^(0\.0\.0\.0)?:(?=\d)/, '');
         const port = publishedPort(spec);
         if (port !== undefined) this.ports.push(port);
         else this.extra.push('--publish', spec);
