@@ -222,6 +222,8 @@ export interface E2eContext {
   /** The per-run copy of the configs (see writeRunTree), which tests may change and recompile. */
   tree: string;
   setupError?: Error;
+  /** The runtime the suite runs on: the generated scripts get it as BOXWRIGHT_RUNTIME. */
+  runtime: Runtime;
 }
 
 async function setUp(context: E2eContext): Promise<void> {
@@ -267,6 +269,7 @@ export function e2eSuite(name: string, on: Runtime = 'podman'): Test<E2eContext>
   // uvu drops an exception thrown in a before-hook (its runner returns from finally), so
   // setup keeps its error and every test fails with it instead.
   tests.before(async (context) => {
+    context.runtime = on;
     try {
       await setUp(context);
       if (on === 'docker') for (const image of [TEST_IMAGE, SERVICE_IMAGE]) ensureDockerImage(image);
@@ -316,7 +319,7 @@ function runScriptIn(
 ) {
   return spawnSync('sh', [join(out, config, script), ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: context.home, ...env },
+    env: { PATH: process.env.PATH, HOME: context.home, BOXWRIGHT_RUNTIME: context.runtime, ...env },
     cwd: context.home,
   });
 }
