@@ -328,7 +328,11 @@ function runScriptIn(
  * Seed 003's project on this host: its folders, owned by the host user whose uid kvothe
  * shares (as on the seed's host), and an image that behaves like its own (zephyr-image/).
  */
-export function zephyrProject(context: E2eContext, tag: string): { infra: string; workspace: string; image: string } {
+export function zephyrProject(
+  context: E2eContext,
+  tag: string,
+  on: Runtime = 'podman',
+): { infra: string; workspace: string; image: string } {
   const infra = join(context.dir, 'infra');
   const workspace = join(context.dir, 'workspace');
   for (const dir of [
@@ -339,13 +343,17 @@ export function zephyrProject(context: E2eContext, tag: string): { infra: string
     chownSync(dir, 1000, 1000);
   }
   const image = `localhost/${PREFIX}-zephyr:${tag}`;
-  podmanOk(
+  runtimeOk(
+    on,
     'build',
     '--quiet',
     '--build-arg',
     `BASE_IMAGE=${TEST_IMAGE}`,
     '--tag',
     image,
+    // docker looks for a Dockerfile unless told.
+    '--file',
+    join(ROOT, 'test/e2e/zephyr-image/Containerfile'),
     join(ROOT, 'test/e2e/zephyr-image'),
   );
   return { infra, workspace, image };
