@@ -178,6 +178,37 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
+test('install says when a variable here differs from the value the unit was written with', async () => {
+  const dir = tempDir();
+  try {
+    const config = {
+      kind: 'environment',
+      image: 'localhost/box:${TAG}',
+      detach: true,
+      quadlet: {},
+      variables: { TAG: { default: '1' } },
+    };
+    writeFiles(dir, { 'configs/box.json': JSON.stringify(config) });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const install = (tag: string) =>
+      spawnSync(
+        'sh',
+        [join(dir, 'generated/box/launch.sh'), '--dry-run', 'install', '--quadlet', '--unit-dir', join(dir, 'units')],
+        {
+          encoding: 'utf8',
+          env: { PATH: `${unitStub(dir)}:/usr/bin:/bin`, HOME: TEST_HOME, BW_STUB_IMAGE: IMAGE, TAG: tag },
+        },
+      );
+    assert.match(
+      install('2').stderr,
+      "launch.sh: warning: TAG is '2' here, but the unit runs with 1 (set quadlet.variables.TAG to change it)\n",
+    );
+    assert.not.match(install('1').stderr, 'warning');
+  } finally {
+    remove(dir);
+  }
+});
+
 test('gpu required is the GPU as a CDI device; gpu auto is left to install', async () => {
   const dir = tempDir();
   try {

@@ -3,7 +3,7 @@
 // and adds what up decides when it runs (quadlet.ts says what: fromImage).
 import type { Environment } from '../model/environment.ts';
 import { code, quote, shellName, type ShellCode } from '../shell/quote.ts';
-import { fromImage, secretTarget } from './quadlet.ts';
+import { fromImage, secretTarget, unitVariables } from './quadlet.ts';
 
 /** The plain unit's file name, and the Quadlet units' other than the .container. */
 export function plainUnitName(env: Environment): string {
@@ -35,6 +35,19 @@ function secretLine(secret: Environment['secrets'][number]): ShellCode {
   return code(`[ -z "\${${shellName(secret.hostName)}:-}" ] || ${line}`);
 }
 
+/**
+ * A unit has its variables' values fixed when it was generated: install says when this
+ * environment has another, which the unit will not follow.
+ */
+function variableChecks(env: Environment): ShellCode[] {
+  const place = { unit: env.id, source: env.source, folder: '.', root: '.', ...env.quadlet! };
+  return unitVariables(env, place).map(({ name, value }) => {
+    const variable = shellName(name);
+    const rest = quote(`, but the unit runs with ${value} (set quadlet.variables.${name} to change it)`);
+    return code(`[ "\${${variable}:-}" = ${quote(value)} ] || warn "${name} is '\${${variable}:-}' here"${rest}`);
+  });
+}
+
 /** The unit's Secret= value, as shell: the podman secret is named after the container. */
 function secretSpec(secret: Environment['secrets'][number]): ShellCode {
   return code(`"$bw_name"${quote(`-${secret.name}${secretTarget(secret)}`)}`);
@@ -48,6 +61,7 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
   return {
     units: units.filter((u) => !u.endsWith('.container')).map(quote),
     own: own && { container_unit: quote(`${env.id}.container`) },
+    variable_checks: own && env.quadlet ? variableChecks(env) : [],
     adds: hasAdds && {
       command: adds.command,
       env_pattern: envNames.length ? envNames.join(' | ') : undefined,

@@ -29,6 +29,8 @@ export interface QuadletPlace {
   wantedBy: string;
   /** Units this one starts after and needs (NAME.service), and the stack's .network units. */
   requires?: string[];
+  /** Filled with the config's variables that the unit's text uses, when given. */
+  used?: Set<string>;
   /** ExecStartPre= command lines that wait for the members this one needs healthy. */
   waitsHealthy?: string[];
   networks?: ReadonlyMap<string, string>;
@@ -171,6 +173,7 @@ function unitText(
   const valueFor = (name: string, pointer: string): string | undefined => {
     if (values.has(name)) return values.get(name);
     const variable = env.variables.find((v) => v.name === name);
+    if (variable) place.used?.add(name);
     let found: string | undefined;
     if (place.variables.has(name)) found = place.variables.get(name);
     else if (name in fixed) found = fixed[name];
@@ -197,6 +200,22 @@ function unitText(
     return out;
   };
   return resolve;
+}
+
+/**
+ * The config's variables that the unit uses, with the value it was written with, where that
+ * value is plain text (no specifier): launch.sh install warns when the environment has
+ * another, since the unit will not follow it.
+ */
+export function unitVariables(env: Environment, place: QuadletPlace): { name: string; value: string }[] {
+  const used = new Set<string>();
+  const silent = { refuse: () => {}, warn: () => {} };
+  renderQuadlet(env, { ...place, used }, silent);
+  const text = unitText(env, place, silent);
+  return [...used].flatMap((name) => {
+    const value = text([{ variable: name }], `/variables/${name}`);
+    return value === undefined || value.includes(SPECIFIER) ? [] : [{ name, value }];
+  });
 }
 
 /**
