@@ -49,7 +49,7 @@ export function readCompose(text: string, file: string): Obj {
   if (services === null || typeof services !== 'object' || Object.keys(services).length === 0)
     throw problem(parsed, services === undefined ? [] : ['services'], 'no services');
   const merged: Obj = {};
-  for (const [name, service] of Object.entries(services)) {
+  for (const name of Object.keys(services)) {
     if (!SERVICE_NAME.test(name))
       throw problem(
         parsed,

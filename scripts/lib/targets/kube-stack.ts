@@ -9,7 +9,8 @@ import { containerFiles } from './container-files.ts';
 import { environmentObjects, renderManifest } from './kube.ts';
 import { targetReport } from './report.ts';
 
-interface StackContext {
+/** Where a stack's target reports, and what it names its files by. */
+export interface StackContext {
   id: string;
   source: string;
   at: Locator;

@@ -3,25 +3,15 @@
 // members it depends on are Requires=/After= (a healthy one is also waited for), and the
 // stack's networks are .network units that every member needs.
 import { header } from '../header.ts';
-import type { Locator } from '../model/kernel.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
-import type { ProblemList } from '../problems.ts';
 import { quote } from '../shell/quote.ts';
 import { rawValue, unitWords } from '../unit/syntax.ts';
 import { renderQuadlet } from './quadlet.ts';
+import type { StackContext } from './kube-stack.ts';
 import { targetReport } from './report.ts';
 
-interface StackContext {
-  id: string;
-  source: string;
-  at: Locator;
-  problems: ProblemList;
-  warnings: ProblemList;
-  root: string;
-}
-
-export function stackQuadlet(stack: Stack, context: StackContext): GeneratedFile[] {
+export function stackQuadlet(stack: Stack, context: StackContext & { root: string }): GeneratedFile[] {
   const settings = stack.quadlet;
   if (!settings) return [];
   const { mode } = settings;
