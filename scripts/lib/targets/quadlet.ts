@@ -77,9 +77,9 @@ export function renderQuadlet(env: Environment, place: QuadletPlace, report: Tar
       quadletKey(context, row as OptionRow, entry.key);
   }
   startup(context);
-  for (const option of parts.podmanArgs) parts.container.push(['PodmanArgs', words(context, option)]);
+  for (const option of parts.podmanArgs) parts.container.push(['PodmanArgs', unitWords(option)]);
   const command = image.command ? [] : commandWords(env, report);
-  if (command.length) parts.container.push(['Exec', words(context, command)]);
+  if (command.length) parts.container.push(['Exec', unitWords(command)]);
   const { source } = place;
   const what = `Quadlet unit for ${env.id}`;
   const requires = place.requires ?? [];
@@ -151,10 +151,6 @@ function raw(context: Context, resolved: string, pointer: string): string {
     context.report.refuse(`a unit cannot hold this value: it has ${error.message}`, undefined, pointer);
     return '';
   }
-}
-
-function words(_context: Context, list: readonly string[]): string {
-  return unitWords(list);
 }
 
 /**
@@ -253,8 +249,8 @@ export function fromImage(env: Environment): FromImage {
   };
 }
 
-/** What the install adds, in words, for the unit's comment. */
-function installAdds(image: FromImage): string[] {
+/** What the install adds, in words: for the unit's comment and the README. */
+export function installAdds(image: FromImage): string[] {
   return [
     ...image.env,
     ...(image.command ? ['the image’s ENTRYPOINT and CMD'] : []),
@@ -272,7 +268,7 @@ function quadletKey(context: Context, row: OptionRow, key: string): void {
   for (const word of runWords(context.env, row)) {
     if (word.value === undefined) context.parts.container.push([key, 'yes']);
     else if (row.run.form === 'pairs')
-      context.parts.container.push([key, words(context, [resolved(context, word.value, row.key)])]);
+      context.parts.container.push([key, unitWords([resolved(context, word.value, row.key)])]);
     else context.parts.container.push([key, raw(context, resolved(context, word.value, row.key), row.key)]);
   }
 }
@@ -313,11 +309,11 @@ function user(context: Context): void {
   // As launch.sh: the generated entrypoint needs root, and drops to the user it is told.
   parts.container.push(['User', '0'], ['Group', '0']);
   if (env.startup.runAs === undefined && !fromImage(env).userLabel)
-    parts.container.push(['Environment', words(context, [`BOXWRIGHT_USER=${handedOverTo(context)}`])]);
+    parts.container.push(['Environment', unitWords([`BOXWRIGHT_USER=${handedOverTo(context)}`])]);
   if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
     parts.container.push([
       'Environment',
-      words(context, [`${HOST_UID}=${specifier('U')}`, `${HOST_GID}=${specifier('G')}`]),
+      unitWords([`${HOST_UID}=${specifier('U')}`, `${HOST_GID}=${specifier('G')}`]),
     ]);
 }
 
@@ -339,7 +335,7 @@ function variables(context: Context): void {
   for (const variable of context.env.variables.filter((v) => v.export)) {
     const found = context.text([{ variable: variable.name }], `/variables/${variable.name}`);
     if (found !== undefined && !(found === '' && variable.default === undefined && !variable.required))
-      context.parts.container.push(['Environment', words(context, [`${variable.name}=${found}`])]);
+      context.parts.container.push(['Environment', unitWords([`${variable.name}=${found}`])]);
   }
 }
 
@@ -347,7 +343,7 @@ function environment(context: Context): void {
   for (const [i, variable] of context.env.env.entries()) {
     if (variable.extend) continue;
     const found = context.text(variable.value, `/env/${i}`) ?? '';
-    context.parts.container.push(['Environment', words(context, [`${variable.name}=${found}`])]);
+    context.parts.container.push(['Environment', unitWords([`${variable.name}=${found}`])]);
   }
 }
 
@@ -360,7 +356,7 @@ function secrets(context: Context): void {
   for (const secret of context.env.secrets.filter((s) => s.required))
     context.parts.container.push([
       'Secret',
-      words(context, [`${podmanSecretName(container, secret)}${secretTarget(secret)}`]),
+      unitWords([`${podmanSecretName(container, secret)}${secretTarget(secret)}`]),
     ]);
 }
 
@@ -400,7 +396,7 @@ function mountEntry(context: Context, mount: Mount, pointer: string): void {
   if (mount.create) {
     if (source.startsWith('.'))
       report.warn('the unit does not create a folder of the repository: make it before the unit starts', pointer);
-    else parts.service.push(['ExecStartPre', `/bin/mkdir -p ${words(context, [source])}`]);
+    else parts.service.push(['ExecStartPre', `/bin/mkdir -p ${unitWords([source])}`]);
   }
   parts.container.push(['Volume', raw(context, `${source}:${target}${suffix}`, pointer)]);
 }
@@ -442,9 +438,9 @@ function gpu({ env, parts }: Context): void {
 /** boxwright's labels (the lifecycle verbs find the container by them), then extraArgs. */
 function extraArgs(context: Context): void {
   const { env, parts } = context;
-  parts.container.push(['Label', words(context, [`io.boxwright.config=${env.id}`])]);
+  parts.container.push(['Label', unitWords([`io.boxwright.config=${env.id}`])]);
   if (env.startup && !fromImage(env).userLabel)
-    parts.container.push(['Label', words(context, [`io.boxwright.user=${handedOverTo(context)}`])]);
+    parts.container.push(['Label', unitWords([`io.boxwright.user=${handedOverTo(context)}`])]);
   const extra = env.extraArgs.map((arg, i) => context.text(arg, `/extraArgs/${i}`) ?? '');
   if (extra.length) parts.podmanArgs.push(extra);
 }
@@ -457,11 +453,11 @@ function startup(context: Context): void {
   if (!env.startup && !env.jobs) return;
   parts.container.push(['Volume', raw(context, `${place.folder}:${CONTAINER_DIR}:ro,z`, '/startup')]);
   if (env.startup) parts.podmanArgs.push(['--entrypoint', `${CONTAINER_DIR}/entrypoint.sh`]);
-  if (env.jobs) parts.container.push(['Environment', words(context, [`BOXWRIGHT_JOB_DIR=${env.jobs.directory}`])]);
+  if (env.jobs) parts.container.push(['Environment', unitWords([`BOXWRIGHT_JOB_DIR=${env.jobs.directory}`])]);
   if (env.jobs?.hostDirectory)
     parts.container.push([
       'Environment',
-      words(context, [`BOXWRIGHT_JOB_HOST_DIR=${context.text(env.jobs.hostDirectory, '/jobs') ?? ''}`]),
+      unitWords([`BOXWRIGHT_JOB_HOST_DIR=${context.text(env.jobs.hostDirectory, '/jobs') ?? ''}`]),
     ]);
 }
 

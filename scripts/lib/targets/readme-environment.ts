@@ -5,7 +5,7 @@ import { healthcheckReadme } from '../keys/coded.ts';
 import { modelValue, OPTION_ROWS } from '../keys/options.ts';
 import { CONTAINER_DIR, publishSpec, REPOSITORY, type Environment } from '../model/environment.ts';
 import { resolver } from '../model/kubernetes.ts';
-import { fromImage } from './quadlet.ts';
+import { fromImage, installAdds } from './quadlet.ts';
 import { bootSection } from './readme-units.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, markdownTable, showTemplate } from '../text.ts';
@@ -88,17 +88,11 @@ export function environmentReadme(env: Environment): GeneratedFile {
 
 function bootUnits(env: Environment): string[] {
   if (!env.quadlet && !env.systemd) return [];
-  const adds = fromImage(env);
   return bootSection({
     install: `generated/${env.id}/launch.sh install`,
     quadlet: env.quadlet && { services: [`${env.id}.service`] },
     plain: env.systemd && { units: [`${env.id}.service`] },
-    adds: [
-      ...adds.env.map((name) => `\`${name}\``),
-      ...(adds.command ? ["the image's ENTRYPOINT and CMD"] : []),
-      ...(adds.gpu ? ['the GPU, where the host has one'] : []),
-      ...(adds.optionalSecrets.length ? ['the optional secrets that are set'] : []),
-    ],
+    adds: installAdds(fromImage(env)),
   });
 }
 
