@@ -88,7 +88,7 @@ function configFor(s: Sample, mountRoot: string): object {
 
 /** The digest `up` labels a container with, from its dry run (one word of it, quoted or not). */
 function digestOf(upDryRun: string): string | undefined {
-  return /io\.boxwright\.digest=(\d+)/.exec(upDryRun)?.[1];
+  return /io\.boxwright\.digest=(\d+(?:-\d+)?)/.exec(upDryRun)?.[1];
 }
 
 function expectedArgv(s: Sample, mountRoot: string): string[] {

@@ -83,7 +83,7 @@ lifecycle.before(async (context) => {
   const up = runScript(SHELLS[0]!, context.script, ['--dry-run', 'up'], {
     env: environment(context, 'podman', 'missing'),
   });
-  context.digest = /io\.boxwright\.digest=(\d+)/.exec(up.stdout)?.[1] ?? '';
+  context.digest = /io\.boxwright\.digest=(\d+(?:-\d+)?)/.exec(up.stdout)?.[1] ?? '';
   assert.ok(context.digest, up.stdout + up.stderr);
 });
 lifecycle.after(({ dir }) => remove(dir));

@@ -1,0 +1,149 @@
+// How many runtime calls `up` and `shell` make, and which, against a stub runtime that keeps
+// one container's state in a file and logs every call: a running container whose config is
+// current costs `up` one inspect and `shell` one exec (scripts/bench-runtimes.mjs times
+// them against the runtime's own start and exec). In every shell of the matrix, for podman
+// and docker, which say differently that a container is not running.
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generate, isolatedPath, remove, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
+
+const GOLDEN_CONFIG = join(import.meta.dirname, 'lifecycle/box.jsonc');
+
+/** The image: USER dev, no ENTRYPOINT, CMD ["serve"], and a PATH of its own. */
+const IMAGE = 'dev\n0 1 1\nserve\nPATH=/usr/bin:/bin';
+
+// The container is the line "STATUS DIGEST" in $BW_STUB_STATE; run takes its digest from
+// its label. exec fails as each runtime does when the container is not running.
+const STUB = `#!/bin/sh
+printf '%s %s\\n' "\${0##*/}" "$1" >>"$BW_STUB_LOG"
+state=$(cat "$BW_STUB_STATE" 2>/dev/null) || state=
+case $1 in
+  container)
+    [ -n "$state" ] || exit 125
+    printf '%s\\n' "$state" ;;
+  image) printf '%s\\n' "$BW_STUB_IMAGE" ;;
+  run)
+    for arg do
+      case $arg in io.boxwright.digest=*) printf 'running %s\\n' "\${arg#*=}" >"$BW_STUB_STATE" ;; esac
+    done ;;
+  start) printf 'running %s\\n' "\${state#* }" >"$BW_STUB_STATE" ;;
+  stop) printf 'exited %s\\n' "\${state#* }" >"$BW_STUB_STATE" ;;
+  rm) : >"$BW_STUB_STATE" ;;
+  exec)
+    case $state in
+      running*) exit "\${BW_STUB_EXEC_EXIT:-0}" ;;
+    esac
+    echo 'Error: not running' >&2
+    [ "\${0##*/}" = docker ] && exit 1
+    [ -n "$state" ] && exit 255
+    exit 125 ;;
+esac
+exit 0
+`;
+
+interface Context {
+  dir: string;
+  script: string;
+  bin: string;
+}
+
+const calls = suite<Context>('runtime calls');
+
+calls.before(async (context) => {
+  context.dir = tempDir();
+  writeFiles(context.dir, { 'configs/box.jsonc': readFileSync(GOLDEN_CONFIG, 'utf8') });
+  const result = await generate(['--quiet'], context.dir);
+  assert.is(result.code, 0, result.err);
+  context.script = join(context.dir, 'generated/box/launch.sh');
+  context.bin = join(context.dir, 'bin');
+  writeFiles(context.bin, { podman: STUB, docker: STUB });
+  for (const runtime of ['podman', 'docker']) chmodSync(join(context.bin, runtime), 0o755);
+});
+calls.after(({ dir }) => remove(dir));
+
+/** Runs launch.sh and returns its exit status and the runtime calls it made ("podman run" ...). */
+function launch(context: Context, shell: (typeof SHELLS)[number], runtime: string, args: string[], more = {}) {
+  const log = join(context.dir, 'calls');
+  rmSync(log, { force: true });
+  const env = {
+    PATH: isolatedPath(context.bin),
+    BOXWRIGHT_RUNTIME: runtime,
+    TOKEN: 'secret-value',
+    BW_STUB_LOG: log,
+    BW_STUB_STATE: join(context.dir, 'state'),
+    BW_STUB_IMAGE: IMAGE,
+    ...more,
+  };
+  const result = runScript(shell, context.script, args, { env, cwd: context.dir });
+  let made: string[] = [];
+  try {
+    made = readFileSync(log, 'utf8').trim().split('\n');
+  } catch {}
+  return { status: result.status, calls: made.map((line) => line.replace(`${runtime} `, '')), err: result.stderr };
+}
+
+function state(context: Context): string {
+  return readFileSync(join(context.dir, 'state'), 'utf8').trim();
+}
+
+for (const runtime of ['podman', 'docker']) {
+  const shells = runtime === 'podman' ? SHELLS : SHELLS.slice(0, 1);
+  for (const shell of shells) {
+    const name = `${runtime} in ${shell.name}`;
+
+    calls(`${name}: up on a running container of this config is one inspect, and the image is not read`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      const first = launch(context, shell, runtime, ['up', '--no-wait']);
+      assert.is(first.status, 0, first.err);
+      assert.equal(first.calls, ['container', 'image', 'ps', 'run']);
+      const again = launch(context, shell, runtime, ['up', '--no-wait']);
+      assert.is(again.status, 0, again.err);
+      assert.equal(again.calls, ['container']);
+      assert.match(again.err, 'running, up to date');
+    });
+
+    calls(`${name}: a changed config is noticed at once; a changed image when the container next starts`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      launch(context, shell, runtime, ['up', '--no-wait']);
+      const made = state(context);
+      const changed = launch(context, shell, runtime, ['up', '--no-wait', '-e', 'EXTRA=1']);
+      assert.equal(changed.calls, ['container', 'image', 'stop', 'rm', 'ps', 'run'], changed.err);
+      assert.is.not(state(context), made);
+      const newImage = { BW_STUB_IMAGE: IMAGE.replace('PATH=/usr/bin:/bin', 'PATH=/usr/local/bin:/usr/bin:/bin') };
+      const running = launch(context, shell, runtime, ['up', '--no-wait', '-e', 'EXTRA=1'], newImage);
+      assert.equal(running.calls, ['container'], 'a running container is kept while its config is unchanged');
+      launch(context, shell, runtime, ['stop']);
+      const stopped = launch(context, shell, runtime, ['up', '--no-wait', '-e', 'EXTRA=1'], newImage);
+      assert.equal(stopped.calls, ['container', 'image', 'rm', 'ps', 'run'], stopped.err);
+      assert.match(stopped.err, 'recreating (its config changed)');
+    });
+
+    calls(`${name}: shell in a running container is one exec, and its exit status stands`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      launch(context, shell, runtime, ['up', '--no-wait']);
+      const once = launch(context, shell, runtime, ['shell', '--', 'true']);
+      assert.equal([once.status, once.calls], [0, ['exec']], once.err);
+      // docker says "not running" with the same status as a command's 1: the state tells.
+      const failed = launch(context, shell, runtime, ['shell', '--', 'false'], { BW_STUB_EXEC_EXIT: '1' });
+      assert.equal([failed.status, failed.calls], [1, ['exec', 'container']], failed.err);
+    });
+
+    calls(`${name}: shell in a stopped or missing container starts it and tries once more`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      launch(context, shell, runtime, ['up', '--no-wait']);
+      launch(context, shell, runtime, ['stop']);
+      const stopped = launch(context, shell, runtime, ['--no-wait', 'shell', '--', 'true']);
+      assert.equal(stopped.status, 0, stopped.err);
+      assert.equal(stopped.calls, ['exec', 'container', 'container', 'image', 'ps', 'start', 'exec']);
+      assert.match(stopped.err, 'box is not running: starting it');
+      assert.is(state(context).split(' ')[0], 'running');
+      launch(context, shell, runtime, ['down']);
+      const missing = launch(context, shell, runtime, ['--no-wait', 'shell', '--', 'true']);
+      assert.equal(missing.calls, ['exec', 'container', 'container', 'image', 'ps', 'run', 'exec'], missing.err);
+    });
+  }
+}
+
+calls.run();
