@@ -18,6 +18,7 @@ import {
   type Variable,
 } from '../model/environment.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
+import { rootlessFromImage, rootlessUser } from './rootless.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { literalText, type Template } from '../template-string.ts';
 import type { GeneratedFile } from '../output.ts';
@@ -62,6 +63,7 @@ export function renderLaunch(
   const prepare = prepareLines(env);
   const handover = handsOverToImage(env);
   const readsImage = readsImageConfig(env);
+  const mapped = rootlessUser(env);
   const volumes = namedVolumes(env);
   const install = installView(env, quadlet.units, quadlet.inQuadletStack);
   const unitVerbs = { install: install !== undefined, secrets: Boolean(install?.secrets_verb) };
@@ -94,6 +96,10 @@ export function renderLaunch(
       },
     },
     image_config: readsImage,
+    // What launch.sh reads from the image and the host, which a second pass adds to the argv.
+    second_pass: readsImage || mapped !== undefined,
+    rootless: mapped && { user: mapped },
+    reads_image_user: imageUserNeeded(env) || rootlessFromImage(env),
     image_user: env.startup !== undefined,
     // up waits for the generated entrypoint's mark, and for the health check when there is one.
     entrypoint_ready: env.startup !== undefined,
@@ -148,7 +154,8 @@ function readsImageConfig(env: Environment): boolean {
   return (
     (handsOverToImage(env) && env.imageEntrypoint === undefined) ||
     env.env.some((e) => e.extend) ||
-    imageUserNeeded(env)
+    imageUserNeeded(env) ||
+    rootlessFromImage(env)
   );
 }
 
@@ -291,7 +298,7 @@ function runLine({ flag, value }: RunWord): ShellCode {
 
 /** The keys whose run options need code, by the name their row gives. */
 const RUN_CODE: Record<CodeOf<'run'>, (env: Environment) => ShellCode[]> = {
-  user,
+  user: (env) => [...user(env), ...userns(env)],
   variables: variablesExported,
   env: environment,
   secrets,
@@ -318,6 +325,11 @@ function interactive(env: Environment): ShellCode[] {
 
 function detach(env: Environment): ShellCode[] {
   return env.detach ? [code(`${APPEND} --detach`)] : [code(`[ "$bw_verb" = run ] || ${APPEND} --detach`)];
+}
+
+/** Under rootless podman, the user mapped to the host user (bw_userns: templates/partials/rootless.sh). */
+function userns(env: Environment): ShellCode[] {
+  return rootlessUser(env) ? [code(`[ -z "$bw_userns" ] || ${APPEND} "$bw_userns"`)] : [];
 }
 
 function user(env: Environment): ShellCode[] {
