@@ -3,7 +3,7 @@
 // current costs `up` one inspect and `shell` one exec (scripts/bench-runtimes.mjs times
 // them against the runtime's own start and exec). In every shell of the matrix, for podman
 // and docker, which say differently that a container is not running.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
