@@ -2,12 +2,13 @@
 # Installs and configures what the test suite needs on Debian: shellcheck and the shells of
 # the portability matrix, podman (with runc, debootstrap and CNI DNS) for the end-to-end
 # tests, and podman-compose, whose --dry-run the compose importer's round trip is held to;
-# docker.io, whose daemon it starts when none runs, for the end-to-end tests on docker.
+# docker.io, whose daemon it starts when none runs, for the end-to-end tests on docker;
+# uidmap and slirp4netns, and a usable /dev/net/tun, for the rootless podman run.
 # Idempotent and quick when everything is already there, so the README's test command and
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose docker.io'
+packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose docker.io uidmap slirp4netns'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2
@@ -46,6 +47,13 @@ if [ ! -e "$conf" ] && [ "$as_root" != none ]; then
   $as_root mkdir -p /etc/containers
   printf '%s\n' '[containers]' 'default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]' '' '[engine]' 'runtime = "runc"' |
     $as_root tee "$conf" >/dev/null
+fi
+
+# Rootless podman's network (slirp4netns) opens /dev/net/tun, which is mode 666 on a usual
+# host; some container hosts make it root's alone.
+if [ -c /dev/net/tun ] && [ "$as_root" != none ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+  say 'making /dev/net/tun usable by every user (mode 666), as on a usual host'
+  $as_root chmod 666 /dev/net/tun
 fi
 
 # supervisor's own config parser, for the supervisord.conf round trip: Debian's package,

@@ -5,7 +5,8 @@
 // each removes only what carries its own run id.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { suite, type Test } from 'uvu';
@@ -16,11 +17,12 @@ import {
   ensureDockerImage,
   ensureServiceImage,
   podmanAvailable,
+  ROOTLESS,
   SERVICE_IMAGE,
   TEST_IMAGE,
 } from './image.ts';
 
-export { SERVICE_IMAGE, TEST_IMAGE };
+export { ROOTLESS, SERVICE_IMAGE, TEST_IMAGE };
 
 /**
  * This run's id: set once by scripts/test.mjs for all its processes, else made here. Short
@@ -39,8 +41,9 @@ export type Runtime = 'podman' | 'docker';
 /**
  * The runtimes the suites that take one run on: podman, and docker where its daemon answers
  * (scripts/setup-test-host.sh starts it); where it does not, the docker tests are skipped.
+ * The rootless run is podman's alone: docker's daemon is root's.
  */
-export const RUNTIMES: readonly Runtime[] = ['podman', 'docker'];
+export const RUNTIMES: readonly Runtime[] = ROOTLESS ? ['podman'] : ['podman', 'docker'];
 
 export function runtime(name: Runtime, ...args: string[]) {
   return spawnSync(name, args, { encoding: 'utf8' });
@@ -226,6 +229,19 @@ export interface E2eContext {
   runtime: Runtime;
 }
 
+/**
+ * Rootless podman finds its storage and configuration from HOME: the scripts, run with the
+ * suite's home, reach the user's own (where its images were loaded) through links.
+ */
+function shareContainerStorage(home: string): void {
+  // CNI keeps a rootless user's networks in ~/.config/cni.
+  for (const part of ['.local/share/containers', '.config/containers', '.config/cni']) {
+    mkdirSync(join(homedir(), part), { recursive: true });
+    mkdirSync(join(home, part, '..'), { recursive: true });
+    symlinkSync(join(homedir(), part), join(home, part));
+  }
+}
+
 async function setUp(context: E2eContext): Promise<void> {
   ensureServiceImage();
   context.dir = tempDir(`${PREFIX}-`);
@@ -235,6 +251,7 @@ async function setUp(context: E2eContext): Promise<void> {
   mkdirSync(join(context.home, '.ssh'), { recursive: true });
   writeFileSync(join(context.home, '.ssh/id_ed25519'), 'PRIVATE KEY\n', { mode: 0o644 });
   writeFileSync(join(context.home, '.ssh/id_ed25519.pub'), 'PUBLIC KEY\n', { mode: 0o644 });
+  if (ROOTLESS) shareContainerStorage(context.home);
   context.tree = join(context.dir, 'tree');
   await writeRunTree(context.tree);
   for (const [configs, out] of [
@@ -326,7 +343,8 @@ function runScriptIn(
 
 /**
  * Seed 003's project on this host: its folders, owned by the host user whose uid kvothe
- * shares (as on the seed's host), and an image that behaves like its own (zephyr-image/).
+ * shares (as on the seed's host; rootless, by the host user whatever its uid), and an image
+ * that behaves like its own (zephyr-image/).
  */
 export function zephyrProject(
   context: E2eContext,
@@ -340,7 +358,8 @@ export function zephyrProject(
     ...['monorepo_home', 'spack_store', 'bazel_cache', 'config'].map((d) => join(infra, PREFIX, d)),
   ]) {
     mkdirSync(dir, { recursive: true });
-    chownSync(dir, 1000, 1000);
+    // Rootless, they are the host user's own, and the launcher maps kvothe to that user.
+    if (!ROOTLESS) chownSync(dir, 1000, 1000);
   }
   const image = `localhost/${PREFIX}-zephyr:${tag}`;
   runtimeOk(

@@ -63,7 +63,6 @@ export function renderLaunch(
   const prepare = prepareLines(env);
   const handover = handsOverToImage(env);
   const readsImage = readsImageConfig(env);
-  const mapped = rootlessUser(env);
   const volumes = namedVolumes(env);
   const install = installView(env, quadlet.units, quadlet.inQuadletStack);
   const unitVerbs = { install: install !== undefined, secrets: Boolean(install?.secrets_verb) };
@@ -95,16 +94,10 @@ export function renderLaunch(
         minor: code(String(env.gpu.minCuda.minor)),
       },
     },
-    image_config: readsImage,
-    // What launch.sh reads from the image and the host, which a second pass adds to the argv.
-    second_pass: readsImage || mapped !== undefined,
-    rootless: mapped && { user: mapped },
-    reads_image_user: imageUserNeeded(env) || rootlessFromImage(env),
-    image_user: env.startup !== undefined,
+    ...imageAndHostView(env),
     // up waits for the generated entrypoint's mark, and for the health check when there is one.
     entrypoint_ready: env.startup !== undefined,
     healthcheck: env.healthcheck !== undefined,
-    keeps_image_user: imageUserNeeded(env),
     env_extends: env.env.some((e) => e.extend),
     newline: env.gpu.mode !== 'off' || readsImage,
     image: word(env.image),
@@ -131,6 +124,20 @@ export function renderLaunch(
     command_lines: env.command === 'image' ? [] : [code(`${APPEND} ${env.command.map(quote).join(' ')}`)],
   };
   return { path: `${env.id}/launch.sh`, content: renderTemplate('launch.sh.mustache', view), executable: true };
+}
+
+/** What launch.sh reads from the image and the host, which a second pass adds to the argv. */
+function imageAndHostView(env: Environment) {
+  const readsImage = readsImageConfig(env);
+  const mapped = rootlessUser(env);
+  return {
+    image_config: readsImage,
+    second_pass: readsImage || mapped !== undefined,
+    rootless: mapped && { user: mapped },
+    reads_image_user: imageUserNeeded(env) || rootlessFromImage(env),
+    image_user: env.startup !== undefined,
+    keeps_image_user: imageUserNeeded(env),
+  };
 }
 
 function indent(text: string): string {
