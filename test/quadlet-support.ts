@@ -142,6 +142,7 @@ export function unitStub(dir: string): string {
       'case "$1 $2" in',
       `  'image inspect') printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
       `  'version --format') echo 4.9.5; exit 0 ;;`,
+      `  'info --format') printf '%s\\n' "\${BW_STUB_ROOTLESS:-false}"; exit 0 ;;`,
       '  *" inspect") exit 1 ;;',
       'esac',
       'exit 0',

@@ -122,6 +122,12 @@ const CASES: Record<string, Case> = {
   entrypoints: {
     config: { entrypoints: { web: { command: ['serve', 'all'] }, cli: { command: ['sh'] } }, defaultEntrypoint: 'web' },
   },
+  // Rootless podman (launch.sh asks podman info): the user mapped to the host user.
+  rootless: {
+    config: { user: '1234:99', mounts: [{ type: 'bind', source: '/tmp', target: '/shared' }] },
+    env: { BW_STUB_ROOTLESS: 'true' },
+    installed: [/^UserNS=keep-id:uid=1234,gid=99$/m],
+  },
   stop: {
     config: { stopTimeout: 3, stopSignal: 'SIGINT' },
     unit: [/^TimeoutStopSec=13$/m, /^PodmanArgs=--stop-signal SIGINT$/m],

@@ -57,7 +57,8 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
   const adds = fromImage(env);
   const envNames = adds.env.map((name) => `${quote(name)}=*`);
   const fileSecrets = env.secrets.filter((s) => !s.required && s.file);
-  const hasAdds = envNames.length > 0 || adds.userLabel || adds.command || adds.gpu || adds.optionalSecrets.length > 0;
+  const hasAdds =
+    envNames.length > 0 || adds.userLabel || adds.command || adds.gpu || adds.userns || adds.optionalSecrets.length > 0;
   return {
     units: units.filter((u) => !u.endsWith('.container')).map(quote),
     own: own && { container_unit: quote(`${env.id}.container`) },
@@ -70,6 +71,7 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
         .map((s) => ({ name: quote(s.name), spec: secretSpec(s) })),
       user_label: adds.userLabel,
       gpu: adds.gpu,
+      userns: adds.userns,
       secret_files: fileSecrets.length > 0 && {
         files: fileSecrets.map((s) => ({ name: quote(s.name), spec: secretSpec(s) })),
       },

@@ -14,6 +14,7 @@ import type { Template } from '../template-string.ts';
 import { rawValue, renderUnitFile, SPECIFIER, specifier, unitWords, UnitValueError } from '../unit/syntax.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import type { TargetReport } from './report.ts';
+import { rootlessUser } from './rootless.ts';
 
 /** Where a unit is and what it joins: alone, `folder` is `.`; a stack's member says more. */
 export interface QuadletPlace {
@@ -229,6 +230,8 @@ export interface FromImage {
   command: boolean;
   /** The GPU, when the host has one (gpu auto). */
   gpu: boolean;
+  /** The user mapping of rootless podman (targets/rootless.ts), when launch.sh finds it rootless. */
+  userns: boolean;
   /** Optional secrets, passed (as podman secrets) when they are set, as launch.sh passes them. */
   optionalSecrets: string[];
 }
@@ -245,6 +248,7 @@ export function fromImage(env: Environment): FromImage {
       env.imageEntrypoint === undefined &&
       env.entrypoints.length === 0,
     gpu: env.gpu.mode === 'auto',
+    userns: rootlessUser(env) !== undefined,
     optionalSecrets: env.secrets.filter((secret) => !secret.required).map((secret) => secret.name),
   };
 }
@@ -255,6 +259,7 @@ export function installAdds(image: FromImage): string[] {
     ...image.env,
     ...(image.command ? ['the image’s ENTRYPOINT and CMD'] : []),
     ...(image.gpu ? ['the GPU, when the host has one'] : []),
+    ...(image.userns ? ['the container user’s mapping to the host user, when podman runs rootless'] : []),
     ...(image.optionalSecrets.length
       ? [`the optional secrets that are set (${image.optionalSecrets.join(', ')})`]
       : []),
