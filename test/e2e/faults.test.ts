@@ -52,10 +52,12 @@ for (const on of RUNTIMES) {
         stdio: 'ignore',
         detached: true,
       });
+      // Listened for from the start: an up that ends before the kill has exited already.
+      const exited = new Promise((wait) => child.on('exit', wait));
       await new Promise((wait) => setTimeout(wait, delay));
       // The script alone, as a closed terminal or OOM killer would: what it started goes on.
       child.kill('SIGKILL');
-      await new Promise((wait) => child.on('exit', wait));
+      await exited;
       const again = launch('up');
       assert.is(again.status, 0, `killed after ${delay} ms (BOXWRIGHT_SEED=${seed}): ${again.stderr}`);
       assert.is(inContainer(name, 'id -un keeper', undefined, on), 'keeper\n', `after a kill at ${delay} ms`);
