@@ -330,7 +330,8 @@ importer("compose's $$ is a $ in what boxwright passes as written, and stays $$ 
     '      interval: 10s',
     '',
   ].join('\n');
-  const db = importCompose(text, 'compose.yaml', 'shop', '/nowhere/compose.yaml').others[0]!.imported;
+  const db = importCompose(text, 'compose.yaml', 'shop', { file: '/nowhere/compose.yaml', repository: '/nowhere' })
+    .others[0]!.imported;
   const config = db.config as { [key: string]: unknown };
   // The runtime runs the health check as written, so compose's $$ is its $; a compose variable
   // there is fixed to its default, with a comment, since boxwright does not expand the check.

@@ -211,7 +211,10 @@ test('every run-option key comes back from devcontainer.json and from launch.sh 
         } else {
           assert.is(generated.code, 0, `${generated.err}\n${JSON.stringify(written)}`);
           const devcontainer = readFileSync(join(dir, 'generated/box/devcontainer.json'), 'utf8');
-          const imported = importDevcontainer(devcontainer, 'generated/box/devcontainer.json', 'box').config as Obj;
+          const imported = importDevcontainer(devcontainer, 'generated/box/devcontainer.json', 'box', {
+            file: join(dir, 'generated/box/devcontainer.json'),
+            repository: dir,
+          }).config as Obj;
           sameKeys('devcontainer.json', written, imported, false);
         }
         assert.is(generated.code, 0, `${generated.err}\n${JSON.stringify(written)}`);

@@ -29,8 +29,11 @@ interface Streams {
 type Importer = (text: string, source: string, name: string, file: string, repository: string) => ImportedSet;
 
 const IMPORTERS: Record<Format, Importer> = {
-  compose: (text, source, name, file) => importCompose(text, source, name, file),
-  devcontainer: (text, source, name) => ({ main: importDevcontainer(text, source, name), others: [] }),
+  compose: (text, source, name, file, repository) => importCompose(text, source, name, { file, repository }),
+  devcontainer: (text, source, name, file, repository) => ({
+    main: importDevcontainer(text, source, name, { file, repository }),
+    others: [],
+  }),
   distrobox: (text, source) => ({ main: importDistrobox(text, source), others: [] }),
   quadlet: (text, source, name, file, repository) =>
     statSync(file).isDirectory()

@@ -7,6 +7,7 @@
 import { readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
+import { placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
 import { devicesCompose } from '../keys/coded.ts';
 import { healthcheckCompose } from '../keys/coded.ts';
@@ -27,7 +28,8 @@ export interface ImportedSet {
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE/i;
 
 /** `file`: the compose file, absolute (extends names files relative to it). */
-export function importCompose(text: string, source: string, name: string, file: string): ImportedSet {
+export function importCompose(text: string, source: string, name: string, place: Place): ImportedSet {
+  const { file } = place;
   const document = readCompose(text, file);
   const services = document.services as Obj;
   // podman-compose's project: the folder's name, as it is.
@@ -39,7 +41,7 @@ export function importCompose(text: string, source: string, name: string, file: 
   for (const [service, raw] of Object.entries(services)) {
     const config = raw as Obj;
     const memberName = `${project}-${service}`;
-    const imported = importService(service, config, project, network, source);
+    const imported = importService(service, config, { project, network, source, place });
     others.push({ name: memberName, imported });
     const dependsOn = config.depends_on;
     members[service] = {
@@ -91,9 +93,15 @@ interface Service {
   value: (input: Json | undefined) => string | undefined;
   /** A value that boxwright passes as written: compose's $$ is its $. */
   literal: (text: string) => string;
+  /** The compose file and the repository: relative paths are the file's folder's. */
+  place: Place;
 }
 
-function importService(name: string, compose: Obj, project: string, network: string, source: string): Imported {
+function importService(
+  name: string,
+  compose: Obj,
+  { project, network, source, place }: { project: string; network: string; source: string; place: Place },
+): Imported {
   const remarks = emptyRemarks();
   const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
   const variables: Obj = {};
@@ -105,6 +113,7 @@ function importService(name: string, compose: Obj, project: string, network: str
     project,
     network,
     variables,
+    place,
     drop,
     value: (input) => (input === undefined ? undefined : interpolate(String(input), variables)),
     literal: (text) => literal(text, variables, drop),
@@ -136,11 +145,13 @@ function importService(name: string, compose: Obj, project: string, network: str
   return { config, remarks };
 }
 
-function importBuild({ compose, config, value }: Service): void {
+function importBuild({ compose, config, value, place }: Service): void {
   if (compose.build === undefined) return;
   const build = typeof compose.build === 'string' ? { context: compose.build } : (compose.build as Obj);
+  const context = value(build.context ?? '.') ?? '.';
   config.build = {
-    context: repositoryPath(String(build.context ?? '.')),
+    // A remote context (a git URL) is the runtime's to fetch; a folder is the file's folder's.
+    context: /^[a-z][a-z0-9+.-]*:\/\/|^git@/.test(context) ? context : placedPath(context, place),
     ...(build.dockerfile ? { containerfile: String(build.dockerfile) } : {}),
     ...(build.args ? { args: mapOf(build.args, value) } : {}),
     ...(build.target ? { target: String(build.target) } : {}),
@@ -151,7 +162,7 @@ function importBuild({ compose, config, value }: Service): void {
  * environment and env_file: a value that is only ${NAME} under a key that names a secret
  * becomes a secret read from NAME; the others are env.
  */
-function importEnvironment({ compose, config, value, drop }: Service): void {
+function importEnvironment({ compose, config, value, drop, place }: Service): void {
   const env: Obj = {};
   const secrets: Obj = {};
   for (const [key, text] of Object.entries(
@@ -168,8 +179,11 @@ function importEnvironment({ compose, config, value, drop }: Service): void {
   if (Object.keys(secrets).length) config.secrets = secrets;
   if (Object.keys(env).length) config.env = env;
   if (compose.env_file !== undefined) {
-    const files = Array.isArray(compose.env_file) ? compose.env_file : [compose.env_file];
-    config.envFile = repositoryPath(String(files[0]));
+    // Each is a path, or {path, required} (compose 2.24): boxwright's env file is optional.
+    const files = (Array.isArray(compose.env_file) ? compose.env_file : [compose.env_file]).map((entry) =>
+      String(typeof entry === 'object' && entry !== null ? (entry as Obj).path : entry),
+    );
+    config.envFile = placedPath(value(files[0]) ?? '', place);
     if (files.length > 1) drop('env_file', `only the first is read (${files.slice(1).join(', ')} left out)`);
   }
 }
@@ -186,7 +200,7 @@ function importPorts({ compose, config, drop }: Service): void {
 }
 
 /** volumes (named volumes by the project's name for them, host folders) and tmpfs. */
-function importMounts({ compose, config, project, name, value }: Service): void {
+function importMounts({ compose, config, project, name, value, place }: Service): void {
   const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).flatMap((volume): Json[] => {
     const long = typeof volume === 'object' && volume !== null ? (volume as Obj) : undefined;
     const [sourceText, target, options] = long
@@ -197,8 +211,7 @@ function importMounts({ compose, config, project, name, value }: Service): void 
     if (sourceText && /^[./~]/.test(sourceText))
       return [
         {
-          source:
-            sourceText.startsWith('/') || sourceText.startsWith('~') ? value(sourceText)! : repositoryPath(sourceText),
+          source: placedPath(value(sourceText)!, place),
           target,
           ...(readOnly ? { readOnly } : {}),
         },
@@ -369,10 +382,4 @@ function words(command: Json): string[] {
   }
   if (started) out.push(word);
   return out;
-}
-
-/** A path relative to the compose file (the repository's root) as ./x. */
-function repositoryPath(path: string): string {
-  const clean = path.replace(/^\.\/?/, '').replace(/\/$/, '');
-  return clean === '' ? '.' : `./${clean}`;
 }

@@ -6,17 +6,15 @@ import { createScanner, parse, type ParseError, printParseErrorCode, SyntaxKind 
 import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
+import { absolutePath, placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
+import { relative, sep } from 'node:path';
 import { devicesRunArg } from '../keys/coded.ts';
 import { OPTION_ROWS, type OptionRow, readOption, rowOfFlag, setKey, takesValue } from '../keys/options.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
 
-/**
- * `source` is the file as given: its folder locates the build (relative to it) and the
- * repository (the folder that holds .devcontainer/, or the file's own folder).
- */
 /** What the importer works with: the definition, the config it writes, and how. */
 interface Definition {
   definition: Obj;
@@ -32,7 +30,8 @@ interface Definition {
   value: (input: Json | undefined, key: string) => string | undefined;
 }
 
-export function importDevcontainer(text: string, source: string, name: string): Imported {
+/** `source` is the file as shown; `place` locates it, and the repository its paths are written against. */
+export function importDevcontainer(text: string, source: string, name: string, place: Place): Imported {
   const definition = parseDefinition(text);
   const remarks = emptyRemarks();
   const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
@@ -49,12 +48,8 @@ export function importDevcontainer(text: string, source: string, name: string): 
     note: (pointer, text) => remark(remarks.above, pointer, text),
     value: (input, key) => template(input, variables, (why) => drop(key, why)),
   };
-  const folder = source.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
-  const repository = /(^|\/)\.devcontainer(\/[^/]+)?$/.test(folder)
-    ? folder.replace(/\/?\.devcontainer(\/[^/]+)?$/, '') || '.'
-    : folder;
   if (typeof definition.name === 'string') config.description = definition.name;
-  importImage(definition, config, folder, repository, name, d.value, drop);
+  importImage(definition, config, place, name, d.value, drop);
   importCommandAndUser(d);
   tableProperties(definition, config);
   importEnv(d);
@@ -327,8 +322,7 @@ function template(input: Json | undefined, variables: Obj, drop: (why: string) =
 function importImage(
   definition: Obj,
   config: Obj,
-  folder: string,
-  repository: string,
+  place: Place,
   name: string,
   value: (input: Json | undefined, key: string) => string | undefined,
   drop: (key: string, why: string) => void,
@@ -340,17 +334,17 @@ function importImage(
     if (image !== undefined) config.image = image;
     return;
   }
-  const inRepository = (path: string) => repositoryPath(`${folder}/${path}`, repository);
-  const context = inRepository(String(build.context ?? definition.context ?? '.'));
-  const file = inRepository(String(dockerfile));
-  const relativeFile = file.startsWith(`${context}/`) ? file.slice(context.length + 1) : undefined;
-  if (relativeFile === undefined) drop('build.dockerfile', `${String(dockerfile)} is outside the build context`);
+  // Both are relative to devcontainer.json's folder; boxwright's Containerfile, to the context.
+  const context = String(build.context ?? definition.context ?? '.');
+  const containerfile = relative(absolutePath(context, place), absolutePath(String(dockerfile), place))
+    .split(sep)
+    .join('/');
   // The image built for it is tagged with the config's name.
   config.image = `localhost/${name.toLowerCase()}:dev`;
   const args = build.args as Obj | undefined;
   config.build = {
-    context,
-    ...(relativeFile ? { containerfile: relativeFile } : {}),
+    context: placedPath(context, place),
+    containerfile,
     ...(args
       ? {
           args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, value(v, `build.args.${k}`) ?? String(v)])),
@@ -360,19 +354,6 @@ function importImage(
   };
   for (const key of ['cacheFrom', 'options'])
     if (build[key] !== undefined) drop(`build.${key}`, "no boxwright key: build options are the Containerfile's");
-}
-
-/** A path written relative to the file's folder, as ./x of the repository. */
-function repositoryPath(path: string, repository: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..' && parts.length && parts.at(-1) !== '..') parts.pop();
-    else parts.push(part);
-  }
-  const base = repository === '.' ? [] : repository.split('/').filter((p) => p && p !== '.');
-  const within = base.every((part, i) => parts[i] === part) ? parts.slice(base.length) : undefined;
-  return within === undefined ? `/${parts.join('/')}` : `./${within.join('/')}`.replace(/\/$/, '') || '.';
 }
 
 /** The folder opened is the workspace; devcontainer.json mounts it even when it says nothing. */

@@ -4,27 +4,20 @@
 // has no key for go on as extraArgs. systemd's ${NAME} (with [Service] Environment= values as
 // defaults) become declared variables, %h the home folder, a relative path the unit's
 // folder's. A key that cannot be carried is refused with its name.
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readOption, rowOfFlag, takesValue } from '../keys/options.ts';
 import { devicesRunArg } from '../keys/coded.ts';
 import { parseUnitFile, splitUnitWords, UnitSyntaxError, type UnitEntry } from '../unit/syntax.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
+import { placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
 import { HANDLED, LONG, REFUSED, SIMPLE, SPECIFIERS, SWITCHES, yes } from './quadlet-keys.ts';
 
 type Obj = { [key: string]: JsonValue };
 
-/** Where the unit is, and the repository its paths are written against. */
-export interface UnitPlace {
-  /** The unit file, absolute. */
-  file: string;
-  /** The repository that holds the configs, absolute. */
-  repository: string;
-}
-
-export function importQuadlet(text: string, source: string, place: UnitPlace): Imported {
+export function importQuadlet(text: string, source: string, place: Place): Imported {
   let entries: UnitEntry[];
   try {
     entries = parseUnitFile(text);
@@ -33,10 +26,7 @@ export function importQuadlet(text: string, source: string, place: UnitPlace): I
     throw error;
   }
   const remarks = emptyRemarks();
-  const unit = place.file
-    .split(sep)
-    .pop()!
-    .replace(/\.container$/, '');
+  const unit = basename(place.file).replace(/\.container$/, '');
   const reader = new UnitReader(entries, place, unit, (key, why) => remark(remarks.left, '', `${key}: ${why}`));
   const config = reader.read();
   remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
@@ -55,7 +45,7 @@ class UnitReader {
 
   constructor(
     private readonly entries: UnitEntry[],
-    private readonly place: UnitPlace,
+    private readonly place: Place,
     private readonly unit: string,
     private readonly drop: (key: string, why: string) => void,
   ) {
@@ -250,11 +240,7 @@ class UnitReader {
 
   /** A path relative to the unit's folder, as the repository's (./x) or absolute. */
   private path(text: string): string {
-    if (isAbsolute(text) || text.startsWith('%') || text.startsWith('$')) return text;
-    const absolute = resolve(dirname(this.place.file), text);
-    const inside = relative(this.place.repository, absolute);
-    if (inside === '') return '.';
-    return inside.startsWith('..') || isAbsolute(inside) ? absolute : `./${inside.split(sep).join('/')}`;
+    return placedPath(text, this.place);
   }
 
   private user(container: UnitEntry[]): void {
