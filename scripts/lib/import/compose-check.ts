@@ -62,6 +62,7 @@ export function readCompose(text: string, file: string): Obj {
       throw problem(parsed, ['services', name], `service "${name}" has neither an image nor build context specified`);
   }
   checkDependencies(parsed, merged);
+  checkSecrets(parsed, merged);
   return { ...parsed.plain, services: merged };
 }
 
@@ -150,4 +151,26 @@ function checkDependencies(parsed: Parsed, services: Obj): void {
     done.add(name);
   };
   for (const name of needs.keys()) visit(name, []);
+}
+
+/** Each secret a service uses is declared at the top, with where its value comes from. */
+function checkSecrets(parsed: Parsed, services: Obj): void {
+  const declared = isObj(parsed.plain.secrets) ? parsed.plain.secrets : {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const entry = isObj(spec) ? spec : {};
+    if (!['file', 'environment', 'external', 'name'].some((key) => entry[key] !== undefined))
+      throw problem(parsed, ['secrets', name], `secret "${name}" must declare either "file" or "environment"`);
+  }
+  for (const [name, service] of Object.entries(services)) {
+    const used = (service as Obj).secrets;
+    for (const [i, entry] of (Array.isArray(used) ? used : []).entries()) {
+      const secret = String(isObj(entry) ? entry.source : entry);
+      if (!(secret in declared))
+        throw problem(
+          parsed,
+          ['services', name, 'secrets', i],
+          `service "${name}" refers to undefined secret ${secret}`,
+        );
+    }
+  }
 }

@@ -7,7 +7,9 @@
 import { readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
-import { placedPath, type Place } from './paths.ts';
+import { readFileSync } from 'node:fs';
+import { importSecrets } from './compose-secrets.ts';
+import { absolutePath, placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
 import { devicesCompose } from '../keys/coded.ts';
 import { healthcheckCompose } from '../keys/coded.ts';
@@ -41,7 +43,8 @@ export function importCompose(text: string, source: string, name: string, place:
   for (const [service, raw] of Object.entries(services)) {
     const config = raw as Obj;
     const memberName = `${project}-${service}`;
-    const imported = importService(service, config, { project, network, source, place });
+    const declared = (document.secrets ?? {}) as Obj;
+    const imported = importService(service, config, { project, network, source, place, declared });
     others.push({ name: memberName, imported });
     const dependsOn = config.depends_on;
     members[service] = {
@@ -59,12 +62,8 @@ export function importCompose(text: string, source: string, name: string, place:
   };
   remark(stackRemarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
   for (const key of Object.keys(document))
-    if (!['services', 'volumes', 'networks', 'version', 'name'].includes(key))
-      remark(
-        stackRemarks.left,
-        '',
-        `${key}: not imported (${key === 'secrets' ? 'secrets are read by name, from the environment or the env file' : 'no boxwright key'})`,
-      );
+    if (!['services', 'volumes', 'networks', 'secrets', 'version', 'name'].includes(key))
+      remark(stackRemarks.left, '', `${key}: not imported (no boxwright key)`);
   return { main: { config: stack, remarks: stackRemarks }, others };
 }
 
@@ -97,11 +96,17 @@ interface Service {
   place: Place;
 }
 
-function importService(
-  name: string,
-  compose: Obj,
-  { project, network, source, place }: { project: string; network: string; source: string; place: Place },
-): Imported {
+/** Where a service is, and what its file declares beside it. */
+interface ServiceOf {
+  project: string;
+  network: string;
+  source: string;
+  place: Place;
+  /** The top-level secrets: entries, which a service's secrets name. */
+  declared: Obj;
+}
+
+function importService(name: string, compose: Obj, { project, network, source, place, declared }: ServiceOf): Imported {
   const remarks = emptyRemarks();
   const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
   const variables: Obj = {};
@@ -128,6 +133,7 @@ function importService(
   importBuild(service);
   tableKeys(compose, config, service.value, service.literal);
   for (const part of [importEnvironment, importPorts, importMounts, importNetworks]) part(service);
+  importSecrets(service, declared);
   devicesCompose(compose, config);
   healthcheckCompose(compose, config, service.literal);
   if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
@@ -162,7 +168,7 @@ function importBuild({ compose, config, value, place }: Service): void {
  * environment and env_file: a value that is only ${NAME} under a key that names a secret
  * becomes a secret read from NAME; the others are env.
  */
-function importEnvironment({ compose, config, value, drop, place }: Service): void {
+function importEnvironment({ compose, config, value, drop, place, variables }: Service): void {
   const env: Obj = {};
   const secrets: Obj = {};
   for (const [key, text] of Object.entries(
@@ -176,15 +182,50 @@ function importEnvironment({ compose, config, value, drop, place }: Service): vo
       if (carried !== undefined) env[key] = carried;
     }
   }
-  if (Object.keys(secrets).length) config.secrets = secrets;
   if (Object.keys(env).length) config.env = env;
   if (compose.env_file !== undefined) {
     // Each is a path, or {path, required} (compose 2.24): boxwright's env file is optional.
     const files = (Array.isArray(compose.env_file) ? compose.env_file : [compose.env_file]).map((entry) =>
       String(typeof entry === 'object' && entry !== null ? (entry as Obj).path : entry),
     );
-    config.envFile = placedPath(value(files[0]) ?? '', place);
+    const first = value(files[0]) ?? '';
+    config.envFile = placedPath(first, place);
     if (files.length > 1) drop('env_file', `only the first is read (${files.slice(1).join(', ')} left out)`);
+    exportEnvFile(first, { place, env, secrets, variables, drop });
+  }
+  if (Object.keys(secrets).length) config.secrets = secrets;
+}
+
+/**
+ * compose passes every variable of an env_file into the container; launch.sh reads its env
+ * file for the names a config declares. So each name the file has now is declared, as a
+ * secret: passed by name (an env file often holds passwords, which stay off the command
+ * line), its value read from the file, or the environment, at each launch and never written
+ * into the config. A name the file's own values interpolate is a variable already: exported.
+ * What the service's environment sets wins, as in compose.
+ */
+function exportEnvFile(
+  path: string,
+  {
+    place,
+    env,
+    secrets,
+    variables,
+    drop,
+  }: { place: Place; env: Obj; secrets: Obj; variables: Obj; drop: Service['drop'] },
+): void {
+  let text: string;
+  try {
+    text = readFileSync(absolutePath(path, place), 'utf8');
+  } catch {
+    drop('env_file', `${path} was not there to read: its variables are not passed into the container`);
+    return;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const name = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+    if (name === undefined || name in env || name in secrets) continue;
+    if (name in variables) variables[name] = { ...(variables[name] as Obj), export: true };
+    else secrets[name] = { description: `from ${path}` };
   }
 }
 
@@ -249,6 +290,7 @@ const CODED = [
   'entrypoint',
   'command',
   'depends_on',
+  'secrets',
 ];
 
 /** The first key of each compose entry of the table (healthcheck for healthcheck/interval). */

@@ -1,0 +1,325 @@
+// The compose importer against podman-compose (Debian's 1.0.3): for each multi-service file
+// in test/import/compose/ (a shop with a health-ordered database, a database with a file
+// secret and a built backend stage, a proxy on two networks, a project whose compose file
+// is in a folder of its own, naming ../ paths and an env file), `podman-compose --dry-run up
+// -d` and the imported stack's `stack.sh --dry-run up` run the same containers. Then the
+// importer's secrets and env_file on their own, and its errors for them.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { importMain } from '../scripts/lib/import/cli.ts';
+import { rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
+import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
+
+const FIXTURES = join(ROOT, 'test/import/compose');
+const update = process.env.UPDATE_GOLDEN === '1';
+const podmanCompose = spawnSync('podman-compose', ['--help']).status === 0;
+const importer = suite('import: compose');
+
+async function runImport(args: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const code = await importMain(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+function golden(actual: string, path: string): void {
+  if (update) writeFileSync(path, actual);
+  assert.fixture(actual, readFileSync(path, 'utf8'));
+}
+
+/**
+ * A --volume as both sides mean it: podman-compose mounts a secret's file by its path as
+ * written, which podman reads from the compose file's folder (podman-compose runs there), and
+ * with rprivate,rbind, which a bind mount is anyway.
+ */
+function volume(value: string, folder: string): string {
+  const [source, ...rest] = value.replace(/,rprivate,rbind$/, '').split(':');
+  const placed = source!.includes('/') && !source!.startsWith('/') ? join(folder, source!) : source!;
+  return [placed, ...rest].join(':');
+}
+
+/** NAME=value lines of an env file, as podman reads them (comments and blank lines aside). */
+function envFileLines(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line) => line.trim().replace(/^export\s+/, ''))
+    .filter((line) => line && !line.startsWith('#'));
+}
+
+/** A container as a podman run line says it, in the terms both sides write alike. */
+interface Run {
+  name: string;
+  image: string;
+  env: string[];
+  volumes: string[];
+  network: string[];
+  ports: string[];
+  restart?: string;
+  health?: string;
+  capabilities: string[];
+  command: string;
+}
+
+/**
+ * A `podman run` argv as the fields above. podman-compose prints its commands joined by
+ * spaces: a word of several is split there, so the command is compared as its words joined.
+ */
+function readRun(argv: string[], env: Record<string, string>, folder: string): Run {
+  const run: Run = { name: '', image: '', env: [], volumes: [], network: [], ports: [], capabilities: [], command: '' };
+  let i = argv.indexOf('run') + 1;
+  const valued = new Set([
+    '--name',
+    '-e',
+    '--env',
+    '-v',
+    '--volume',
+    '--net',
+    '--network',
+    '--network-alias',
+    '-p',
+    '--publish',
+    '--restart',
+    '--healthcheck-command',
+    '--health-cmd',
+    '--cap-add',
+    '--label',
+    '--env-file',
+    '--healthcheck-interval',
+    '--health-interval',
+    '--healthcheck-retries',
+    '--health-retries',
+  ]);
+  for (; i < argv.length; i++) {
+    const [flag, inline] =
+      argv[i]!.startsWith('--') && argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s) : [argv[i]!, undefined];
+    if (!flag.startsWith('-')) break;
+    // Any other run option of the key table that takes a value is skipped with it.
+    const row = rowOfFlag(flag!);
+    if (!valued.has(flag!) && !(row && takesValue(row))) continue;
+    const value = inline ?? argv[++i]!;
+    if (flag === '--name') run.name = value;
+    else if (flag === '-e' || flag === '--env') run.env.push(value.includes('=') ? value : `${value}=${env[value]}`);
+    else if (flag === '--env-file') run.env.push(...envFileLines(value));
+    // podman-compose mounts a secret's file with rprivate,rbind, which a bind mount is anyway.
+    else if (flag === '-v' || flag === '--volume') run.volumes.push(volume(value, folder));
+    // podman-compose joins a service's networks with commas.
+    // podman-compose joins a service's networks with commas and names its alias once, for all
+    // of them; the importer gives each network its alias (NET:alias=NAME). podman reads both alike.
+    else if (flag === '--net' || flag === '--network')
+      for (const network of value.split(',')) {
+        const [net, alias] = network.split(':alias=');
+        run.network.push(net!, ...(alias ? [`alias ${alias}`] : []));
+      }
+    else if (flag === '--network-alias') run.network.push(`alias ${value}`);
+    else if (flag === '-p' || flag === '--publish') run.ports.push(value.replace(/\/tcp$/, ''));
+    else if (flag === '--restart') run.restart = value;
+    else if (flag === '--cap-add') run.capabilities.push(value);
+    else if (flag === '--healthcheck-command' || flag === '--health-cmd') {
+      // podman-compose writes ["CMD", x] as /bin/sh -c x, in words.
+      if (value === '/bin/sh' && argv[i + 1] === '-c') {
+        run.health = argv[i + 2]!;
+        i += 2;
+      } else run.health = value;
+    }
+  }
+  // A built image: podman-compose names it PROJECT_SERVICE, which podman reads as
+  // localhost/PROJECT_SERVICE:latest, the name the importer writes.
+  run.image = argv[i]!.replace(/^localhost\//, '').replace(/:latest$/, '');
+  run.command = argv.slice(i + 1).join(' ');
+  run.network = [...new Set(run.network)];
+  for (const list of [run.env, run.volumes, run.network, run.ports, run.capabilities]) list.sort();
+  return run;
+}
+
+/** A project of test/import/compose/, its compose file, and the host's settings for it. */
+const PROJECTS: { name: string; file: string; env: Record<string, string>; goldens?: string[] }[] = [
+  { name: 'shop', file: 'docker-compose.yml', env: { DB_PASSWORD: 'pw' }, goldens: ['shop', 'shop-web'] },
+  { name: 'vault', file: 'compose.yaml', env: {} },
+  { name: 'proxy', file: 'compose.yaml', env: { DB_PASSWORD: 'pw' } },
+  { name: 'nested', file: 'deploy/compose.yaml', env: {} },
+];
+
+/** The podman run lines of podman-compose's dry run, read as Run. */
+function composed(project: string, file: string, env: Record<string, string>, dir: string): Run[] {
+  // podman-compose 1.0.3 creates the volumes and the network even on a dry run: a podman
+  // that only says its version keeps it from making anything on this host.
+  const shim = join(dir, 'podman-shim');
+  mkdirSync(shim, { recursive: true });
+  writeFileSync(join(shim, 'podman'), '#!/bin/sh\n[ "$1" != --version ] || echo \'podman version 4.3.1\'\n', {
+    mode: 0o755,
+  });
+  const result = spawnSync('podman-compose', ['-f', file, '--dry-run', 'up', '-d'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...env, PATH: `${shim}:${env.PATH}` },
+  });
+  assert.is(result.status, 0, result.stderr);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('podman run '))
+    .map((line) => readRun(line.split(' '), env, join(project, dirname(file))));
+}
+
+/** The podman run lines of the imported stack's dry run, read as Run (secrets by their values). */
+function ours(
+  project: string,
+  stack: string,
+  env: Record<string, string>,
+  dir: string,
+  values: Record<string, string>,
+): Run[] {
+  const result = spawnSync('/bin/sh', [join(project, `generated/${stack}/stack.sh`), '--dry-run', 'up'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...env, PATH: isolatedPath(stubRuntimes(dir)) },
+  });
+  assert.is(result.status, 0, result.stderr);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('podman run '))
+    .map((line) =>
+      readRun(
+        spawnSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+          .stdout.split('\0')
+          .slice(0, -1),
+        values,
+        project,
+      ),
+    );
+}
+
+for (const { name, file, env: settings, goldens } of PROJECTS)
+  (podmanCompose ? importer : importer.skip)(
+    `${name}: podman-compose and the imported stack run the same containers`,
+    async () => {
+      const dir = tempDir();
+      const project = join(dir, name);
+      cpSync(join(FIXTURES, name), project, { recursive: true });
+      const env = { PATH: process.env.PATH!, HOME: dir, ...settings };
+      try {
+        const theirs = composed(project, file, env, dir);
+        assert.ok(theirs.length >= 2, `${theirs.length} containers`);
+        const result = await runImport(['compose', file], project);
+        assert.is(result.code, 0, result.err);
+        const stack = /wrote configs\/([^.]+)\.jsonc/.exec(result.out)![1]!;
+        for (const config of goldens ?? [])
+          golden(
+            readFileSync(join(project, `configs/${config}.jsonc`), 'utf8'),
+            join(FIXTURES, `${config}.expected.jsonc`),
+          );
+        const generated = await generate(['--quiet'], project);
+        assert.is(generated.code, 0, generated.err);
+        // What launch.sh passes by name has the value it reads: the environment's, the env file's.
+        const values: Record<string, string> = { ...env, POSTGRES_PASSWORD: settings.DB_PASSWORD ?? '' };
+        for (const line of name === 'nested' ? envFileLines(join(project, 'config/web.env')) : []) {
+          const [key, ...rest] = line.split('=');
+          values[key!] = rest.join('=');
+        }
+        const byName = (runs: Run[]) => Object.fromEntries(runs.map((run) => [run.name, run]));
+        assert.equal(byName(ours(project, stack, env, dir, values)), byName(theirs));
+      } finally {
+        remove(dir);
+      }
+    },
+  );
+
+const SECRETS = `services:
+  db:
+    image: mariadb:10.11
+    secrets:
+      - db-password
+      - source: api
+        target: api.key
+        uid: "103"
+      - token
+      - vault
+secrets:
+  db-password:
+    file: db/password.txt
+  api:
+    file: ./api.txt
+  token:
+    environment: APP_TOKEN
+  vault:
+    external: true
+`;
+
+importer(
+  'secrets: a file mounted read-only where compose puts it, a variable as a file secret, podman’s own by name',
+  async () => {
+    const dir = tempDir();
+    try {
+      const project = join(dir, 'app');
+      mkdirSync(join(project, 'db'), { recursive: true });
+      writeFileSync(join(project, 'compose.yaml'), SECRETS);
+      writeFileSync(join(project, 'db/password.txt'), 'pw\n');
+      writeFileSync(join(project, 'api.txt'), 'key\n');
+      const result = await runImport(['compose', 'compose.yaml'], project);
+      assert.is(result.code, 0, result.err);
+      const text = readFileSync(join(project, 'configs/app-db.jsonc'), 'utf8');
+      const db = parse(text) as Record<string, unknown>;
+      assert.equal(db.mounts, [
+        {
+          source: './db/password.txt',
+          target: '/run/secrets/db-password',
+          readOnly: true,
+          description: 'compose secret db-password',
+        },
+        { source: './api.txt', target: '/run/secrets/api.key', readOnly: true, description: 'compose secret api' },
+      ]);
+      assert.equal(db.secrets, {
+        TOKEN: { description: 'compose secret token', from: 'APP_TOKEN', required: true, file: '/run/secrets/token' },
+      });
+      assert.equal(db.extraArgs, ['--secret', 'vault']);
+      assert.match(text, '// secrets api uid: a mounted file keeps the owner and mode it has on the host');
+      const generated = await generate(['--quiet'], project);
+      assert.is(generated.code, 0, generated.err);
+      const up = spawnSync('/bin/sh', [join(project, 'generated/app-db/launch.sh'), '--dry-run', 'up'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { PATH: isolatedPath(stubRuntimes(dir)), HOME: dir, APP_TOKEN: 'secret-token' },
+      });
+      assert.is(up.status, 0, up.stderr);
+      for (const part of [
+        `--volume ${project}/db/password.txt:/run/secrets/db-password:ro`,
+        `--volume ${project}/api.txt:/run/secrets/api.key:ro`,
+        `--volume ${dir}/.local/state/boxwright/secrets/app_db_1/TOKEN:/run/secrets/token:ro`,
+        '--secret vault',
+      ])
+        assert.match(up.stdout, part);
+      assert.not.match(up.stdout, 'secret-token', 'the value is written to a file, never on the command line');
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
+importer('env_file: each name it has becomes a secret passed by name; one that is not there is said', async () => {
+  const dir = tempDir();
+  try {
+    const project = join(dir, 'app');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'compose.yaml'),
+      'services:\n  web:\n    image: nginx\n    environment: [LEVEL=2]\n    env_file: [web.env]\n  job:\n    image: nginx\n    env_file: gone.env\n',
+    );
+    writeFileSync(join(project, 'web.env'), '# settings\nTOKEN=abc\nexport MODE=fast\nLEVEL=1\n');
+    const result = await runImport(['compose', 'compose.yaml'], project);
+    assert.is(result.code, 0, result.err);
+    const web = parse(readFileSync(join(project, 'configs/app-web.jsonc'), 'utf8')) as Record<string, unknown>;
+    assert.equal(web.secrets, { TOKEN: { description: 'from web.env' }, MODE: { description: 'from web.env' } });
+    assert.equal(web.env, { LEVEL: '2' }, "the service's own environment wins, as in compose");
+    assert.match(
+      readFileSync(join(project, 'configs/app-job.jsonc'), 'utf8'),
+      '// env_file: gone.env was not there to read: its variables are not passed into the container',
+    );
+  } finally {
+    remove(dir);
+  }
+});
+
+importer.run();
