@@ -322,4 +322,68 @@ importer('env_file: each name it has becomes a secret passed by name; one that i
   }
 });
 
+importer(
+  'profiles: a default mode of the services without one, and a mode for each profile, with what they need',
+  async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(
+        join(dir, 'compose.yaml'),
+        [
+          'services:',
+          '  app: { image: app }',
+          '  db: { image: db, profiles: [backend] }',
+          '  api: { image: api, profiles: [backend, Debug_Tools], depends_on: [db] }',
+          '  trace: { image: trace, profiles: [Debug_Tools], depends_on: [api] }',
+          '',
+        ].join('\n'),
+      );
+      const result = await runImport(['compose', 'compose.yaml', '--name', 'app'], dir);
+      assert.is(result.code, 0, result.err);
+      const text = readFileSync(join(dir, 'configs/app.jsonc'), 'utf8');
+      assert.equal((parse(text) as Record<string, unknown>).modes, {
+        default: { default: true, members: ['app'] },
+        backend: { description: 'compose profile backend', members: ['app', 'db', 'api'] },
+        'debug-tools': { description: 'compose profile Debug_Tools', members: ['app', 'db', 'api', 'trace'] },
+      });
+      assert.match(text, 'compose starts several profiles at once (--profile a --profile b); a stack runs one mode');
+      const generated = await generate(['--quiet'], dir);
+      assert.is(generated.code, 0, generated.err);
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
+importer('interpolation: ${NAME:-default} a default, ${NAME:?message} a required variable that says why', async () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  app:\n    image: app:${TAG:-1.0}\n    environment:\n      URL: ${URL:?set URL to the API}\n      MODE: ${MODE?}\n',
+    );
+    const result = await runImport(['compose', 'compose.yaml', '--name', 'app'], dir);
+    assert.is(result.code, 0, result.err);
+    const app = parse(readFileSync(join(dir, 'configs/app-app.jsonc'), 'utf8')) as Record<string, unknown>;
+    assert.equal(app.variables, {
+      TAG: { default: '1.0' },
+      URL: { required: true, description: 'set URL to the API' },
+      MODE: { required: true },
+    });
+    assert.is(app.image, 'app:${TAG}');
+    assert.equal(app.env, { URL: '${URL}', MODE: '${MODE}' });
+    const generated = await generate(['--quiet'], dir);
+    assert.is(generated.code, 0, generated.err);
+    const up = spawnSync('/bin/sh', [join(dir, 'generated/app-app/launch.sh'), '--dry-run', 'up'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: isolatedPath(stubRuntimes(dir)), HOME: dir },
+    });
+    assert.is(up.status, 1, 'a required variable that is not set stops it');
+    assert.match(up.stderr, 'URL');
+  } finally {
+    remove(dir);
+  }
+});
+
 importer.run();

@@ -8,6 +8,7 @@ import { readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import { readFileSync } from 'node:fs';
+import { profileModes } from './compose-profiles.ts';
 import { importSecrets } from './compose-secrets.ts';
 import { absolutePath, placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
@@ -60,6 +61,8 @@ export function importCompose(text: string, source: string, name: string, place:
     ...(extraNetworks.length ? { networks: extraNetworks.map((n) => ({ name: `${project}_${n}` })) } : {}),
     members,
   };
+  const modes = profileModes(services, (text) => remark(stackRemarks.above, '/modes', text));
+  if (modes) stack.modes = modes;
   remark(stackRemarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
   for (const key of Object.keys(document))
     if (!['services', 'volumes', 'networks', 'secrets', 'version', 'name'].includes(key))
@@ -141,13 +144,7 @@ function importService(name: string, compose: Obj, { project, network, source, p
   if (Object.keys(variables).length) config.variables = variables;
   const known = new Set([...CODED, ...tableComposeKeys()]);
   for (const key of Object.keys(compose))
-    if (!known.has(key))
-      drop(
-        key,
-        key === 'profiles'
-          ? "profiles become a stack's modes: add them there"
-          : 'no boxwright key (extraArgs takes run flags)',
-      );
+    if (!known.has(key)) drop(key, 'no boxwright key (extraArgs takes run flags)');
   return { config, remarks };
 }
 
@@ -291,6 +288,8 @@ const CODED = [
   'command',
   'depends_on',
   'secrets',
+  // The stack's modes (compose-profiles.ts).
+  'profiles',
 ];
 
 /** The first key of each compose entry of the table (healthcheck for healthcheck/interval). */
@@ -389,14 +388,20 @@ function mapOf(input: Json | undefined, value: (v: Json | undefined) => string |
 /** compose's ${VAR}, ${VAR:-default} and $$ as boxwright's ${VAR} (a variable) and $$. */
 function interpolate(text: string, variables: Obj): string {
   return text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (whole, braced, dash, fallback, bare) => {
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced, operator, after, bare) => {
       if (whole === '$$') return '$$';
       const name = (braced ?? bare) as string;
-      if (!(name in variables)) variables[name] = dash ? { default: fallback as string } : {};
+      if (!(name in variables)) variables[name] = declared(operator as string | undefined, after as string);
       return `\${${name}}`;
     },
   );
+}
+
+/** ${NAME:-default} has a default; ${NAME:?message} is required, and says why. */
+function declared(operator: string | undefined, after: string): Obj {
+  if (operator?.endsWith('?')) return { required: true, ...(after ? { description: after } : {}) };
+  return operator ? { default: after } : {};
 }
 
 /** A compose command: a list as it is, a string split as compose splits it (shlex). */
