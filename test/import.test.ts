@@ -293,6 +293,12 @@ const MALFORMED: { format: string; file: string; text: string; says: string }[] 
     says: 'nosource.yaml:5:3  /secrets/key  secret "key" must declare either "file" or "environment"',
   },
   {
+    format: 'compose',
+    file: 'twice.yaml',
+    text: 'services:\n  a:\n    image: x\n    volumes:\n      - ./one:/data\n      - type: volume\n        source: two\n        target: /data\n',
+    says: 'twice.yaml:6:9  /services/a/volumes/1  service "a" mounts two volumes on /data (the other on line 5): compose refuses it too',
+  },
+  {
     format: 'distrobox',
     file: 'cycle.ini',
     text: '[a]\nimage=x\ninclude=b\n[b]\ninclude=a\n',

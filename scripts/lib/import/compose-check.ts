@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { JsonValue } from './jsonc.ts';
-import { ImportProblem, yamlProblem } from './problem.ts';
+import { ImportProblem, yamlPlace, yamlProblem } from './problem.ts';
 
 type Obj = { [key: string]: JsonValue };
 
@@ -63,6 +63,7 @@ export function readCompose(text: string, file: string): Obj {
   }
   checkDependencies(parsed, merged);
   checkSecrets(parsed, merged);
+  checkMountTargets(parsed, merged);
   return { ...parsed.plain, services: merged };
 }
 
@@ -171,6 +172,28 @@ function checkSecrets(parsed: Parsed, services: Obj): void {
           ['services', name, 'secrets', i],
           `service "${name}" refers to undefined secret ${secret}`,
         );
+    }
+  }
+}
+
+/** No two mounts of a service on one target (compose refuses it too): both lines named. */
+function checkMountTargets(parsed: Parsed, services: Obj): void {
+  for (const [name, service] of Object.entries(services)) {
+    const volumes = (service as Obj).volumes;
+    const seen = new Map<string, number>();
+    for (const [i, volume] of (Array.isArray(volumes) ? volumes : []).entries()) {
+      const target = isObj(volume) ? String(volume.target) : (String(volume).split(':')[1] ?? String(volume));
+      const first = seen.get(target);
+      if (first === undefined) {
+        seen.set(target, i);
+        continue;
+      }
+      const { line } = yamlPlace(parsed.document, parsed.lines, ['services', name, 'volumes', first]);
+      throw problem(
+        parsed,
+        ['services', name, 'volumes', i],
+        `service "${name}" mounts two volumes on ${target} (the other on line ${line}): compose refuses it too`,
+      );
     }
   }
 }
