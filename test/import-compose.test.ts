@@ -386,4 +386,41 @@ importer('interpolation: ${NAME:-default} a default, ${NAME:?message} a required
   }
 });
 
+importer('include: the included files’ services join the stack, their paths read from their own folders', async () => {
+  const dir = tempDir();
+  try {
+    const project = join(dir, 'app');
+    mkdirSync(join(project, 'db'), { recursive: true });
+    writeFileSync(
+      join(project, 'compose.yaml'),
+      'include:\n  - db/compose.yaml\nservices:\n  web:\n    image: nginx\n    volumes: [./site:/srv]\n    depends_on: [db]\n',
+    );
+    writeFileSync(
+      join(project, 'db/compose.yaml'),
+      'services:\n  db:\n    image: postgres\n    volumes: [./init:/docker-entrypoint-initdb.d, data:/var/lib/postgresql/data]\nvolumes:\n  data:\n',
+    );
+    const result = await runImport(['compose', 'compose.yaml'], project);
+    assert.is(result.code, 0, result.err);
+    const stack = parse(readFileSync(join(project, 'configs/app.jsonc'), 'utf8')) as Record<string, unknown>;
+    assert.equal(Object.keys(stack.members as object), ['db', 'web']);
+    const db = parse(readFileSync(join(project, 'configs/app-db.jsonc'), 'utf8')) as Record<string, unknown>;
+    assert.equal(db.mounts, [
+      { source: './db/init', target: '/docker-entrypoint-initdb.d' },
+      { type: 'volume', source: 'app_data', target: '/var/lib/postgresql/data' },
+    ]);
+    const generated = await generate(['--quiet'], project);
+    assert.is(generated.code, 0, generated.err);
+
+    writeFileSync(
+      join(project, 'db/compose.yaml'),
+      'include: [../compose.yaml]\nservices:\n  db: { image: postgres }\n',
+    );
+    const circle = await runImport(['compose', 'compose.yaml', '--name', 'other'], project);
+    assert.is(circle.code, 65);
+    assert.match(circle.err, /^import: db\/compose\.yaml:1:11 {2}\/include\/0 {2}include goes round in a circle: /);
+  } finally {
+    remove(dir);
+  }
+});
+
 importer.run();

@@ -40,15 +40,20 @@ function problem(parsed: Parsed, path: (string | number)[], message: string): Im
   return new ImportProblem(found.message, found.line, found.column, found.pointer, parsed.file);
 }
 
-/** The compose file's content, checked, with each service's extends merged in. */
-export function readCompose(text: string, file: string): Obj {
+/**
+ * The compose file's content, checked, with each service's extends merged in, and the files
+ * it includes merged beside it (each of their services marked with its file, whose folder its
+ * relative paths are read against).
+ */
+export function readCompose(text: string, file: string, chain: string[] = []): Obj {
   const parsed = parse(text, file);
-  const services = parsed.plain.services;
+  const included = readIncludes(parsed, [...chain, file]);
+  const services = parsed.plain.services ?? (Object.keys(included.services).length ? {} : undefined);
   if (Array.isArray(services))
     throw problem(parsed, ['services'], 'services is a list: compose reads a mapping from service names to services');
-  if (services === null || typeof services !== 'object' || Object.keys(services).length === 0)
+  if (services === null || typeof services !== 'object' || Object.keys({ ...services, ...included.services }).length === 0)
     throw problem(parsed, services === undefined ? [] : ['services'], 'no services');
-  const merged: Obj = {};
+  const merged: Obj = { ...included.services };
   for (const name of Object.keys(services)) {
     if (!SERVICE_NAME.test(name))
       throw problem(
@@ -56,16 +61,48 @@ export function readCompose(text: string, file: string): Obj {
         ['services', name],
         `service name "${name}": compose names a service with letters, digits, ".", "_" and "-"`,
       );
+    if (name in included.services)
+      throw problem(parsed, ['services', name], `service "${name}" is also in an included file: compose refuses it too`);
     merged[name] = resolveService(parsed, name, [], new Map([[file, parsed]]));
     const resolved = merged[name] as Obj;
     if (resolved.image === undefined && resolved.build === undefined)
       throw problem(parsed, ['services', name], `service "${name}" has neither an image nor build context specified`);
   }
+  const declared = { ...included.secrets, ...(isObj(parsed.plain.secrets) ? parsed.plain.secrets : {}) };
   checkDependencies(parsed, merged);
-  checkSecrets(parsed, merged);
+  checkSecrets(parsed, merged, declared);
   checkMountTargets(parsed, merged);
-  return { ...parsed.plain, services: merged };
+  const top = (key: 'volumes' | 'networks') => ({ ...included[key], ...(isObj(parsed.plain[key]) ? parsed.plain[key] : {}) });
+  return { ...parsed.plain, services: merged, secrets: declared, volumes: top('volumes'), networks: top('networks') };
 }
+
+/** The services, secrets, volumes and networks of the files that include: names, merged. */
+function readIncludes(parsed: Parsed, chain: string[]): Record<'services' | 'secrets' | 'volumes' | 'networks', Obj> {
+  const out = { services: {} as Obj, secrets: {} as Obj, volumes: {} as Obj, networks: {} as Obj };
+  const list = parsed.plain.include;
+  for (const [i, entry] of (Array.isArray(list) ? list : []).entries()) {
+    const spec = isObj(entry) ? entry.path : entry;
+    for (const path of Array.isArray(spec) ? spec.map(String) : [String(spec)]) {
+      const absolute = resolve(dirname(parsed.file), path);
+      if (chain.includes(absolute))
+        throw problem(parsed, ['include', i], `include goes round in a circle: ${[...chain, absolute].join(' → ')}`);
+      let text: string;
+      try {
+        text = readFileSync(absolute, 'utf8');
+      } catch {
+        throw problem(parsed, ['include', i], `include names ${path}, which cannot be read`);
+      }
+      const document = readCompose(text, absolute, chain);
+      for (const [name, service] of Object.entries(document.services as Obj))
+        out.services[name] = { [FILE_MARK]: absolute, ...(service as Obj) };
+      for (const key of ['secrets', 'volumes', 'networks'] as const) Object.assign(out[key], document[key]);
+    }
+  }
+  return out;
+}
+
+/** The key that marks an included service with its file (an x- key, which compose leaves to tools). */
+export const FILE_MARK = 'x-boxwright-file';
 
 /** A service with its extends chain merged in, base first. */
 function resolveService(parsed: Parsed, name: string, chain: string[], files: Map<string, Parsed>): Obj {
@@ -155,8 +192,7 @@ function checkDependencies(parsed: Parsed, services: Obj): void {
 }
 
 /** Each secret a service uses is declared at the top, with where its value comes from. */
-function checkSecrets(parsed: Parsed, services: Obj): void {
-  const declared = isObj(parsed.plain.secrets) ? parsed.plain.secrets : {};
+function checkSecrets(parsed: Parsed, services: Obj, declared: Obj): void {
   for (const [name, spec] of Object.entries(declared)) {
     const entry = isObj(spec) ? spec : {};
     if (!['file', 'environment', 'external', 'name'].some((key) => entry[key] !== undefined))

@@ -4,7 +4,7 @@
 // where compose left them. ${VAR} and ${VAR:-default} become variables; a value that is only
 // ${NAME} under a key that names a secret becomes a secret read from NAME. What has no
 // boxwright key is left out with a comment saying why.
-import { readCompose } from './compose-check.ts';
+import { FILE_MARK, readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import { readFileSync } from 'node:fs';
@@ -45,7 +45,9 @@ export function importCompose(text: string, source: string, name: string, place:
     const config = raw as Obj;
     const memberName = `${project}-${service}`;
     const declared = (document.secrets ?? {}) as Obj;
-    const imported = importService(service, config, { project, network, source, place, declared });
+    // An included file's service reads its relative paths against that file's folder.
+    const own = typeof config[FILE_MARK] === 'string' ? { ...place, file: config[FILE_MARK] } : place;
+    const imported = importService(service, config, { project, network, source, place: own, declared });
     others.push({ name: memberName, imported });
     const dependsOn = config.depends_on;
     members[service] = {
@@ -65,7 +67,7 @@ export function importCompose(text: string, source: string, name: string, place:
   if (modes) stack.modes = modes;
   remark(stackRemarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
   for (const key of Object.keys(document))
-    if (!['services', 'volumes', 'networks', 'secrets', 'version', 'name'].includes(key))
+    if (!['services', 'volumes', 'networks', 'secrets', 'include', 'version', 'name'].includes(key))
       remark(stackRemarks.left, '', `${key}: not imported (no boxwright key)`);
   return { main: { config: stack, remarks: stackRemarks }, others };
 }
@@ -143,8 +145,9 @@ function importService(name: string, compose: Obj, { project, network, source, p
   if (compose.command !== undefined) config.command = words(compose.command);
   if (Object.keys(variables).length) config.variables = variables;
   const known = new Set([...CODED, ...tableComposeKeys()]);
+  // x- keys are extensions, which compose leaves to the tools that know them.
   for (const key of Object.keys(compose))
-    if (!known.has(key)) drop(key, 'no boxwright key (extraArgs takes run flags)');
+    if (!known.has(key) && !key.startsWith('x-')) drop(key, 'no boxwright key (extraArgs takes run flags)');
   return { config, remarks };
 }
 
