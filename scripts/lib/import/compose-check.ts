@@ -51,7 +51,11 @@ export function readCompose(text: string, file: string, chain: string[] = []): O
   const services = parsed.plain.services ?? (Object.keys(included.services).length ? {} : undefined);
   if (Array.isArray(services))
     throw problem(parsed, ['services'], 'services is a list: compose reads a mapping from service names to services');
-  if (services === null || typeof services !== 'object' || Object.keys({ ...services, ...included.services }).length === 0)
+  if (
+    services === null ||
+    typeof services !== 'object' ||
+    Object.keys({ ...services, ...included.services }).length === 0
+  )
     throw problem(parsed, services === undefined ? [] : ['services'], 'no services');
   const merged: Obj = { ...included.services };
   for (const name of Object.keys(services)) {
@@ -62,7 +66,11 @@ export function readCompose(text: string, file: string, chain: string[] = []): O
         `service name "${name}": compose names a service with letters, digits, ".", "_" and "-"`,
       );
     if (name in included.services)
-      throw problem(parsed, ['services', name], `service "${name}" is also in an included file: compose refuses it too`);
+      throw problem(
+        parsed,
+        ['services', name],
+        `service "${name}" is also in an included file: compose refuses it too`,
+      );
     merged[name] = resolveService(parsed, name, [], new Map([[file, parsed]]));
     const resolved = merged[name] as Obj;
     if (resolved.image === undefined && resolved.build === undefined)
@@ -72,7 +80,10 @@ export function readCompose(text: string, file: string, chain: string[] = []): O
   checkDependencies(parsed, merged);
   checkSecrets(parsed, merged, declared);
   checkMountTargets(parsed, merged);
-  const top = (key: 'volumes' | 'networks') => ({ ...included[key], ...(isObj(parsed.plain[key]) ? parsed.plain[key] : {}) });
+  const top = (key: 'volumes' | 'networks') => ({
+    ...included[key],
+    ...(isObj(parsed.plain[key]) ? parsed.plain[key] : {}),
+  });
   return { ...parsed.plain, services: merged, secrets: declared, volumes: top('volumes'), networks: top('networks') };
 }
 
