@@ -28,7 +28,10 @@ case $1 in
     for arg do
       case $arg in io.boxwright.digest=*) printf 'running %s\\n' "\${arg#*=}" >"$BW_STUB_STATE" ;; esac
     done ;;
-  start) printf 'running %s\\n' "\${state#* }" >"$BW_STUB_STATE" ;;
+  start)
+    printf 'running %s\\n' "\${state#* }" >"$BW_STUB_STATE"
+    # As when another up started it first: the container runs, and this start failed.
+    [ -z "\${BW_STUB_START_FAILS:-}" ] || exit 125 ;;
   stop) printf 'exited %s\\n' "\${state#* }" >"$BW_STUB_STATE" ;;
   rm) : >"$BW_STUB_STATE" ;;
   exec)
@@ -118,6 +121,15 @@ for (const runtime of ['podman', 'docker']) {
       const stopped = launch(context, shell, runtime, ['up', '--no-wait', '-e', 'EXTRA=1'], newImage);
       assert.equal(stopped.calls, ['container', 'image', 'rm', 'ps', 'run'], stopped.err);
       assert.match(stopped.err, 'recreating (its config changed)');
+    });
+
+    calls(`${name}: a start that fails because another up started it meanwhile is as good`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      launch(context, shell, runtime, ['up', '--no-wait']);
+      launch(context, shell, runtime, ['stop']);
+      const raced = launch(context, shell, runtime, ['up', '--no-wait'], { BW_STUB_START_FAILS: '1' });
+      assert.is(raced.status, 0, raced.err);
+      assert.match(raced.err, 'box: started at the same time by another up');
     });
 
     calls(`${name}: shell in a running container is one exec, and its exit status stands`, (context) => {
