@@ -8,6 +8,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, type ParseError } from 'jsonc-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { importMain } from '../scripts/lib/import/cli.ts';
 import { generate, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const SCHEMA = JSON.parse(
@@ -108,6 +109,58 @@ dev('what a dev container tool does its own way is refused at its place in the c
       'configs/box.jsonc:8:25  /startup/hooks/0/user  a hook that runs as root cannot be a lifecycle command, which runs as dev',
     ])
       assert.ok(result.err.includes(expected), `${expected}\n--- got:\n${result.err}`);
+  } finally {
+    remove(dir);
+  }
+});
+
+const FIVE = {
+  image: 'localhost/box:1',
+  onCreateCommand: 'make setup',
+  updateContentCommand: ['npm', 'install'],
+  postCreateCommand: { deps: 'pip install -e .', hooks: ['pre-commit', 'install'] },
+  postStartCommand: 'git fetch',
+  postAttachCommand: 'echo attached',
+};
+
+dev('the five lifecycle commands come back five, in their order, each in its own form', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, { '.devcontainer/devcontainer.json': JSON.stringify(FIVE), 'configs/.keep': '' });
+    let said = '';
+    const code = await importMain(['devcontainer', '.devcontainer/devcontainer.json', '--name', 'box'], dir, {
+      out: () => {},
+      err: (text) => (said += text),
+    });
+    assert.is(code, 0, said);
+    // The import asks for the devcontainer.json back ("devcontainer": {}).
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 0, result.err);
+    const back = readDefinition(readFileSync(join(dir, 'generated/box/devcontainer.json'), 'utf8'));
+    const lifecycle = Object.keys(back).filter((key) => key.endsWith('Command') && key !== 'overrideCommand');
+    assert.equal(lifecycle, Object.keys(FIVE).slice(1));
+    for (const key of lifecycle) assert.equal(back[key], FIVE[key as keyof typeof FIVE], key);
+  } finally {
+    remove(dir);
+  }
+});
+
+dev('a lifecycle command that runs once per container goes with when: create, and the others with start', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/box.json': JSON.stringify({
+        kind: 'environment',
+        image: 'box:1',
+        startup: { hooks: [{ command: 'make', lifecycle: 'onCreateCommand' }] },
+      }),
+    });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 2, result.err);
+    assert.match(
+      result.err,
+      '/startup/hooks/0/lifecycle  onCreateCommand runs once per container, which is when: create',
+    );
   } finally {
     remove(dir);
   }

@@ -33,13 +33,18 @@ for (const on of RUNTIMES) {
     const launch = (...args: string[]) => runGenerated(context, 'faults', 'launch.sh', args, env);
     const script = join(context.out, 'faults/launch.sh');
     const upInBackground = () =>
-      new Promise<number>((done) => {
-        const child = spawn('sh', [script, 'up'], { env: { HOME: context.home, ...env }, stdio: 'ignore' });
-        child.on('exit', (code) => done(code ?? 1));
+      new Promise<{ code: number; said: string }>((done) => {
+        const child = spawn('sh', [script, 'up'], {
+          env: { HOME: context.home, ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let said = '';
+        child.stderr.on('data', (chunk) => (said += chunk));
+        child.on('close', (code) => done({ code: code ?? 1, said }));
       });
 
     const [first, second] = await Promise.all([upInBackground(), upInBackground()]);
-    assert.equal([first, second], [0, 0], 'both ups succeed');
+    assert.equal([first.code, second.code], [0, 0], `both ups succeed:\n${first.said}\n---\n${second.said}`);
     assert.is(runtimeOk(on, 'ps', '--all', '--filter', `name=^${name}$`, '--format', '{{.Names}}').trim(), name);
 
     let random = seed;

@@ -228,6 +228,7 @@ const KNOWN = [
   'updateContentCommand',
   'postCreateCommand',
   'postStartCommand',
+  'postAttachCommand',
   'hostRequirements',
   'customizations',
   'features',
@@ -244,7 +245,6 @@ function leaveOutTheRest({ definition, drop }: Definition, runsAs: string | unde
 
 const WHY: Record<string, string> = {
   initializeCommand: 'it runs on the host before the container is made: run it before launch.sh',
-  postAttachCommand: 'there is no attaching: launch.sh shell opens a terminal',
   shutdownAction: 'launch.sh stop and down say when it stops',
   waitFor: 'the hooks run before the container runs its command',
   userEnvProbe: 'the terminal is a login shell of its user',
@@ -467,6 +467,7 @@ function importHooks(definition: Obj, user: string | undefined, drop: (key: stri
     ['updateContentCommand', 'create'],
     ['postCreateCommand', 'create'],
     ['postStartCommand', 'start'],
+    ['postAttachCommand', 'start'],
   ] as const) {
     const command = definition[key];
     if (command === undefined) continue;
@@ -474,7 +475,15 @@ function importHooks(definition: Obj, user: string | undefined, drop: (key: stri
       drop(key, 'empty');
       continue;
     }
-    hooks.push({ description: key, ...(user ? { user } : {}), ...(when === 'create' ? { when } : {}), command });
+    // Each keeps the lifecycle command it came from (the default one needs no saying).
+    const named = key !== 'postCreateCommand' && key !== 'postStartCommand';
+    hooks.push({
+      description: key,
+      ...(user ? { user } : {}),
+      ...(when === 'create' ? { when } : {}),
+      ...(named ? { lifecycle: key } : {}),
+      command,
+    });
   }
   return hooks;
 }

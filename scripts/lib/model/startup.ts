@@ -22,7 +22,13 @@ export interface StartupConfig {
   }[];
   ssh?: { user: string; from: string; hostKeys?: boolean };
   permissions?: { path: string; owner?: string; mode?: string; recursive?: boolean }[];
-  hooks?: { description?: string; user?: string; command: HookCommand; when?: 'create' | 'start' }[];
+  hooks?: {
+    description?: string;
+    user?: string;
+    command: HookCommand;
+    when?: 'create' | 'start';
+    lifecycle?: Lifecycle;
+  }[];
   runAs?: string;
   supervisord?: string;
 }
@@ -112,7 +118,7 @@ export interface Startup {
    * A string runs with sh -c, a list as it is (exec form), an object's named commands in
    * parallel; create hooks once per container.
    */
-  hooks: { description?: string; user: string; command: HookCommand; when: 'create' | 'start' }[];
+  hooks: { description?: string; user: string; command: HookCommand; when: 'create' | 'start'; lifecycle: Lifecycle }[];
   /** Who the command runs as; undefined: the user the launcher names (the image's USER). */
   runAs?: Account;
   supervisord: string;
@@ -138,6 +144,33 @@ export interface Workspace {
 }
 
 const ROOT: Account = { name: 'root', group: 'root', home: '/root' };
+
+/** The dev container lifecycle commands, in the order a dev container tool runs them. */
+export const LIFECYCLE = [
+  'onCreateCommand',
+  'updateContentCommand',
+  'postCreateCommand',
+  'postStartCommand',
+  'postAttachCommand',
+] as const;
+export type Lifecycle = (typeof LIFECYCLE)[number];
+
+/** A hook's lifecycle command: the one it names, which must go with its when, else the default. */
+function lifecycleOf(
+  written: Lifecycle | undefined,
+  when: 'create' | 'start',
+  place: ReturnType<Locator>,
+  problems: ProblemList,
+): Lifecycle {
+  const create = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'];
+  if (written === undefined) return when === 'create' ? 'postCreateCommand' : 'postStartCommand';
+  if (create.includes(written) !== (when === 'create'))
+    problems.add(
+      place,
+      `${written} runs ${create.includes(written) ? 'once per container' : 'at every start'}, which is when: ${create.includes(written) ? 'create' : 'start'}`,
+    );
+  return written;
+}
 
 export function buildStartup(
   config: StartupConfig,
@@ -173,12 +206,16 @@ export function buildStartup(
       hostKeys: config.ssh.hostKeys ?? false,
     },
     permissions: (config.permissions ?? []).map((p) => ({ ...p, recursive: p.recursive ?? false })),
-    hooks: (config.hooks ?? []).map((hook, i) => ({
-      description: hook.description,
-      user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
-      command: hook.command,
-      when: hook.when ?? 'start',
-    })),
+    hooks: (config.hooks ?? []).map((hook, i) => {
+      const when = hook.when ?? 'start';
+      return {
+        description: hook.description,
+        user: account(hook.user ?? 'root', `/startup/hooks/${i}/user`).name,
+        command: hook.command,
+        when,
+        lifecycle: lifecycleOf(hook.lifecycle, when, at(`/startup/hooks/${i}/lifecycle`), problems),
+      };
+    }),
     runAs: config.runAs === undefined ? undefined : account(config.runAs, '/startup/runAs'),
     supervisord: config.supervisord ?? 'supervisord',
   };

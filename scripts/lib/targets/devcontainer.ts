@@ -13,7 +13,7 @@ import {
   WORKSPACE,
   WORKSPACE_FOLDER,
 } from '../model/environment.ts';
-import type { HookCommand } from '../model/startup.ts';
+import { LIFECYCLE, type HookCommand } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { literalText, type Template } from '../template-string.ts';
 import { hookArgv } from './entrypoint.ts';
@@ -280,29 +280,27 @@ function createdFolders(env: Environment, text: Text): string[] | undefined {
 }
 
 /**
- * Startup hooks as lifecycle commands: create hooks as postCreateCommand, start hooks as
- * postStartCommand. Both run as the remote user, so a hook must run as that user; one hook
- * keeps its own form, several run one after another in one sh.
+ * Startup hooks as lifecycle commands: each in the one it names (by default create hooks in
+ * postCreateCommand, start hooks in postStartCommand), in the tool's order. They run as the
+ * remote user, so a hook must run as that user; one hook keeps its own form (an object's
+ * commands still run side by side), several run one after another in one sh.
  */
 function lifecycle(env: Environment, report: TargetReport): Record<string, Json> {
   const startup = env.startup;
   if (!startup) return {};
   // The remote user: the config's, when it is written out (no variables), else the image's root.
   const user = (env.user && literalText(env.user)) ?? 'root';
+  startup.hooks.forEach((hook, i) => {
+    if (hook.user !== user)
+      report.refuse(
+        `a hook that runs as ${hook.user} cannot be a lifecycle command, which runs as ${user}`,
+        "run it as the config's user",
+        `/startup/hooks/${i}/user`,
+      );
+  });
   const commands: Record<string, Json> = {};
-  for (const [key, when] of [
-    ['postCreateCommand', 'create'],
-    ['postStartCommand', 'start'],
-  ] as const) {
-    const hooks = startup.hooks.filter((h) => h.when === when);
-    hooks.forEach((hook) => {
-      if (hook.user !== user)
-        report.refuse(
-          `a hook that runs as ${hook.user} cannot be a lifecycle command, which runs as ${user}`,
-          "run it as the config's user",
-          `/startup/hooks/${startup.hooks.indexOf(hook)}/user`,
-        );
-    });
+  for (const key of LIFECYCLE) {
+    const hooks = startup.hooks.filter((h) => h.lifecycle === key);
     if (hooks.length === 1) commands[key] = hooks[0]!.command as Json;
     else if (hooks.length > 1) commands[key] = ['sh', '-c', hooks.map((h) => lifecycleWords(h.command)).join(' && ')];
   }
