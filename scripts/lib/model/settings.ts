@@ -4,6 +4,37 @@ import type { Scope } from './kernel.ts';
 import { SHELL_NAME } from './kernel.ts';
 import type { EnvironmentConfig, EnvVar, Port, Secret, Variable } from './environment.ts';
 
+/**
+ * Names that shells, login and desktops set on a host: a variable is read from the host by its
+ * name, so one of these with a default would take the host's value (DISPLAY=:0 on a desktop)
+ * where the config meant its default. Without a default, reading the host's value is the point.
+ */
+const HOST_SET = new Set([
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'XAUTHORITY',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'PATH',
+  'SHELL',
+  'TERM',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'TZ',
+  'PWD',
+  'HOSTNAME',
+  'TMPDIR',
+  'EDITOR',
+  'SSH_AUTH_SOCK',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_SESSION_TYPE',
+]);
+
 export function buildVariables(config: EnvironmentConfig, names: Scope): Variable[] {
   return Object.entries(config.variables ?? {}).map(([name, variable]) => {
     names.checkName(name, '/variables', 'variable');
@@ -17,6 +48,12 @@ export function buildVariables(config: EnvironmentConfig, names: Scope): Variabl
         names.at(`${pointer}/required`),
         `variable "${name}" is required but has a default`,
         'drop one of them',
+      );
+    if (variable.default !== undefined && HOST_SET.has(name))
+      names.problems.add(
+        names.at(`${pointer}/default`),
+        `${name} is often set on the host (by its shell, login or desktop), so this default would seldom apply: the host's value would reach the container`,
+        `give the container a fixed value in env, or read it under a name of its own (a variable MY_${name} and env ${name}: "\${MY_${name}}")`,
       );
     names.declare(name);
     return {
