@@ -63,7 +63,13 @@ conf.before((context) => {
   context.dir = tempDir();
   // /usr/bin/python3: Debian's, whose version the extracted package was built for.
   const oracle = spawn('/usr/bin/python3', ['-u', '-c', ORACLE], {
-    env: { PYTHONPATH: SUPERVISOR, PATH: '/usr/bin:/bin' },
+    // The homes entrypoint.sh reads from passwd for the users only the image knows.
+    env: {
+      PYTHONPATH: SUPERVISOR,
+      PATH: '/usr/bin:/bin',
+      BOXWRIGHT_HOME_1: '/home/first',
+      BOXWRIGHT_HOME_2: '/home/second',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const answers = createInterface({ input: oracle.stdout })[Symbol.asyncIterator]();
@@ -131,12 +137,21 @@ conf('random service values come back from supervisor exactly, or are refused', 
         accepted++;
         const programs = (await ask({ file: join(dir, 'generated/box/supervisord.conf') })) as Record<string, Program>;
         assert.equal(Object.keys(programs).sort(), services.map((_, i) => `p${i}`).sort());
+        // Each program has its user's HOME, USER and LOGNAME: root's, or what entrypoint.sh read.
+        const imageUsers = [...new Set(services.map((s) => s.user))].filter((user) => user !== 'root');
         for (const [i, service] of services.entries()) {
           const program = programs[`p${i}`]!;
           assert.equal(program.argv, await ask({ split: service.command }), service.command);
           assert.is(program.user, service.user);
           assert.is(program.directory, service.directory);
-          assert.equal(program.environment, { VALUE: service.value });
+          const home =
+            service.user === 'root' ? '/root' : ['/home/first', '/home/second'][imageUsers.indexOf(service.user)];
+          assert.equal(program.environment, {
+            HOME: home,
+            USER: service.user,
+            LOGNAME: service.user,
+            VALUE: service.value,
+          });
         }
       },
     ),
@@ -149,8 +164,14 @@ conf("the seed workstation's supervisord.conf reads back as its config says", as
   const file = join(import.meta.dirname, '../generated/turbo-flow/supervisord.conf');
   const programs = (await ask({ file })) as Record<string, Program>;
   assert.equal(Object.keys(programs), ['dbus', 'sshd', 'xvnc', 'xfce4', 'management-api', 'tmux-autostart']);
-  assert.equal(programs.sshd, { argv: ['/usr/sbin/sshd', '-D', '-e'], user: 'root', directory: null, environment: {} });
+  assert.equal(programs.sshd, {
+    argv: ['/usr/sbin/sshd', '-D', '-e'],
+    user: 'root',
+    directory: null,
+    environment: { HOME: '/root', USER: 'root', LOGNAME: 'root' },
+  });
   assert.is(programs.xvnc!.user, 'devuser');
+  assert.equal(programs.xvnc!.environment, { HOME: '/home/devuser', USER: 'devuser', LOGNAME: 'devuser' });
 });
 
 conf.run();

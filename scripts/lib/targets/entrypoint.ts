@@ -6,6 +6,7 @@ import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
 import type { Credential, HookCommand, Startup, User, UserId } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
+import { imageUserHomes } from './supervisord.ts';
 import { code, comment, insideDoubleQuotes, quote, shellName, type ShellCode } from '../shell/quote.ts';
 
 export function renderEntrypoint(env: Environment, startup: Startup): GeneratedFile {
@@ -45,6 +46,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     supervisord: env.services.length > 0 && {
       supervisord: quote(startup.supervisord),
       conf: quote(`${CONTAINER_DIR}/supervisord.conf`),
+      homes: imageUserHomes(env).map(({ user, variable }) => ({ user: quote(user), variable })),
     },
   };
   return { path: `${env.id}/entrypoint.sh`, content: renderTemplate('entrypoint.sh.mustache', view), executable: true };
