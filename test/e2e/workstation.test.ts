@@ -88,7 +88,11 @@ for (const on of RUNTIMES) {
     assert.is(box(name, 'as-zai pwd', 'devuser'), '/home/zai-user\n');
     assert.is(box(name, 'readlink /etc/supervisord.conf'), '/opt/boxwright/supervisord.conf\n');
     assert.match(box(name, 'cd / && supervisorctl status xvnc'), /xvnc +RUNNING/);
-    assert.is(box(name, 'cat /home/devuser/started'), '/home/devuser devuser devuser\n', "xvnc runs with devuser's HOME");
+    assert.is(
+      box(name, 'cat /home/devuser/started'),
+      '/home/devuser devuser devuser\n',
+      "xvnc runs with devuser's HOME",
+    );
 
     // A password changed inside the container (passwd) survives restarts: the secret did not change.
     box(name, "echo 'devuser:changed inside' | chpasswd");
