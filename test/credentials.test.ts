@@ -79,4 +79,24 @@ ${envLines}fi
   );
 });
 
+credentials(
+  "a credential whose optional secret is not set is written with it empty, as the seed wrote zai-user's",
+  () => {
+    const text = readFileSync(ENTRYPOINT, 'utf8');
+    // The zai-user block of seed 001's entrypoint, run with write_credential printing the file.
+    const block = /^if \[[^\n]*\n {2}write_credential zai-user [\s\S]*?\nfi\n/m.exec(text)![0];
+    const script = `set -eu\nbw_newline='\n'\n${jsonString}\nlog() { echo "log: $*"; }\nwrite_credential() { printf '%s' "$5"; }\n${block}`;
+    const run = (env: Record<string, string>) =>
+      spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', ...env } });
+    const written = run({ ANTHROPIC_API_KEY: 'sk-1' });
+    assert.is(written.status, 0, written.stderr);
+    assert.equal(JSON.parse(written.stdout), { api_key: 'sk-1', base_url: '' });
+    assert.equal(JSON.parse(run({ ANTHROPIC_API_KEY: 'sk-1', ANTHROPIC_BASE_URL: 'https://z.example' }).stdout), {
+      api_key: 'sk-1',
+      base_url: 'https://z.example',
+    });
+    assert.is(run({}).stdout, 'log: skipping /home/zai-user/.config/zai/config.json: ANTHROPIC_API_KEY not set\n');
+  },
+);
+
 credentials.run();

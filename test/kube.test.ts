@@ -397,4 +397,33 @@ kube('launch.sh --kube writes any env value of the catalog so that the cluster g
   }
 });
 
+kube("env that extends the image's joins kubernetes.image.env, as launch.sh joins what it reads", async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/box.json': JSON.stringify({
+        kind: 'environment',
+        image: 'debian:12',
+        env: {
+          PATH: { prepend: '/opt/bin' },
+          MANPATH: { append: '/opt/man' },
+          LD_LIBRARY_PATH: { prepend: '/opt/lib' },
+        },
+        kubernetes: { image: { env: { PATH: '/usr/bin:/bin', MANPATH: '/usr/share/man' } } },
+      }),
+    });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 0, result.err);
+    const [pod] = readManifest(readFileSync(join(dir, 'generated/box/kube.yaml'), 'utf8')) as Pod[];
+    assert.equal(pod!.spec!.containers[0]!.env, [
+      { name: 'PATH', value: '/opt/bin:/usr/bin:/bin' },
+      { name: 'MANPATH', value: '/usr/share/man:/opt/man' },
+      // The image has none: the text alone, as launch.sh gives it.
+      { name: 'LD_LIBRARY_PATH', value: '/opt/lib' },
+    ]);
+  } finally {
+    remove(dir);
+  }
+});
+
 kube.run();

@@ -46,7 +46,7 @@ export interface Kubernetes {
   user?: string;
   requests: { cpu?: number; memoryBytes?: number };
   gpus: number;
-  image: { entrypoint?: string[]; cmd?: string[]; user?: string };
+  image: { entrypoint?: string[]; cmd?: string[]; user?: string; env?: Record<string, string> };
   /** Where the section was written, for problems about what it leaves out. */
   at: Location;
 }

@@ -2,7 +2,7 @@
 // run inside the container. Each phase's lines come from the function named after it.
 import { shortDigest } from '../digest.ts';
 import { header } from '../header.ts';
-import { CONTAINER_DIR, type Environment } from '../model/environment.ts';
+import { CONTAINER_DIR, type Environment, type Secret } from '../model/environment.ts';
 import type { Credential, HookCommand, Startup, User, UserId } from '../model/startup.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderSnippet, renderTemplate } from '../render.ts';
@@ -30,7 +30,7 @@ export function renderEntrypoint(env: Environment, startup: Startup): GeneratedF
     secret_checks: secretChecks(startup),
     directories: directories(startup),
     user_lines: users(startup),
-    credential_lines: credentials(startup),
+    credential_lines: credentials(startup, env.secrets),
     ssh: startup.ssh && {
       from: quote(startup.ssh.from),
       dir: quote(`${startup.ssh.owner.home}/.ssh`),
@@ -136,10 +136,20 @@ function sudoRules(user: User): string[] {
   return rules;
 }
 
-function credentials(startup: Startup): ShellCode[] {
+/**
+ * Each credential file, written by its owner. One that is not required is written when the
+ * required secrets among its values are set and at least one of its values is, as the seed's
+ * shell wrote it: an optional one that is not set is an empty value (zai-user's base_url).
+ */
+function credentials(startup: Startup, declared: readonly Secret[]): ShellCode[] {
+  const required = new Set(declared.filter((s) => s.required).map((s) => s.name));
   return startup.credentials.flatMap((credential) => {
     const secrets = credential.entries.map((e) => e.secret);
-    const present = secrets.map((name) => `[ -n "\${${shellName(name)}+set}" ]`).join(' && ');
+    const set = (name: string) => `[ -n "\${${shellName(name)}+set}" ]`;
+    const requiredHere = secrets.filter((name) => required.has(name));
+    const needed = requiredHere.map(set);
+    const any = secrets.length > 1 ? `{ ${secrets.map(set).join(' || ')}; }` : set(secrets[0]!);
+    const present = [...needed, ...(needed.length ? [] : [any])].join(' && ');
     const write = `write_credential ${[credential.owner.name, credential.owner.group, credential.owner.home, credential.path].map(quote).join(' ')} ${content(credential)}`;
     // A newline inside a value would start a new line of an env file, so it is refused.
     const newlineChecks =
@@ -154,25 +164,31 @@ function credentials(startup: Startup): ShellCode[] {
       renderSnippet('optional-credential', {
         present: code(present),
         write: code(write),
-        skipping: quote(`skipping ${credential.path}: ${secrets.join(', ')} not set`),
+        skipping: quote(`skipping ${credential.path}: ${whyNot(requiredHere, secrets)}`),
       }),
     ];
   });
+}
+
+/** Why an optional credential file is not written: what is not set. */
+function whyNot(required: string[], secrets: string[]): string {
+  if (required.length) return `${required.join(', ')} not set`;
+  return secrets.length === 1 ? `${secrets[0]} not set` : `none of ${secrets.join(', ')} is set`;
 }
 
 /** The file's content as a shell word; secret values are referenced, never written out. */
 function content(credential: Credential): ShellCode {
   switch (credential.format) {
     case 'plain':
-      return code(`"$${shellName(credential.entries[0]!.secret)}"`);
+      return code(`"\${${shellName(credential.entries[0]!.secret)}-}"`);
     case 'env':
       return code(
-        `"${credential.entries.map((e) => `${shellName(e.key)}=\${${shellName(e.secret)}}\${bw_newline}`).join('')}"`,
+        `"${credential.entries.map((e) => `${shellName(e.key)}=\${${shellName(e.secret)}-}\${bw_newline}`).join('')}"`,
       );
     case 'json':
       return code(
         `"{${credential.entries
-          .map((e, i) => `${i ? ', ' : ''}${jsonKey(e.key)}: $(json_string "$${shellName(e.secret)}")`)
+          .map((e, i) => `${i ? ', ' : ''}${jsonKey(e.key)}: $(json_string "\${${shellName(e.secret)}-}")`)
           .join('')}}$bw_newline"`,
       );
   }

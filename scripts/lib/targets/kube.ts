@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Document, visit } from 'yaml';
 import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
-import { CONTAINER_DIR, runsThroughShell, type Environment } from '../model/environment.ts';
+import { CONTAINER_DIR, runsThroughShell, type Environment, type EnvVar } from '../model/environment.ts';
 import { DNS_LABEL, resolver, type Kubernetes, type ServiceType } from '../model/kubernetes.ts';
 import type { IContainer, IContainerPort, IEnvVar, IPodSpec, ISecurityContext, IVolume } from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
@@ -305,15 +305,15 @@ function containerEnv(
   for (const variable of env.variables.filter((v) => v.export))
     list.push({ name: variable.name, value: kubeText(text([{ variable: variable.name }])) });
   for (const variable of env.env) {
-    if (variable.extend) {
+    if (variable.extend && kube.image.env === undefined) {
       report.refuse(
         `env ${variable.name} ${variable.extend.position}s to the image's value, which a manifest cannot read`,
-        'give the whole value instead',
+        "state the image's own environment in kubernetes.image.env, or give the whole value",
         `/env/${variable.name}`,
       );
       continue;
     }
-    list.push({ name: variable.name, value: kubeText(text(variable.value)) });
+    list.push({ name: variable.name, value: kubeText(extended(variable, text(variable.value), kube.image.env)) });
   }
   if (env.startup && env.startup.runAs === undefined) {
     const user = env.user ? text(env.user) : kube.image.user;
@@ -423,4 +423,12 @@ function services(
     });
   }
   return objects;
+}
+
+/** An env value joined to the image's own, as launch.sh joins it: alone where the image has none. */
+function extended(variable: EnvVar, value: string, image: Record<string, string> | undefined): string {
+  const own = image?.[variable.name];
+  if (!variable.extend || own === undefined || own === '') return value;
+  const { position, separator } = variable.extend;
+  return position === 'prepend' ? `${value}${separator}${own}` : `${own}${separator}${value}`;
 }
