@@ -414,8 +414,9 @@ kube("env that extends the image's joins kubernetes.image.env, as launch.sh join
     });
     const result = await generate(['--quiet'], dir);
     assert.is(result.code, 0, result.err);
-    const [pod] = readManifest(readFileSync(join(dir, 'generated/box/kube.yaml'), 'utf8')) as Pod[];
-    assert.equal(pod!.spec!.containers[0]!.env, [
+    const [pod] = readManifest(readFileSync(join(dir, 'generated/box/kube.yaml'), 'utf8'));
+    const spec = pod!.spec as { containers: { env: unknown }[] };
+    assert.equal(spec.containers[0]!.env, [
       { name: 'PATH', value: '/opt/bin:/usr/bin:/bin' },
       { name: 'MANPATH', value: '/usr/share/man:/opt/man' },
       // The image has none: the text alone, as launch.sh gives it.
