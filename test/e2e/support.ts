@@ -361,6 +361,12 @@ export function zephyrProject(
     // Rootless, they are the host user's own, and the launcher maps kvothe to that user.
     if (!ROOTLESS) chownSync(dir, 1000, 1000);
   }
+  // The seed's container/entrypoints/default.sh, as its checkout has it: the command given, else a login shell.
+  const entrypoints = join(workspace, 'container/entrypoints');
+  mkdirSync(entrypoints, { recursive: true });
+  writeFileSync(join(entrypoints, 'default.sh'), '#!/bin/sh\n[ "$#" -eq 0 ] || exec "$@"\nexec bash -l\n', {
+    mode: 0o755,
+  });
   const image = `localhost/${PREFIX}-zephyr:${tag}`;
   runtimeOk(
     on,
