@@ -231,4 +231,42 @@ stacks('what members wait for is checked: names, cycles, healthchecks and modes'
   }
 });
 
+stacks('build: a build context or Containerfile that is not there stops it with the path it looked for', async () => {
+  const dir = tempDir();
+  try {
+    writeFiles(dir, {
+      'configs/web.json': JSON.stringify({
+        kind: 'environment',
+        image: 'web:1',
+        detach: true,
+        network: { name: 'net' },
+      }),
+      'configs/site.json': JSON.stringify({
+        kind: 'stack',
+        network: { name: 'net' },
+        members: { web: { config: 'web', build: { context: './images/web' } } },
+      }),
+    });
+    const result = await generate(['--quiet'], dir);
+    assert.is(result.code, 0, result.err);
+    assert.match(readFileSync(join(dir, 'generated/site/README.md'), 'utf8'), '| web | `web:1` | `./images/web` |');
+    const env = { PATH: isolatedPath(stubRuntimes(dir)), BW_ARGV_FILE: '/dev/null' };
+    const build = () => runScript(SHELLS[0]!, join(dir, 'generated/site/stack.sh'), ['build'], { env });
+    const missing = build();
+    assert.equal(
+      [missing.status, missing.stderr],
+      [
+        1,
+        `stack.sh: error: web: the build context ${dir}/images/web is not there (its Containerfile goes there: see this stack's README)\n`,
+      ],
+    );
+    writeFiles(dir, { 'images/web/README': 'no Containerfile yet\n' });
+    assert.match(build().stderr, `web: ${dir}/images/web/Containerfile is not there`);
+    writeFiles(dir, { 'images/web/Containerfile': 'FROM scratch\n' });
+    assert.is(build().status, 0, 'built (by the stub) once both are there');
+  } finally {
+    remove(dir);
+  }
+});
+
 stacks.run();

@@ -158,6 +158,7 @@ export function stackReadme(stack: Stack): GeneratedFile {
         ]),
       ),
     ],
+    buildSection(stack),
     [
       '## Modes',
       '',
@@ -172,6 +173,23 @@ export function stackReadme(stack: Stack): GeneratedFile {
       ),
     ],
   ]);
+}
+
+/** Where `stack.sh build` looks for each member's Containerfile, relative to the repository. */
+function buildSection(stack: Stack): string[] {
+  const built = stack.members.filter((m) => m.build);
+  if (!built.length) return [];
+  return [
+    '## Building the images',
+    '',
+    '`stack.sh build [MEMBER]` builds these from folders of the repository that holds the configs;',
+    'a folder or Containerfile that is not there stops it with the path it looked for.',
+    '',
+    ...markdownTable(
+      ['Member', 'Image', 'Build context', 'Containerfile'],
+      built.map((m) => [m.id, codeSpan(m.image), codeSpan(m.build!.context), codeSpan(m.build!.containerfile)]),
+    ),
+  ];
 }
 
 /** What keeps each container going: its service, its update steps, its pinned versions. */

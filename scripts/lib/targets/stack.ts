@@ -1,10 +1,11 @@
 // The stack target: a Stack becomes generated/<id>/stack.sh, which drives the members'
 // own generated launch scripts (generated/<member config>/launch.sh).
+import { posix } from 'node:path';
 import { header } from '../header.ts';
 import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
-import { code, comment, heredoc, quote, shellName, word } from '../shell/quote.ts';
+import { code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
 import { columns } from '../text.ts';
 
 export function renderStack(stack: Stack, root: string, quadletUnits: readonly GeneratedFile[] = []): GeneratedFile {
@@ -32,7 +33,7 @@ export function renderStack(stack: Stack, root: string, quadletUnits: readonly G
       m.build
         ? [
             code(
-              `${quote(m.id)}) build_image ${quote(m.image)} "$bw_root"/${quote(`${m.build.context}/${m.build.containerfile}`)} "$bw_root"/${quote(m.build.context)} ;;`,
+              `${quote(m.id)}) build_image ${quote(m.image)} ${inRepository(`${m.build.context}/${m.build.containerfile}`)} ${inRepository(m.build.context)} ;;`,
             ),
           ]
         : [],
@@ -121,4 +122,10 @@ function usage(stack: Stack): string {
     for (const variable of mode.variables) lines.push(`      ${variable.name}=${variable.value}`);
   }
   return lines.join('\n');
+}
+
+/** A build path as stack.sh finds it: absolute as it is, else in the repository ($bw_root). */
+function inRepository(path: string): ShellCode {
+  const clean = posix.normalize(path);
+  return clean.startsWith('/') ? quote(clean) : code(`"$bw_root"/${quote(clean)}`);
 }
