@@ -134,7 +134,20 @@ export function busyboxAwkFolder(dir: string): string {
 export function isolatedPath(...first: string[]): string {
   const basics = join(tmpdir(), 'boxwright-basics-links');
   mkdirSync(basics, { recursive: true });
-  for (const tool of ['printf', 'basename', 'mkdir', 'cat', 'env', 'date', 'sed', 'cksum', 'find', 'sort']) {
+  for (const tool of [
+    'printf',
+    'basename',
+    'mkdir',
+    'cat',
+    'env',
+    'date',
+    'sed',
+    'cksum',
+    'find',
+    'sort',
+    'rm',
+    'chmod',
+  ]) {
     if (existsSync(join(basics, tool))) continue;
     // Made aside and renamed: another test process may be running these right now.
     const temporary = join(basics, `.${tool}.${process.pid}`);

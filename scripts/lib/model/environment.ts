@@ -35,6 +35,7 @@ export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   detach?: boolean;
   variables?: Record<string, { description?: string; default?: string; required?: boolean; export?: boolean }>;
   envFile?: string;
+  envFileToContainer?: boolean;
   env?: Record<string, string | { prepend?: string; append?: string; separator?: string }>;
   secrets?: Record<string, { description?: string; required?: boolean; from?: string; file?: boolean | string }>;
   ports?: { container: number; host?: number; protocol?: 'tcp' | 'udp'; hostIp?: string; description?: string }[];
@@ -178,6 +179,8 @@ export interface Environment extends KeyValues {
   variables: Variable[];
   envFile?: Template;
   envFileText?: string;
+  /** The env file's other NAME=value lines go into the container too (a file, never argv). */
+  envFileToContainer: boolean;
   env: EnvVar[];
   secrets: Secret[];
   ports: Port[];
@@ -270,6 +273,7 @@ export function buildEnvironment(
     variables,
     envFile: config.envFile === undefined ? undefined : names.template(config.envFile, '/envFile', { tilde: true }),
     envFileText: config.envFile,
+    envFileToContainer: envFileToContainer(config, names),
     env: buildEnv(config, variables, secrets, names),
     secrets,
     ports: buildPorts(config, names),
@@ -441,4 +445,15 @@ function checkWorkdir(config: EnvironmentConfig, names: Scope): void {
       `workdir "${config.workdir}" is not an absolute path`,
       'paths inside the container start with /',
     );
+}
+
+/** envFileToContainer passes the env file's lines, so it needs one. */
+function envFileToContainer(config: EnvironmentConfig, names: Scope): boolean {
+  if (config.envFileToContainer && config.envFile === undefined)
+    names.problems.add(
+      names.at('/envFileToContainer'),
+      "envFileToContainer passes the env file's other lines into the container, and there is no envFile",
+      'name the file in envFile (".env")',
+    );
+  return config.envFileToContainer ?? false;
 }

@@ -318,6 +318,12 @@ function lifecycleWords(command: HookCommand): string {
  * entrypoint and no chosen command), and the startup phases that run inside the generated one.
  */
 function leftOut(env: Environment, report: TargetReport): void {
+  if (env.envFileToContainer)
+    report.refuse(
+      "a dev container tool reads no env file the way launch.sh does (its quotes, export), so the file's other lines cannot go into the container",
+      'leave envFileToContainer out of a config with devcontainer, and declare the variables it needs',
+      '/envFileToContainer',
+    );
   const startup = env.startup;
   if (startup) {
     const phases = [

@@ -123,6 +123,10 @@ export function environmentObjects(
     ...fields,
     ...(interactive ? { stdin: true, tty: true } : {}),
     env: containerEnv(env, kube, name, text, report),
+    // envFileToContainer: every key of the Secret made from the env file, as launch.sh passes them.
+    ...(env.envFile && env.envFileToContainer
+      ? { envFrom: [{ secretRef: { name: kube.secretName ?? `${name}-secrets`, optional: true } }] }
+      : {}),
     ports: containerPorts(env),
     resources: resources(env, kube),
     securityContext: { ...(tableContext as ISecurityContext | undefined), ...securityContext(env, kube, text, report) },

@@ -96,7 +96,7 @@ function optionSection(env: Environment, units: UnitVerbs): string[] {
   if (env.envFile)
     options.push([
       '    --env-file FILE',
-      `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})`,
+      `read variables and secrets from FILE (default: ${showTemplate(env.envFile)})${env.envFileToContainer ? '; its other NAME=value lines go into the container' : ''}`,
     ]);
   return ['Options:', ...columnsOf(options)];
 }

@@ -58,7 +58,13 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
   const envNames = adds.env.map((name) => `${quote(name)}=*`);
   const fileSecrets = env.secrets.filter((s) => !s.required && s.file);
   const hasAdds =
-    envNames.length > 0 || adds.userLabel || adds.command || adds.gpu || adds.userns || adds.optionalSecrets.length > 0;
+    envNames.length > 0 ||
+    adds.userLabel ||
+    adds.command ||
+    adds.gpu ||
+    adds.userns ||
+    adds.envFileRest ||
+    adds.optionalSecrets.length > 0;
   return {
     units: units.filter((u) => !u.endsWith('.container')).map(quote),
     own: own && { container_unit: quote(`${env.id}.container`) },
@@ -72,6 +78,7 @@ function quadletView(env: Environment, units: readonly string[], own: boolean) {
       user_label: adds.userLabel,
       gpu: adds.gpu,
       userns: adds.userns,
+      env_file_all: adds.envFileRest,
       secret_files: fileSecrets.length > 0 && {
         files: fileSecrets.map((s) => ({ name: quote(s.name), spec: secretSpec(s) })),
       },

@@ -77,6 +77,7 @@ export function renderLaunch(
     ports: [...new Set(env.ports.map((p) => code(String(p.host))))],
     shell_user: shellUser(env),
     env_file: env.envFile && word(env.envFile),
+    env_file_all: env.envFile !== undefined && env.envFileToContainer,
     env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.hostName)].map(shellName),
     has_settings: env.variables.length > 0 || env.secrets.length > 0,
     variable_lines: variableLines(env),
@@ -99,7 +100,7 @@ export function renderLaunch(
     entrypoint_ready: env.startup !== undefined,
     healthcheck: env.healthcheck !== undefined,
     env_extends: env.env.some((e) => e.extend),
-    newline: env.gpu.mode !== 'off' || readsImage,
+    newline: env.gpu.mode !== 'off' || readsImage || env.envFileToContainer,
     image: word(env.image),
     build: buildView(env),
     workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
@@ -306,7 +307,7 @@ function runLine({ flag, value }: RunWord): ShellCode {
 /** The keys whose run options need code, by the name their row gives. */
 const RUN_CODE: Record<CodeOf<'run'>, (env: Environment) => ShellCode[]> = {
   user: (env) => [...user(env), ...userns(env)],
-  variables: variablesExported,
+  variables: (env) => [...envFileRest(env), ...variablesExported(env)],
   env: environment,
   secrets,
   ports,
@@ -349,6 +350,12 @@ function user(env: Environment): ShellCode[] {
   if (env.startup.users.some((u) => u.uid === 'host' || u.gid === 'host'))
     lines.push(code(`${APPEND} --env "${HOST_UID}=$(id -u)" --env "${HOST_GID}=$(id -g)"`));
   return lines;
+}
+
+/** The env file's other lines, by the path of launch.sh's copy of them (envFileToContainer). */
+function envFileRest(env: Environment): ShellCode[] {
+  if (!env.envFile || !env.envFileToContainer) return [];
+  return [code(`[ -z "$bw_env_rest" ] || ${APPEND} --env-file "$bw_env_copy"`)];
 }
 
 function variablesExported(env: Environment): ShellCode[] {

@@ -232,6 +232,8 @@ export interface FromImage {
   gpu: boolean;
   /** The user mapping of rootless podman (targets/rootless.ts), when launch.sh finds it rootless. */
   userns: boolean;
+  /** The env file's other lines (envFileToContainer), by the path of launch.sh's copy. */
+  envFileRest: boolean;
   /** Optional secrets, passed (as podman secrets) when they are set, as launch.sh passes them. */
   optionalSecrets: string[];
 }
@@ -249,6 +251,7 @@ export function fromImage(env: Environment): FromImage {
       env.entrypoints.length === 0,
     gpu: env.gpu.mode === 'auto',
     userns: rootlessUser(env) !== undefined,
+    envFileRest: env.envFile !== undefined && env.envFileToContainer,
     optionalSecrets: env.secrets.filter((secret) => !secret.required).map((secret) => secret.name),
   };
 }
@@ -260,6 +263,7 @@ export function installAdds(image: FromImage): string[] {
     ...(image.command ? ['the image’s ENTRYPOINT and CMD'] : []),
     ...(image.gpu ? ['the GPU, when the host has one'] : []),
     ...(image.userns ? ['the container user’s mapping to the host user, when podman runs rootless'] : []),
+    ...(image.envFileRest ? ['the env file’s other lines (EnvironmentFile=, launch.sh’s copy of them)'] : []),
     ...(image.optionalSecrets.length
       ? [`the optional secrets that are set (${image.optionalSecrets.join(', ')})`]
       : []),
