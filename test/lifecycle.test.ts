@@ -159,4 +159,36 @@ lifecycle(
   },
 );
 
+lifecycle(
+  "a PATH that extends an image without one joins the runtimes' default, which such a container has",
+  async () => {
+    const dir = tempDir();
+    try {
+      writeFiles(dir, {
+        'configs/box.json': JSON.stringify({
+          kind: 'environment',
+          image: 'box:1',
+          env: { PATH: { prepend: '/opt/cuda/bin' } },
+        }),
+      });
+      const result = await generate(['--quiet'], dir);
+      assert.is(result.code, 0, result.err);
+      const bin = stubRuntimes(dir);
+      // An image made by podman import: no ENV at all.
+      const env = { PATH: isolatedPath(bin), BW_ARGV_FILE: '/dev/null', BW_STUB_IMAGE: '\n0 0 0' };
+      for (const shell of SHELLS) {
+        const run = runScript(shell, join(dir, 'generated/box/launch.sh'), ['--dry-run'], { env });
+        assert.is(run.status, 0, run.stderr);
+        assert.match(
+          run.stdout,
+          ' --env PATH=/opt/cuda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ',
+          shell.name,
+        );
+      }
+    } finally {
+      remove(dir);
+    }
+  },
+);
+
 lifecycle.run();

@@ -75,6 +75,9 @@ export type MountType = 'bind' | 'volume' | 'tmpfs' | 'workspace';
 /** The launch script's variables for a workspace mount: the folder it runs from, and its name. */
 export const WORKSPACE = 'bw_workspace';
 export const WORKSPACE_FOLDER = 'bw_workspace_folder';
+
+/** The PATH podman and docker give a container whose image sets none. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export type GpuMode = 'off' | 'auto' | 'required';
 export interface Variable {
   name: string;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Document, visit } from 'yaml';
 import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
-import { CONTAINER_DIR, runsThroughShell, type Environment, type EnvVar } from '../model/environment.ts';
+import { CONTAINER_DIR, DEFAULT_PATH, runsThroughShell, type Environment, type EnvVar } from '../model/environment.ts';
 import { DNS_LABEL, resolver, type Kubernetes, type ServiceType } from '../model/kubernetes.ts';
 import type { IContainer, IContainerPort, IEnvVar, IPodSpec, ISecurityContext, IVolume } from 'kubernetes-models/v1';
 import type { GeneratedFile } from '../output.ts';
@@ -123,10 +123,7 @@ export function environmentObjects(
     ...fields,
     ...(interactive ? { stdin: true, tty: true } : {}),
     env: containerEnv(env, kube, name, text, report),
-    // envFileToContainer: every key of the Secret made from the env file, as launch.sh passes them.
-    ...(env.envFile && env.envFileToContainer
-      ? { envFrom: [{ secretRef: { name: kube.secretName ?? `${name}-secrets`, optional: true } }] }
-      : {}),
+    ...envFrom(env, kube, name),
     ports: containerPorts(env),
     resources: resources(env, kube),
     securityContext: { ...(tableContext as ISecurityContext | undefined), ...securityContext(env, kube, text, report) },
@@ -431,8 +428,15 @@ function services(
 
 /** An env value joined to the image's own, as launch.sh joins it: alone where the image has none. */
 function extended(variable: EnvVar, value: string, image: Record<string, string> | undefined): string {
-  const own = image?.[variable.name];
+  // Where the image states no PATH, it runs with the runtimes' default, as launch.sh joins it.
+  const own = image?.[variable.name] ?? (image && variable.name === 'PATH' ? DEFAULT_PATH : undefined);
   if (!variable.extend || own === undefined || own === '') return value;
   const { position, separator } = variable.extend;
   return position === 'prepend' ? `${value}${separator}${own}` : `${own}${separator}${value}`;
+}
+
+/** envFileToContainer: every key of the Secret made from the env file, as launch.sh passes them. */
+function envFrom(env: Environment, kube: Kubernetes, name: string): Pick<IContainer, 'envFrom'> {
+  if (!env.envFile || !env.envFileToContainer) return {};
+  return { envFrom: [{ secretRef: { name: kube.secretName ?? `${name}-secrets`, optional: true } }] };
 }

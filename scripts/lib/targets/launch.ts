@@ -10,6 +10,7 @@ import { eachRunRow, type RunWord } from '../keys/options.ts';
 import type { CodeOf } from '../keys/table.ts';
 import {
   CONTAINER_DIR,
+  DEFAULT_PATH,
   publishSpec,
   REPOSITORY,
   type Environment,
@@ -100,6 +101,7 @@ export function renderLaunch(
     entrypoint_ready: env.startup !== undefined,
     healthcheck: env.healthcheck !== undefined,
     env_extends: env.env.some((e) => e.extend),
+    default_path: DEFAULT_PATH,
     newline: env.gpu.mode !== 'off' || readsImage || env.envFileToContainer,
     image: word(env.image),
     build: buildView(env),
