@@ -46,7 +46,7 @@ export function importDevcontainer(text: string, source: string, name: string, p
     ports: [],
     drop,
     note: (pointer, text) => remark(remarks.above, pointer, text),
-    value: (input, key) => template(input, variables, (why) => drop(key, why)),
+    value: (input, key) => template(input, variables, (why) => drop(key, why), statedWorkspace(definition)),
   };
   if (typeof definition.name === 'string') config.description = definition.name;
   importImage(definition, config, place, name, d.value, drop);
@@ -66,6 +66,12 @@ export function importDevcontainer(text: string, source: string, name: string, p
   if (Object.keys(variables).length) config.variables = variables;
   remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
   return { config: order(config), remarks };
+}
+
+/** The workspaceFolder the file states, when it is a plain path (no variables of its own). */
+function statedWorkspace(definition: Obj): string | undefined {
+  const folder = definition.workspaceFolder;
+  return typeof folder === 'string' && folder.startsWith('/') && !folder.includes('${') ? folder : undefined;
 }
 
 /** Deeper than any devcontainer.json needs, and shallow enough for the parser's recursion. */
@@ -293,15 +299,23 @@ function order(config: Obj): Obj {
 
 /**
  * devcontainer.json's ${...} as boxwright's: ${localEnv:NAME[:default]} a variable with that
- * default, ${localEnv:HOME} ~'s ${HOME}, ${localWorkspaceFolder} the repository (./).
+ * default, ${localEnv:HOME} ~'s ${HOME}, ${localWorkspaceFolder} the repository (./), and
+ * ${containerWorkspaceFolder} the workspaceFolder the file states (a plain path).
  * Undefined (and a comment, by `drop`) for what boxwright has no value for.
  */
-function template(input: Json | undefined, variables: Obj, drop: (why: string) => void): string | undefined {
+function template(
+  input: Json | undefined,
+  variables: Obj,
+  drop: (why: string) => void,
+  workspace?: string,
+): string | undefined {
   if (typeof input !== 'string') return input === undefined ? undefined : String(input);
   let failed = false;
   const out = input.replaceAll('$', '$$$$').replace(/\$\$\{([^}]*)\}/g, (whole, inner: string) => {
     const [kind, name, ...rest] = inner.split(':');
     if (kind === 'localWorkspaceFolder') return '.';
+    // The workspace's folder in the container, where workspaceFolder names it outright.
+    if (kind === 'containerWorkspaceFolder' && workspace !== undefined) return workspace;
     if (kind === 'localWorkspaceFolderBasename') return '${bw_workspace_folder}';
     if (kind === 'localEnv' && name) {
       if (name === 'HOME') return '${HOME}';
