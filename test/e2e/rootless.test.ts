@@ -5,7 +5,7 @@
 // --userns=keep-id mapping allows). Needs root, sudo and newuidmap (setup-test-host.sh).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -107,13 +107,37 @@ rootless.before.each((context) => {
 
 rootless.after((context) => {
   if (context.made) {
-    // Rootless podman leaves processes behind (its pause process, conmon): they go first.
-    run('pkill', ['-KILL', '-u', USER]);
-    spawnSync('sleep', ['0.5']);
-    run('userdel', ['--remove', USER]);
+    // Rootless podman leaves processes behind (its pause process, conmon): they go first, found
+    // in /proc (a fresh host may have no pkill), else userdel refuses.
+    const uid = Number(ok('id', ['-u', USER]).trim());
+    for (let round = 0; round < 3 && killAll(uid) > 0; round++) spawnSync('sleep', ['0.5']);
+    const removed = run('userdel', ['--remove', USER]);
+    assert.is(removed.status, 0, `userdel ${USER}: ${removed.stderr}`);
   }
   if (context.dir) remove(context.dir);
 });
+
+/** Kills every process of the uid; how many there were. */
+function killAll(uid: number): number {
+  let killed = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+      killed++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return killed;
+}
 
 for (const file of SUITES) {
   (unavailable ? rootless.skip : rootless)(`${file} passes as a user of its own, on rootless podman`, (context) => {
