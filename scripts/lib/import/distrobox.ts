@@ -51,7 +51,9 @@ function shellValue(raw: string): string | undefined {
     if (/(^|[^\\])["`]|\$(?!HOME\b|USER\b|\{HOME\}|\{USER\})/.test(inner.replace(/\\[\\"$`]/g, ''))) return undefined;
     return inner.replace(/\\([\\"$`])/g, '$1');
   }
-  if (/["'`\\]|\$(?!HOME\b|USER\b|\{HOME\}|\{USER\})/.test(raw)) return undefined;
+  // A value with a space is sourced between double quotes, where "\ " stays as written.
+  const plain = raw.includes(' ') ? raw.replaceAll('\\ ', '') : raw;
+  if (/["'`\\]|\$(?!HOME\b|USER\b|\{HOME\}|\{USER\})/.test(plain)) return undefined;
   return raw;
 }
 

@@ -96,7 +96,8 @@ export interface Fleet {
  */
 export function manifestProblem(text: string, carried?: Carried, repeated = false): string | undefined {
   if (/[\r\n]/.test(text)) return 'a manifest value cannot span lines';
-  if (text.includes('\\')) return 'distrobox passes values through echo, which reads "\\" as an escape in dash';
+  // "\ " (a space kept inside a word, distrobox's own way to write one) echo leaves alone.
+  if (/\\(?! )/.test(text)) return 'distrobox passes values through echo, which reads "\\" as an escape in dash';
   const evaluated = /[$`"]/.exec(text);
   if (evaluated && carried !== 'hooks')
     return `distrobox's parser evaluates values with the shell, so ${JSON.stringify(evaluated[0])} would not survive`;
@@ -138,8 +139,10 @@ export function evaluationProblem(text: string, carried: Carried): string | unde
     case 'word':
       return unquoted(text);
     case 'words':
-      for (const word of text.split(' ')) {
-        const problem = unquoted(word);
+      // "\ " keeps a space inside one word (a package group such as @Virtualization\ Host), as
+      // the host shell reads it there: carried as written.
+      for (const word of text.split(/(?<!\\) /)) {
+        const problem = unquoted(word.replaceAll('\\ ', '_'));
         if (problem) return problem;
       }
       return undefined;
