@@ -48,12 +48,13 @@ function shellValue(raw: string): string | undefined {
   if (/^'[^']*'$/.test(raw)) return raw.slice(1, -1);
   if (/^".*"$/.test(raw)) {
     const inner = raw.slice(1, -1);
-    if (/(^|[^\\])["`]|\$(?!HOME\b|USER\b|\{HOME\}|\{USER\})/.test(inner.replace(/\\[\\"$`]/g, ''))) return undefined;
+    if (/(^|[^\\])["`]|\$(?!HOME\b|USER\b|PATH\b|\{HOME\}|\{USER\}|\{PATH\})/.test(inner.replace(/\\[\\"$`]/g, '')))
+      return undefined;
     return inner.replace(/\\([\\"$`])/g, '$1');
   }
   // A value with a space is sourced between double quotes, where "\ " stays as written.
   const plain = raw.includes(' ') ? raw.replaceAll('\\ ', '') : raw;
-  if (/["'`\\]|\$(?!HOME\b|USER\b|\{HOME\}|\{USER\})/.test(plain)) return undefined;
+  if (/["'`\\]|\$(?!HOME\b|USER\b|PATH\b|\{HOME\}|\{USER\}|\{PATH\})/.test(plain)) return undefined;
   return raw;
 }
 

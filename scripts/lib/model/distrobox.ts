@@ -167,13 +167,19 @@ export function evaluationProblem(text: string, carried: Carried): string | unde
 }
 
 /**
+ * The host's own variables that a manifest value may hold, which distrobox expands on the host
+ * when it reads the manifest: $PATH too, as in the seeds' --env PATH=~/.local/bin/:$PATH.
+ */
+const HOST_VALUES = ['HOME', 'USER', 'PATH'];
+
+/**
  * A value's text split at the host variables distrobox expands when it reads the manifest
- * ($HOME and $USER, with or without braces); the rest stays literal.
+ * ($HOME, $USER and $PATH, with or without braces); the rest stays literal.
  */
 function hostValueParts(text: string, declared: readonly string[]): Value {
   const parts: Value = [];
   let last = 0;
-  const names = ['HOME', 'USER', ...declared].join('|');
+  const names = [...HOST_VALUES, ...declared].join('|');
   for (const match of text.matchAll(new RegExp(`\\$(?:\\{(${names})\\}|(${names})\\b)`, 'g'))) {
     parts.push({ literal: text.slice(last, match.index) }, { variable: (match[1] ?? match[2])! });
     last = match.index + match[0].length;
@@ -290,11 +296,11 @@ function hostValue(fleet: FleetContext, key: string, written: string, pointer: s
   // host expands it; what the host puts there is the host's (like a ~).
   const placeholder = 'HOSTVALUE';
   const checked = parts.map((p) => ('variable' in p ? placeholder : p.literal)).join('');
-  const carriedNames = ['HOME', 'USER', ...fleet.declared].join('|');
+  const carriedNames = [...HOST_VALUES, ...fleet.declared].join('|');
   const variable =
     carried === 'hooks' ? undefined : new RegExp(`\\$(?!\\{?(${carriedNames})\\b)(\\{?[A-Za-z_]\\w*)?`).exec(text);
   const problem = variable
-    ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME, $USER and the fleet's variables are carried (as distrobox expands them)`
+    ? `${variable[0] === '$' ? 'a "$"' : JSON.stringify(variable[0])} would be expanded by distrobox's parser on the host; only $HOME, $USER, $PATH and the fleet's variables are carried (as distrobox expands them)`
     : (manifestProblem(checked, carried, repeated) ??
       // A ~ that became $HOME was never pasted: what follows it is checked as it was.
       evaluationProblem(home ? checked.slice(placeholder.length) : checked, carried));
