@@ -219,11 +219,16 @@ carry("the seed fleet's hooks reach the container as written, quotes included", 
 });
 
 carry(
-  '$HOME and $USER in values reach podman as the host expands them, through assemble 1.8 and create.sh on 1.4',
+  '$HOME, $USER and $PATH in values reach podman as the host expands them, through assemble 1.8 and create.sh on 1.4',
   async (context) => {
     const work = join(context.dir, 'host-values');
     const home = join(context.lab, 'home');
-    const box = { image: 'img', home: '/srv/$USER/box', volume: ['$HOME/.cache:/cache', '${HOME}/data:/data'] };
+    const box = {
+      image: 'img',
+      home: '/srv/$USER/box',
+      volume: ['$HOME/.cache:/cache', '${HOME}/data:/data'],
+      additional_flags: ['--env PATH=/opt/tools/bin:$PATH'],
+    };
     writeFiles(work, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { hv: box } }) });
     const generated = await generate(['--quiet', '--force'], work);
     assert.is(generated.code, 0, generated.err);
@@ -231,6 +236,8 @@ carry(
       image: 'img',
       home: '/srv/tester/box',
       volume: [`${home}/.cache:/cache`, `${home}/data:/data`],
+      // The host's PATH, which the lab runs assemble and create.sh with.
+      additional_flags: [`--env PATH=/opt/tools/bin:${join(context.lab, 'bin')}:/usr/bin:/bin`],
     };
     const out = join(work, 'generated/fleet');
     checkBox('hv', expected, assemble(context.lab, join(out, 'distrobox.ini')), '1.8', home);
@@ -247,7 +254,7 @@ carry(
     assert.is(refused.code, 2);
     assert.match(
       refused.err,
-      '"$UID" would be expanded by distrobox\'s parser on the host; only $HOME, $USER and the fleet\'s variables are carried',
+      '"$UID" would be expanded by distrobox\'s parser on the host; only $HOME, $USER, $PATH and the fleet\'s variables are carried',
     );
   },
 );
