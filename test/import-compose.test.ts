@@ -423,4 +423,24 @@ importer('include: the included files’ services join the stack, their paths re
   }
 });
 
+importer('depends_on: a condition the stack cannot wait for (a one-shot service finishing) is said', async () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  migrate: { image: app }\n  web:\n    image: app\n    depends_on:\n      migrate: { condition: service_completed_successfully }\n',
+    );
+    const result = await runImport(['compose', 'compose.yaml', '--name', 'app'], dir);
+    assert.is(result.code, 0, result.err);
+    const text = readFileSync(join(dir, 'configs/app.jsonc'), 'utf8');
+    assert.equal((parse(text) as { members: Record<string, unknown> }).members.web, {
+      config: 'app-web',
+      dependsOn: { migrate: 'started' },
+    });
+    assert.match(text, 'compose waits for migrate to finish with exit code 0; the stack starts it first');
+  } finally {
+    remove(dir);
+  }
+});
+
 importer.run();

@@ -52,7 +52,9 @@ export function importCompose(text: string, source: string, name: string, place:
     const dependsOn = config.depends_on;
     members[service] = {
       config: memberName,
-      ...(dependsOn ? { dependsOn: dependencies(dependsOn) } : {}),
+      ...(dependsOn
+        ? { dependsOn: dependencies(dependsOn, (text) => remark(stackRemarks.above, `/members/${service}`, text)) }
+        : {}),
     };
   }
   const extraNetworks = Object.keys((document.networks as Obj | undefined) ?? {}).filter((n) => n !== 'default');
@@ -72,13 +74,21 @@ export function importCompose(text: string, source: string, name: string, place:
   return { main: { config: stack, remarks: stackRemarks }, others };
 }
 
-function dependencies(dependsOn: Json): Obj {
+/**
+ * depends_on as a member's dependsOn: service_healthy waits for the health check; the others
+ * start after. A condition the stack cannot wait for (a one-shot service finishing) is said.
+ */
+function dependencies(dependsOn: Json, note: (text: string) => void): Obj {
   if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((d) => [String(d), 'started']));
   return Object.fromEntries(
-    Object.entries(dependsOn as Obj).map(([member, spec]) => [
-      member,
-      (spec as Obj | null)?.condition === 'service_healthy' ? 'healthy' : 'started',
-    ]),
+    Object.entries(dependsOn as Obj).map(([member, spec]) => {
+      const condition = (spec as Obj | null)?.condition;
+      if (condition === 'service_completed_successfully')
+        note(
+          `compose waits for ${member} to finish with exit code 0; the stack starts it first, without waiting for it to end`,
+        );
+      return [member, condition === 'service_healthy' ? 'healthy' : 'started'];
+    }),
   );
 }
 

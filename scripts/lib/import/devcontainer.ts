@@ -201,8 +201,17 @@ function importTools({ definition, config, drop }: Definition): void {
     for (const key of Object.keys((settings as Obj | null) ?? {}))
       if (!(tool === 'vscode' && key === 'extensions'))
         drop(`customizations.${tool}.${key}`, `${tool}'s own, which boxwright does not carry`);
-  const gpu = (definition.hostRequirements as Obj | undefined)?.gpu;
+  const requirements = (definition.hostRequirements as Obj | undefined) ?? {};
+  const gpu = requirements.gpu;
   if (gpu === true || gpu === 'optional') config.gpu = { mode: gpu === true ? 'required' : 'auto' };
+  else if (gpu !== undefined && gpu !== false)
+    drop('hostRequirements.gpu', 'GPU cores and memory are the host’s: gpu.mode required needs any NVIDIA GPU');
+  for (const key of ['cpus', 'memory', 'storage'])
+    if (requirements[key] !== undefined)
+      drop(
+        `hostRequirements.${key}`,
+        "what the host must have, which launch.sh does not check (resources limits the container's share instead)",
+      );
   const extensions = (customizations.vscode as Obj | undefined)?.extensions;
   config.devcontainer = {
     ...(typeof definition.name === 'string' ? { name: definition.name } : {}),
