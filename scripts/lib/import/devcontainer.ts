@@ -8,6 +8,7 @@ import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
 import { absolutePath, placedPath, type Place } from './paths.ts';
 import { publishedPort } from './ports.ts';
+import { statedWorkspace, template } from './devcontainer-values.ts';
 import { relative, sep } from 'node:path';
 import { devicesRunArg } from '../keys/coded.ts';
 import { OPTION_ROWS, type OptionRow, readOption, rowOfFlag, setKey, takesValue } from '../keys/options.ts';
@@ -66,12 +67,6 @@ export function importDevcontainer(text: string, source: string, name: string, p
   if (Object.keys(variables).length) config.variables = variables;
   remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
   return { config: order(config), remarks };
-}
-
-/** The workspaceFolder the file states, when it is a plain path (no variables of its own). */
-function statedWorkspace(definition: Obj): string | undefined {
-  const folder = definition.workspaceFolder;
-  return typeof folder === 'string' && folder.startsWith('/') && !folder.includes('${') ? folder : undefined;
 }
 
 /** Deeper than any devcontainer.json needs, and shallow enough for the parser's recursion. */
@@ -304,42 +299,6 @@ function order(config: Obj): Obj {
     ...first.filter((k) => k in config).map((k) => [k, config[k]!] as const),
     ...Object.entries(config).filter(([k]) => !first.includes(k)),
   ]);
-}
-
-/**
- * devcontainer.json's ${...} as boxwright's: ${localEnv:NAME[:default]} a variable with that
- * default, ${localEnv:HOME} ~'s ${HOME}, ${localWorkspaceFolder} the repository (./), and
- * ${containerWorkspaceFolder} the workspaceFolder the file states (a plain path).
- * Undefined (and a comment, by `drop`) for what boxwright has no value for.
- */
-function template(
-  input: Json | undefined,
-  variables: Obj,
-  drop: (why: string) => void,
-  workspace?: string,
-): string | undefined {
-  if (typeof input !== 'string') return input === undefined ? undefined : String(input);
-  let failed = false;
-  const out = input.replaceAll('$', '$$$$').replace(/\$\$\{([^}]*)\}/g, (whole, inner: string) => {
-    const [kind, name, ...rest] = inner.split(':');
-    if (kind === 'localWorkspaceFolder') return '.';
-    // The workspace's folder in the container, where workspaceFolder names it outright.
-    if (kind === 'containerWorkspaceFolder' && workspace !== undefined) return workspace;
-    if (kind === 'localWorkspaceFolderBasename') return '${bw_workspace_folder}';
-    if (kind === 'localEnv' && name) {
-      if (name === 'HOME') return '${HOME}';
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        variables[name] = rest.length ? { default: rest.join(':') } : {};
-        return `\${${name}}`;
-      }
-    }
-    failed = true;
-    drop(`${whole.slice(1)} has no boxwright value`);
-    return whole;
-  });
-  if (failed) return undefined;
-  // ${bw_workspace_folder} stands for the basename only inside a workspace target.
-  return out;
 }
 
 function importImage(
