@@ -76,8 +76,14 @@ fleets('the seed fleet reads back as the config says, defaults and lists include
     additional_packages: '  nodejs¤git¤gh',
     additional_flags: '--security-opt label=disable',
     init_hooks: onceHook('npm install -g bun pnpm@10.29.2 typescript@5.9.3'),
+    start_now: '1',
   });
   assert.is(ini['litellm-proxy']!.init_hooks, onceHook('pip install "litellm[proxy]==1.81.10"'));
+  // The seed's ~/workspace/openclaw-projects, made by openclaw-dev's first init hook.
+  assert.match(
+    readFileSync(join(ROOT, 'generated/bazzite/distrobox.ini'), 'utf8'),
+    `init_hooks="${onceHook('mkdir -p "$HOME/workspace/openclaw-projects"')}"`,
+  );
   assert.is(ini['bazzite-arch']!.image, 'ghcr.io/ublue-os/bazzite-arch:latest');
   const templates = readManifest(readFileSync(join(ROOT, 'generated/bazzite/templates.ini'), 'utf8'), '/home/yish');
   assert.equal(Object.keys(templates), ['cursor-dev', 'claude-dev', 'windsurf-dev']);
