@@ -122,10 +122,16 @@ workspace('window names, the directory and typed commands reach tmux as written'
     ),
     {
       numRuns: propertyRuns(15),
-      // fast-check's own report leaves out what the failing assertion said.
+      // fast-check's own report leaves out what the failing assertion said: its message, and
+      // the values uvu keeps beside it (which pane, what it had).
       reporter: (details) => {
-        if (details.failed)
-          throw new Error(`${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error)?.message)}`);
+        if (!details.failed) return;
+        const error = details.errorInstance as (Error & { actual?: unknown; expects?: unknown }) | undefined;
+        const values =
+          error && 'expects' in error
+            ? `\nexpected ${JSON.stringify(error.expects)}, got ${JSON.stringify(error.actual)}`
+            : '';
+        throw new Error(`${fc.defaultReportMessage(details)}\n${String(error?.message)}${values}`);
       },
     },
   );
