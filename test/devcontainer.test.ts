@@ -8,8 +8,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, type ParseError } from 'jsonc-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { importMain } from '../scripts/lib/import/cli.ts';
-import { generate, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { generate, remove, ROOT, runImport, tempDir, writeFiles } from './helpers.ts';
 
 const SCHEMA = JSON.parse(
   readFileSync(join(ROOT, 'test/vendor/devcontainer/devContainer.base.schema.json'), 'utf8'),
@@ -127,12 +126,8 @@ dev('the five lifecycle commands come back five, in their order, each in its own
   const dir = tempDir();
   try {
     writeFiles(dir, { '.devcontainer/devcontainer.json': JSON.stringify(FIVE), 'configs/.keep': '' });
-    let said = '';
-    const code = await importMain(['devcontainer', '.devcontainer/devcontainer.json', '--name', 'box'], dir, {
-      out: () => {},
-      err: (text) => (said += text),
-    });
-    assert.is(code, 0, said);
+    const imported = await runImport(['devcontainer', '.devcontainer/devcontainer.json', '--name', 'box'], dir);
+    assert.is(imported.code, 0, imported.err);
     // The import asks for the devcontainer.json back ("devcontainer": {}).
     const result = await generate(['--quiet'], dir);
     assert.is(result.code, 0, result.err);

@@ -18,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../scripts/lib/cli.ts';
+import { importMain } from '../scripts/lib/import/cli.ts';
+import * as assert from 'uvu/assert';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -81,6 +83,21 @@ export async function generate(args: string[], cwd: string): Promise<{ code: num
   let err = '';
   const code = await main(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
+}
+
+/** Runs the importer's CLI (scripts/import.mjs) in-process and captures what it prints. */
+export async function runImport(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await importMain(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it first, to be reviewed in the diff. */
+export function matchesGolden(actual: string, path: string): void {
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  assert.ok(existsSync(path), `${path} is missing (UPDATE_GOLDEN=1)`);
+  assert.fixture(actual, readFileSync(path, 'utf8'));
 }
 
 /**

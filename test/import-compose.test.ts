@@ -10,26 +10,12 @@ import { dirname, join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { importMain } from '../scripts/lib/import/cli.ts';
 import { rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
-import { generate, isolatedPath, remove, ROOT, stubRuntimes, tempDir } from './helpers.ts';
+import { generate, isolatedPath, matchesGolden, remove, ROOT, runImport, stubRuntimes, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/import/compose');
-const update = process.env.UPDATE_GOLDEN === '1';
 const podmanCompose = spawnSync('podman-compose', ['--help']).status === 0;
 const importer = suite('import: compose');
-
-async function runImport(args: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const code = await importMain(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
-
-function golden(actual: string, path: string): void {
-  if (update) writeFileSync(path, actual);
-  assert.fixture(actual, readFileSync(path, 'utf8'));
-}
 
 /**
  * A --volume as both sides mean it: podman-compose mounts a secret's file by its path as
@@ -207,7 +193,7 @@ for (const { name, file, env: settings, goldens } of PROJECTS)
         assert.is(result.code, 0, result.err);
         const stack = /wrote configs\/([^.]+)\.jsonc/.exec(result.out)![1]!;
         for (const config of goldens ?? [])
-          golden(
+          matchesGolden(
             readFileSync(join(project, `configs/${config}.jsonc`), 'utf8'),
             join(FIXTURES, `${config}.expected.jsonc`),
           );

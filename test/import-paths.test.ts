@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { importMain } from '../scripts/lib/import/cli.ts';
-import { generate, isolatedPath, remove, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
+import { generate, isolatedPath, remove, runImport, stubRuntimes, tempDir, writeFiles } from './helpers.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -48,9 +47,8 @@ paths.before.each((context) => {
 });
 paths.after.each(({ dir }) => remove(dir));
 
-async function runImport(args: string[], cwd: string): Promise<void> {
-  let err = '';
-  const code = await importMain(args, cwd, { out: () => {}, err: (t) => (err += t) });
+async function imports(args: string[], cwd: string): Promise<void> {
+  const { code, err } = await runImport(args, cwd);
   assert.is(code, 0, err);
 }
 
@@ -78,7 +76,7 @@ paths(
     const repo = join(dir, 'repo');
     writeFiles(app, { 'compose.yaml': COMPOSE, '.env': 'A=1\n', 'backend/Dockerfile.prod': 'FROM scratch\n' });
     writeFiles(repo, { 'configs/.keep': '' });
-    await runImport(['compose', '../elsewhere/app/compose.yaml', '--name', 'app'], repo);
+    await imports(['compose', '../elsewhere/app/compose.yaml', '--name', 'app'], repo);
     const web = config(repo, 'app-web');
     assert.equal(web.build, { context: join(app, 'backend'), containerfile: 'Dockerfile.prod' });
     assert.equal(
@@ -94,7 +92,7 @@ paths(
 
 paths('compose: from a folder of the repository, its paths are ./ paths of that folder', async ({ dir }) => {
   writeFiles(dir, { 'deploy/compose.yaml': COMPOSE, 'deploy/backend/Dockerfile.prod': 'FROM scratch\n' });
-  await runImport(['compose', 'deploy/compose.yaml', '--name', 'app'], dir);
+  await imports(['compose', 'deploy/compose.yaml', '--name', 'app'], dir);
   const web = config(dir, 'app-web');
   assert.equal(web.build, { context: './deploy/backend', containerfile: 'Dockerfile.prod' });
   assert.equal(
@@ -111,11 +109,11 @@ paths('devcontainer: the context and the Dockerfile are the file folder’s, fro
   writeFiles(project, { '.devcontainer/devcontainer.json': DEVCONTAINER, '.devcontainer/Dockerfile': 'FROM x\n' });
   const repo = join(dir, 'repo');
   writeFiles(repo, { 'configs/.keep': '' });
-  await runImport(['devcontainer', '../elsewhere/project/.devcontainer/devcontainer.json', '--name', 'dev'], repo);
+  await imports(['devcontainer', '../elsewhere/project/.devcontainer/devcontainer.json', '--name', 'dev'], repo);
   assert.equal(config(repo, 'dev').build, { context: project, containerfile: '.devcontainer/Dockerfile' });
   assert.match(await dryRunUp(repo, 'dev'), `build --file ${join(project, '.devcontainer/Dockerfile')} `);
 
-  await runImport(['devcontainer', 'elsewhere/project/.devcontainer/devcontainer.json', '--name', 'dev'], dir);
+  await imports(['devcontainer', 'elsewhere/project/.devcontainer/devcontainer.json', '--name', 'dev'], dir);
   assert.equal(config(dir, 'dev').build, { context: './elsewhere/project', containerfile: '.devcontainer/Dockerfile' });
 });
 
@@ -124,7 +122,7 @@ paths('Quadlet: Volume= and EnvironmentFile= are the unit folder’s', async ({ 
   writeFiles(units, { 'app.container': QUADLET, 'app.env': 'A=1\n' });
   const repo = join(dir, 'repo');
   writeFiles(repo, { 'configs/.keep': '' });
-  await runImport(['quadlet', '../elsewhere/units/app.container'], repo);
+  await imports(['quadlet', '../elsewhere/units/app.container'], repo);
   const app = config(repo, 'app');
   assert.equal((app.mounts as Obj[])[0]!.source, join(units, 'data'));
   // podman's --env-file: its variables go into the container, as Quadlet passes them.

@@ -8,21 +8,12 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import { basename, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { importMain } from '../scripts/lib/import/cli.ts';
 import { importCompose } from '../scripts/lib/import/compose.ts';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { assemble, lab } from './distrobox-lab.ts';
-import { generate, remove, ROOT, tempDir } from './helpers.ts';
+import { generate, matchesGolden, remove, ROOT, runImport, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/import');
-const update = process.env.UPDATE_GOLDEN === '1';
-
-async function runImport(args: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const code = await importMain(args, cwd, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /** The fixture's files copied into a fresh repository, imported; returns the folder. */
 async function imported(format: string, fixture: string, file: string, name: string): Promise<string> {
@@ -32,12 +23,6 @@ async function imported(format: string, fixture: string, file: string, name: str
   assert.is(result.code, 0, result.err);
   assert.match(result.out, `wrote configs/${name}.jsonc`);
   return dir;
-}
-
-function golden(actual: string, path: string): void {
-  if (update) writeFileSync(path, actual);
-  assert.ok(existsSync(path), `${path} is missing (UPDATE_GOLDEN=1)`);
-  assert.fixture(actual, readFileSync(path, 'utf8'));
 }
 
 const importer = suite('import');
@@ -51,7 +36,7 @@ for (const [fixture, file] of DEVCONTAINERS) {
   importer(`devcontainer ${fixture}: the config is the golden, and the generator accepts it`, async () => {
     const dir = await imported('devcontainer', fixture, file, fixture);
     try {
-      golden(
+      matchesGolden(
         readFileSync(join(dir, 'configs', `${fixture}.jsonc`), 'utf8'),
         join(FIXTURES, 'devcontainer', `${fixture}.expected.jsonc`),
       );
@@ -77,7 +62,10 @@ importer('devcontainer, key by key: each becomes its golden config, which the ge
       const name = file.replace(/\.json$/, '');
       const result = await runImport(['devcontainer', file, '--name', name], dir);
       assert.is(result.code, 0, `${file}: ${result.err}`);
-      golden(readFileSync(join(dir, 'configs', `${name}.jsonc`), 'utf8'), join(KEYS, 'expected', `${name}.jsonc`));
+      matchesGolden(
+        readFileSync(join(dir, 'configs', `${name}.jsonc`), 'utf8'),
+        join(KEYS, 'expected', `${name}.jsonc`),
+      );
     }
     const generated = await generate(['--quiet'], dir);
     assert.is(generated.code, 0, generated.err);
@@ -160,7 +148,10 @@ importer(
     const dir = await imported('distrobox', '.', 'fleet.ini', 'fleet');
     const labDir = lab(tempDir());
     try {
-      golden(readFileSync(join(dir, 'configs/fleet.jsonc'), 'utf8'), join(FIXTURES, 'distrobox/fleet.expected.jsonc'));
+      matchesGolden(
+        readFileSync(join(dir, 'configs/fleet.jsonc'), 'utf8'),
+        join(FIXTURES, 'distrobox/fleet.expected.jsonc'),
+      );
       const generated = await generate(['--quiet'], dir);
       assert.is(generated.code, 0, generated.err);
       // What the importer left out (with its comment) is not in the generated manifest: the
