@@ -63,7 +63,7 @@ export function renderLaunch(
     .join('\n');
   const prepare = prepareLines(env);
   const handover = handsOverToImage(env);
-  const readsImage = readsImageConfig(env);
+  const imageAndHost = imageAndHostView(env);
   const volumes = namedVolumes(env);
   const install = installView(env, quadlet.units, quadlet.inQuadletStack);
   const unitVerbs = { install: install !== undefined, secrets: Boolean(install?.secrets_verb) };
@@ -96,13 +96,13 @@ export function renderLaunch(
         minor: code(String(env.gpu.minCuda.minor)),
       },
     },
-    ...imageAndHostView(env),
+    ...imageAndHost,
     // up waits for the generated entrypoint's mark, and for the health check when there is one.
     entrypoint_ready: env.startup !== undefined,
     healthcheck: env.healthcheck !== undefined,
     env_extends: env.env.some((e) => e.extend),
     default_path: DEFAULT_PATH,
-    newline: env.gpu.mode !== 'off' || readsImage || env.envFileToContainer,
+    newline: env.gpu.mode !== 'off' || imageAndHost.image_config || env.envFileToContainer,
     image: word(env.image),
     build: buildView(env),
     workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
