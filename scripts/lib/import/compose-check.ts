@@ -112,6 +112,12 @@ function readIncludes(parsed: Parsed, chain: string[]): Record<'services' | 'sec
   return out;
 }
 
+/** The services a service's depends_on names, in its list or its mapping form. */
+export function dependencyNames(service: Obj): string[] {
+  const dependsOn = service.depends_on;
+  return Array.isArray(dependsOn) ? dependsOn.map(String) : isObj(dependsOn) ? Object.keys(dependsOn) : [];
+}
+
 /** The key that marks an included service with its file (an x- key, which compose leaves to tools). */
 export const FILE_MARK = 'x-boxwright-file';
 
@@ -178,8 +184,7 @@ function isObj(value: JsonValue | undefined): value is Obj {
 function checkDependencies(parsed: Parsed, services: Obj): void {
   const needs = new Map<string, string[]>();
   for (const [name, service] of Object.entries(services)) {
-    const dependsOn = (service as Obj).depends_on;
-    const names = Array.isArray(dependsOn) ? dependsOn.map(String) : isObj(dependsOn) ? Object.keys(dependsOn) : [];
+    const names = dependencyNames(service as Obj);
     for (const other of names)
       if (!(other in services))
         throw problem(

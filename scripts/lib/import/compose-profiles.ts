@@ -3,6 +3,7 @@
 // stack runs one mode. So the default mode holds the services without a profile, and each
 // profile is a mode of those and its own, with their dependencies; starting two profiles at
 // once has no mode of its own, which the stack's comment says.
+import { dependencyNames } from './compose-check.ts';
 import type { JsonValue } from './jsonc.ts';
 
 type Obj = { [key: string]: JsonValue };
@@ -47,9 +48,7 @@ function withDependencies(chosen: string[], services: Obj, order: string[]): str
   const add = (service: string) => {
     if (wanted.has(service)) return;
     wanted.add(service);
-    const dependsOn = (services[service] as Obj).depends_on;
-    const named = Array.isArray(dependsOn) ? dependsOn.map(String) : Object.keys((dependsOn as Obj | undefined) ?? {});
-    for (const other of named) add(other);
+    for (const other of dependencyNames(services[service] as Obj)) add(other);
   };
   for (const service of chosen) add(service);
   return order.filter((service) => wanted.has(service));

@@ -41,10 +41,10 @@ export function importCompose(text: string, source: string, name: string, place:
   const stackRemarks = emptyRemarks();
   const members: Obj = {};
   const others: ImportedSet['others'] = [];
+  const declared = (document.secrets ?? {}) as Obj;
   for (const [service, raw] of Object.entries(services)) {
     const config = raw as Obj;
     const memberName = `${project}-${service}`;
-    const declared = (document.secrets ?? {}) as Obj;
     // An included file's service reads its relative paths against that file's folder.
     const own = typeof config[FILE_MARK] === 'string' ? { ...place, file: config[FILE_MARK] } : place;
     const imported = importService(service, config, { project, network, source, place: own, declared });
