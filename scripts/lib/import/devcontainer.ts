@@ -7,6 +7,7 @@ import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
 import type { Imported } from './distrobox.ts';
 import { absolutePath, placedPath, type Place } from './paths.ts';
+import { defaultLifecycle, LIFECYCLE, lifecycleWhen } from '../model/startup.ts';
 import { publishedPort } from './ports.ts';
 import { statedWorkspace, template } from './devcontainer-values.ts';
 import { relative, sep } from 'node:path';
@@ -234,11 +235,7 @@ const KNOWN = [
   'forwardPorts',
   'appPort',
   'runArgs',
-  'onCreateCommand',
-  'updateContentCommand',
-  'postCreateCommand',
-  'postStartCommand',
-  'postAttachCommand',
+  ...LIFECYCLE,
   'hostRequirements',
   'customizations',
   'features',
@@ -444,13 +441,8 @@ function importRunArgs(d: Definition): void {
 /** Lifecycle commands as startup hooks: once per container, or at every start. */
 function importHooks(definition: Obj, user: string | undefined, drop: (key: string, why: string) => void): Json[] {
   const hooks: Json[] = [];
-  for (const [key, when] of [
-    ['onCreateCommand', 'create'],
-    ['updateContentCommand', 'create'],
-    ['postCreateCommand', 'create'],
-    ['postStartCommand', 'start'],
-    ['postAttachCommand', 'start'],
-  ] as const) {
+  for (const key of LIFECYCLE) {
+    const when = lifecycleWhen(key);
     const command = definition[key];
     if (command === undefined) continue;
     if (typeof command === 'string' ? command.trim() === '' : false) {
@@ -458,7 +450,7 @@ function importHooks(definition: Obj, user: string | undefined, drop: (key: stri
       continue;
     }
     // Each keeps the lifecycle command it came from (the default one needs no saying).
-    const named = key !== 'postCreateCommand' && key !== 'postStartCommand';
+    const named = key !== defaultLifecycle(when);
     hooks.push({
       description: key,
       ...(user ? { user } : {}),

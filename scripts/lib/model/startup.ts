@@ -155,6 +155,16 @@ export const LIFECYCLE = [
 ] as const;
 export type Lifecycle = (typeof LIFECYCLE)[number];
 
+/** When a lifecycle command runs: once per container (create), or at every start. */
+export function lifecycleWhen(lifecycle: Lifecycle): 'create' | 'start' {
+  return ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'].includes(lifecycle) ? 'create' : 'start';
+}
+
+/** The lifecycle command of a hook that names none. */
+export function defaultLifecycle(when: 'create' | 'start'): Lifecycle {
+  return when === 'create' ? 'postCreateCommand' : 'postStartCommand';
+}
+
 /** A hook's lifecycle command: the one it names, which must go with its when, else the default. */
 function lifecycleOf(
   written: Lifecycle | undefined,
@@ -162,12 +172,12 @@ function lifecycleOf(
   place: ReturnType<Locator>,
   problems: ProblemList,
 ): Lifecycle {
-  const create = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'];
-  if (written === undefined) return when === 'create' ? 'postCreateCommand' : 'postStartCommand';
-  if (create.includes(written) !== (when === 'create'))
+  if (written === undefined) return defaultLifecycle(when);
+  const runs = lifecycleWhen(written);
+  if (runs !== when)
     problems.add(
       place,
-      `${written} runs ${create.includes(written) ? 'once per container' : 'at every start'}, which is when: ${create.includes(written) ? 'create' : 'start'}`,
+      `${written} runs ${runs === 'create' ? 'once per container' : 'at every start'}, which is when: ${runs}`,
     );
   return written;
 }
