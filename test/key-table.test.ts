@@ -3,6 +3,7 @@
 // it back unchanged when its output is read again:
 // - config → devcontainer.json → the devcontainer importer → the same keys;
 // - config → launch.sh --dry-run → its argv read through the table → the same keys;
+// - config → compose.yaml → the compose importer → the same keys;
 // - config → kube.yaml: each key the Kubernetes column names a field for is there, and each
 //   it cannot hold is warned about, with the table's reason.
 // Seeded: the seed is printed on failure (BOXWRIGHT_SEED=N repeats a run).
@@ -13,6 +14,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
+import { importCompose } from '../scripts/lib/import/compose.ts';
 import { importDevcontainer } from '../scripts/lib/import/devcontainer.ts';
 import { importQuadlet } from '../scripts/lib/import/quadlet.ts';
 import { getKey, OPTION_ROWS, type OptionRow, readOption, rowOfFlag, takesValue } from '../scripts/lib/keys/options.ts';
@@ -300,6 +302,36 @@ function refusedUnitValue(err: string, written: Obj): boolean {
   });
   return problems.length > 0 && unwritable && problems.every((line) => line.includes('a unit cannot hold this value'));
 }
+
+/** The rows that compose holds (all but those whose column gives a reason it cannot). */
+const COMPOSE_ROWS = ROWS.filter((row) => !cannot(row.compose));
+
+test('every key compose holds comes back from compose.yaml, imported again, as it was', async () => {
+  const dir = tempDir();
+  try {
+    await fc.assert(
+      fc.asyncProperty(config, async (drawn) => {
+        const written: Obj = { ...drawn, compose: {} };
+        writeFiles(dir, { 'configs/box.json': JSON.stringify(written) });
+        const generated = await generate(['--quiet'], dir);
+        assert.is(generated.code, 0, `${generated.err}\n${JSON.stringify(written)}`);
+        const file = join(dir, 'generated/box/compose.yaml');
+        const text = readFileSync(file, 'utf8');
+        const { others } = importCompose(text, file, 'box', { file, repository: dir });
+        const imported = others[0]!.imported.config as Obj;
+        for (const row of COMPOSE_ROWS)
+          assert.equal(
+            meaning(row, getKey(imported, row.key), false),
+            meaning(row, getKey(written, row.key), false),
+            `compose: ${keyName(row)} in ${JSON.stringify(written)}\n${text}`,
+          );
+      }),
+      options(propertyRuns(300, 30)),
+    );
+  } finally {
+    remove(dir);
+  }
+});
 
 /** The keys whose Kubernetes column says nothing of code (those have tests in kube.test.ts). */
 const KUBE_ROWS = ROWS.filter((row) => !('code' in row.kubernetes));

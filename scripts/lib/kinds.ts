@@ -21,6 +21,7 @@ import { catalogReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { environmentReadme } from './targets/readme-environment.ts';
 import { renderStack } from './targets/stack.ts';
 import { renderQuadlet } from './targets/quadlet.ts';
+import { renderCompose, stackCompose } from './targets/compose-file.ts';
 import { stackQuadlet } from './targets/quadlet-stack.ts';
 import { renderPlainUnit } from './targets/systemd.ts';
 
@@ -94,6 +95,10 @@ export const KINDS: readonly Kind[] = [
             what: 'systemd unit',
           }),
         );
+      if (environment.compose) {
+        const leftOut: string[] = [];
+        files.push(renderCompose(environment, root, report('/compose', leftOut), leftOut));
+      }
       if (devcontainer) files.push(renderDevcontainer(environment, root, report('/devcontainer')));
       if (kubernetes) {
         const leftOut: string[] = [];
@@ -122,7 +127,8 @@ export const KINDS: readonly Kind[] = [
       if (!stack) return undefined;
       const before = problems.items.length;
       const quadlet = stackQuadlet(stack, { id, source, at, problems, warnings, root });
-      const files = [renderStack(stack, root, quadlet), stackReadme(stack), ...quadlet];
+      const compose = stackCompose(stack, { id, source, at, problems, warnings, root });
+      const files = [renderStack(stack, root, quadlet), stackReadme(stack), ...quadlet, ...compose];
       if (stack.systemd)
         files.push(
           renderPlainUnit({

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import yargs from 'yargs';
 import { compileConfigs } from '../generate.ts';
 import { importCompose, type ImportedSet } from './compose.ts';
@@ -48,12 +49,23 @@ const IMPORTERS: Record<Format, Importer> = {
 function defaultName(format: Format, file: string): string {
   const absolute = resolve(file);
   const stem = basename(absolute).replace(/\.[^.]*$/, '');
-  if (format === 'compose') return basename(dirname(absolute));
+  if (format === 'compose') return composeProject(absolute) ?? basename(dirname(absolute));
   if (format === 'devcontainer') {
     const folder = basename(dirname(absolute));
     return (folder === '.devcontainer' ? basename(dirname(dirname(absolute))) : folder).toLowerCase();
   }
   return stem;
+}
+
+/** The project's name a compose file gives itself (name:), which compose prefers to its folder's. */
+function composeProject(file: string): string | undefined {
+  try {
+    const name = (parseYaml(readFileSync(file, 'utf8')) as { name?: unknown } | null)?.name;
+    return typeof name === 'string' && /^[a-z0-9][a-z0-9_-]*$/.test(name) ? name : undefined;
+  } catch {
+    // The importer reports what is wrong with the file, with its line.
+    return undefined;
+  }
 }
 
 export async function importMain(

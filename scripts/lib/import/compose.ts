@@ -17,6 +17,8 @@ import { healthcheckCompose } from '../keys/coded.ts';
 import { getKey, setKey } from '../keys/options.ts';
 import type { ComposeEntry, ModelType } from '../keys/row.ts';
 import { KEYS } from '../keys/table.ts';
+import { durationSeconds, interpolate, literal, mapOf, words } from './compose-text.ts';
+import { keptBy, keptByBoxwright } from './compose-kept.ts';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -42,12 +44,13 @@ export function importCompose(text: string, source: string, name: string, place:
   const members: Obj = {};
   const others: ImportedSet['others'] = [];
   const declared = (document.secrets ?? {}) as Obj;
+  const named = { volumes: (document.volumes ?? {}) as Obj, networks: (document.networks ?? {}) as Obj };
   for (const [service, raw] of Object.entries(services)) {
     const config = raw as Obj;
     const memberName = `${project}-${service}`;
     // An included file's service reads its relative paths against that file's folder.
     const own = typeof config[FILE_MARK] === 'string' ? { ...place, file: config[FILE_MARK] } : place;
-    const imported = importService(service, config, { project, network, source, place: own, declared });
+    const imported = importService(service, config, { project, network, source, place: own, declared, named });
     others.push({ name: memberName, imported });
     const dependsOn = config.depends_on;
     members[service] = {
@@ -57,12 +60,14 @@ export function importCompose(text: string, source: string, name: string, place:
         : {}),
     };
   }
-  const extraNetworks = Object.keys((document.networks as Obj | undefined) ?? {}).filter((n) => n !== 'default');
+  const extraNetworks = Object.keys(named.networks).filter((n) => n !== 'default' && !isExternal(named.networks[n]));
   const stack: Obj = {
     $schema: '../schemas/stack.schema.json',
     kind: 'stack',
     network: { name: network },
-    ...(extraNetworks.length ? { networks: extraNetworks.map((n) => ({ name: `${project}_${n}` })) } : {}),
+    ...(extraNetworks.length
+      ? { networks: extraNetworks.map((n) => ({ name: declaredName(named.networks, n, project) })) }
+      : {}),
     members,
   };
   const modes = profileModes(services, (text) => remark(stackRemarks.above, '/modes', text));
@@ -92,6 +97,21 @@ function dependencies(dependsOn: Json, note: (text: string) => void): Obj {
   );
 }
 
+/** A volume's or network's name: its own (name:), else compose's, prefixed by the project. */
+function declaredName(declared: Obj, key: string, project: string): string {
+  const spec = declared[key] as Obj | null | undefined;
+  const external = spec?.external;
+  const externalName = typeof external === 'object' && external !== null ? (external as Obj).name : undefined;
+  const own = spec?.name ?? externalName;
+  if (typeof own === 'string') return own;
+  return external ? key : `${project}_${key}`;
+}
+
+/** A network or volume compose does not create (external: true). */
+function isExternal(spec: Json | undefined): boolean {
+  return typeof spec === 'object' && spec !== null && Boolean((spec as Obj).external);
+}
+
 /** What the importer of one service works with: the service, the config it writes, and how. */
 interface Service {
   name: string;
@@ -109,6 +129,8 @@ interface Service {
   literal: (text: string) => string;
   /** The compose file and the repository: relative paths are the file's folder's. */
   place: Place;
+  /** The file's top-level volumes and networks, whose names (name:) a service's entries use. */
+  named: { volumes: Obj; networks: Obj };
 }
 
 /** Where a service is, and what its file declares beside it. */
@@ -119,9 +141,14 @@ interface ServiceOf {
   place: Place;
   /** The top-level secrets: entries, which a service's secrets name. */
   declared: Obj;
+  named: Service['named'];
 }
 
-function importService(name: string, compose: Obj, { project, network, source, place, declared }: ServiceOf): Imported {
+function importService(
+  name: string,
+  compose: Obj,
+  { project, network, source, place, declared, named }: ServiceOf,
+): Imported {
   const remarks = emptyRemarks();
   const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
   const variables: Obj = {};
@@ -134,6 +161,7 @@ function importService(name: string, compose: Obj, { project, network, source, p
     network,
     variables,
     place,
+    named,
     drop,
     value: (input) => (input === undefined ? undefined : interpolate(String(input), variables)),
     literal: (text) => literal(text, variables, drop),
@@ -141,19 +169,27 @@ function importService(name: string, compose: Obj, { project, network, source, p
   remark(remarks.above, '/kind', `Service ${name} of ${source}, imported by scripts/import.mjs.`);
   config.image = service.value(compose.image) ?? `localhost/${project}_${name}:latest`;
   config.name = String(compose.container_name ?? `${project}_${name}_1`);
-  // A compose service runs in the background and stays, as up -d makes it.
+  // A compose service runs in the background and stays, as up -d makes it; stdin_open keeps
+  // its input open, as launch.sh does by default.
   config.detach = true;
   config.remove = false;
-  config.interactive = false;
+  if (compose.stdin_open !== true) config.interactive = false;
+  if (compose.tty === true) drop('tty', 'a service that runs in the background has no terminal in boxwright');
   importBuild(service);
   tableKeys(compose, config, service.value, service.literal);
   for (const part of [importEnvironment, importPorts, importMounts, importNetworks]) part(service);
   importSecrets(service, declared);
   devicesCompose(compose, config);
+  importDeploy(service);
+  // boxwright's own labels: the scripts generated from the config add them again.
+  const labels = config.labels as Obj | undefined;
+  for (const label of Object.keys(labels ?? {})) if (label.startsWith('io.boxwright.')) delete labels![label];
+  if (labels && Object.keys(labels).length === 0) delete config.labels;
   healthcheckCompose(compose, config, service.literal);
   if (compose.entrypoint !== undefined) config.imageEntrypoint = words(compose.entrypoint);
   if (compose.command !== undefined) config.command = words(compose.command);
   if (Object.keys(variables).length) config.variables = variables;
+  keptByBoxwright(compose, config);
   const known = new Set([...CODED, ...tableComposeKeys()]);
   // x- keys are extensions, which compose leaves to the tools that know them.
   for (const key of Object.keys(compose))
@@ -174,6 +210,25 @@ function importBuild({ compose, config, value, place }: Service): void {
   };
 }
 
+/** deploy's GPU reservation (nvidia, or the gpu capability) is gpu required; the rest is said. */
+function importDeploy({ compose, config, drop }: Service): void {
+  const deploy = compose.deploy as Obj | undefined;
+  if (deploy === undefined) return;
+  const found = getKey(deploy, '/resources/reservations/devices');
+  const devices = Array.isArray(found) ? (found as Obj[]) : [];
+  const isGpu = (d: Obj) => d.driver === 'nvidia' || (Array.isArray(d.capabilities) && d.capabilities.includes('gpu'));
+  if (devices.some(isGpu)) config.gpu = { mode: 'required' };
+  const resources = (deploy.resources ?? {}) as Obj;
+  const reservations = (resources.reservations ?? {}) as Obj;
+  const left = [
+    ...Object.keys(deploy).filter((k) => k !== 'resources'),
+    ...Object.keys(resources).filter((k) => k !== 'reservations'),
+    ...Object.keys(reservations).filter((k) => k !== 'devices'),
+    ...(devices.every(isGpu) ? [] : ['a device reservation other than a GPU']),
+  ];
+  if (left.length) drop('deploy', `${left.join(', ')}: no boxwright key (gpu takes a GPU reservation)`);
+}
+
 /**
  * environment and env_file: a value that is only ${NAME} under a key that names a secret
  * becomes a secret read from NAME; the others are env.
@@ -181,12 +236,16 @@ function importBuild({ compose, config, value, place }: Service): void {
 function importEnvironment({ compose, config, value, drop, place, variables }: Service): void {
   const env: Obj = {};
   const secrets: Obj = {};
+  const kept = keptBy(compose, 'secrets');
+  // NAME alone is passed from compose's own environment, as boxwright passes a secret.
+  for (const key of passedByName(compose.environment)) secrets[key] = {};
   for (const [key, text] of Object.entries(
     mapOf(compose.environment, (v) => (v === undefined ? undefined : String(v))),
   )) {
     const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$|^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(String(text));
     const from = whole?.[1] ?? whole?.[2];
-    if (from && SECRET_NAME.test(key)) secrets[key] = from === key ? { required: true } : { from, required: true };
+    if (from && (SECRET_NAME.test(key) || key in kept))
+      secrets[key] = from === key ? { required: true } : { from, required: true };
     else {
       const carried = value(text);
       if (carried !== undefined) env[key] = carried;
@@ -204,6 +263,13 @@ function importEnvironment({ compose, config, value, drop, place, variables }: S
     exportEnvFile(first, { place, env, secrets, variables, drop });
   }
   if (Object.keys(secrets).length) config.secrets = secrets;
+}
+
+/** The names an environment list or map gives without a value. */
+function passedByName(environment: Json | undefined): string[] {
+  if (Array.isArray(environment)) return environment.map(String).filter((item) => !item.includes('='));
+  if (typeof environment !== 'object' || environment === null) return [];
+  return Object.entries(environment as Obj).flatMap(([key, v]) => (v === null ? [key] : []));
 }
 
 /**
@@ -250,38 +316,86 @@ function importPorts({ compose, config, drop }: Service): void {
   if (ports.length) config.ports = ports;
 }
 
-/** volumes (named volumes by the project's name for them, host folders) and tmpfs. */
-function importMounts({ compose, config, project, name, value, place }: Service): void {
-  const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).flatMap((volume): Json[] => {
-    const long = typeof volume === 'object' && volume !== null ? (volume as Obj) : undefined;
-    const [sourceText, target, options] = long
-      ? [long.source === undefined ? undefined : String(long.source), String(long.target), long.read_only ? 'ro' : '']
-      : String(volume).split(':');
-    if (target === undefined) return [{ type: 'volume', source: `${project}_${name}_anonymous`, target: sourceText! }];
-    const readOnly = (options ?? '').split(',').includes('ro');
-    if (sourceText && /^[./~]/.test(sourceText))
-      return [
-        {
-          source: placedPath(value(sourceText)!, place),
-          target,
-          ...(readOnly ? { readOnly } : {}),
-        },
-      ];
-    return [{ type: 'volume', source: `${project}_${sourceText}`, target, ...(readOnly ? { readOnly } : {}) }];
-  });
-  for (const path of Array.isArray(compose.tmpfs) ? compose.tmpfs : compose.tmpfs ? [compose.tmpfs] : [])
-    mounts.push({ type: 'tmpfs', target: String(path) });
+/**
+ * volumes (named volumes by their names, host folders) and tmpfs. compose makes a missing host
+ * folder (both its short form and, unless create_host_path is false, its long form).
+ */
+function importMounts(service: Service): void {
+  const { compose, config } = service;
+  const mounts = (Array.isArray(compose.volumes) ? compose.volumes : []).map((volume) =>
+    typeof volume === 'object' && volume !== null
+      ? longMount(service, volume as Obj)
+      : shortMount(service, String(volume)),
+  );
+  for (const path of Array.isArray(compose.tmpfs) ? compose.tmpfs : compose.tmpfs ? [compose.tmpfs] : []) {
+    const [target, options] = String(path).split(/:(.*)/s);
+    mounts.push({ type: 'tmpfs', target: target!, ...(options ? { options: options.split(',') } : {}) });
+  }
   if (mounts.length) config.mounts = mounts;
 }
 
+/** SOURCE:TARGET[:OPTIONS], TARGET alone (an anonymous volume). */
+function shortMount(service: Service, text: string): Json {
+  const [sourceText, target, options] = text.split(':');
+  if (target === undefined)
+    return { type: 'volume', source: `${service.project}_${service.name}_anonymous`, target: sourceText! };
+  const flags = (options ?? '').split(',').filter(Boolean);
+  return mountOf(service, sourceText!, target, flags, true);
+}
+
+function longMount(service: Service, long: Obj): Json {
+  const target = String(long.target);
+  if (long.type === 'tmpfs') return { type: 'tmpfs', target };
+  const source = long.source === undefined ? undefined : String(long.source);
+  if (source === undefined) return { type: 'volume', source: `${service.project}_${service.name}_anonymous`, target };
+  const bind = (long.bind ?? {}) as Obj;
+  const flags = [...(long.read_only ? ['ro'] : []), ...(typeof bind.selinux === 'string' ? [bind.selinux] : [])];
+  return mountOf(service, source, target, flags, bind.create_host_path !== false, long.type as string | undefined);
+}
+
+/** A mount by what its source is: a host folder has a / (${HOME}/x as well as ./x), a volume's name none. */
+function mountOf(
+  service: Service,
+  sourceText: string,
+  target: string,
+  flags: string[],
+  create: boolean,
+  type?: string,
+): Json {
+  const readOnly = flags.includes('ro');
+  const options = flags.filter((f) => f !== 'ro' && f !== 'rw');
+  const rest = { ...(readOnly ? { readOnly } : {}), ...(options.length ? { options } : {}) };
+  if (type === 'bind' || (type === undefined && (/^[./~]/.test(sourceText) || sourceText.includes('/')))) {
+    const source = placedPath(service.value(sourceText)!, service.place).replace(/^\$\{HOME\}(?=\/|$)/, '~');
+    return { source, target, ...rest, ...(create ? { create } : {}) };
+  }
+  return { type: 'volume', source: declaredName(service.named.volumes, sourceText, service.project), target, ...rest };
+}
+
 /** The service's networks, by the project's names, each with the service's name as an alias. */
-function importNetworks({ compose, config, project, name, network }: Service): void {
-  const networks = Array.isArray(compose.networks)
-    ? compose.networks.map(String)
-    : Object.keys((compose.networks as Obj | undefined) ?? {});
-  const joined = networks.length ? networks.map((n) => (n === 'default' ? network : `${project}_${n}`)) : [network];
-  config.network = { name: joined[0]!, aliases: [name] };
-  if (joined.length > 1) config.networks = joined.slice(1).map((n) => ({ name: n, aliases: [name] }));
+function importNetworks({ compose, config, project, name, network, named, drop }: Service): void {
+  // bridge is the runtime's own network, where launch.sh puts a config without one.
+  if (compose.network_mode === 'bridge') return;
+  if (compose.network_mode !== undefined) {
+    config.extraArgs = [...((config.extraArgs as Json[] | undefined) ?? []), `--network=${compose.network_mode}`];
+    return;
+  }
+  const given = (compose.networks ?? {}) as Obj;
+  const networks = Array.isArray(given) ? given.map(String) : Object.keys(given);
+  const joined = (networks.length ? networks : ['default']).map((n) => {
+    const aliases = (Array.isArray(given) ? undefined : (given[n] as Obj | null)?.aliases) as Json[] | undefined;
+    return {
+      name: n === 'default' && !(n in named.networks) ? network : declaredName(named.networks, n, project),
+      // compose's service name is an alias on every network it joins; boxwright says them all.
+      aliases: [...new Set([name, ...(aliases ?? []).map(String)])],
+    };
+  });
+  config.network = joined[0]!;
+  if (joined.length > 1) config.networks = joined.slice(1);
+  if (!Array.isArray(given))
+    for (const [n, spec] of Object.entries(given))
+      for (const key of Object.keys((spec as Obj | null) ?? {}))
+        if (key !== 'aliases') drop(`networks ${n} ${key}`, 'no boxwright key for it');
 }
 
 /** The service keys that code of this importer reads; the table's rows give the others. */
@@ -303,6 +417,10 @@ const CODED = [
   'secrets',
   // The stack's modes (compose-profiles.ts).
   'profiles',
+  'stdin_open',
+  'tty',
+  'deploy',
+  'network_mode',
 ];
 
 /** The first key of each compose entry of the table (healthcheck for healthcheck/interval). */
@@ -334,15 +452,6 @@ function tableKeys(compose: Obj, config: Obj, expand: Text, literal: (text: stri
 
 type Text = (input: Json | undefined) => string | undefined;
 
-/** A compose duration (1m30s, 10s, 500ms) in whole seconds, rounded up; a bare number is seconds. */
-export function durationSeconds(text: string): number | undefined {
-  if (/^[0-9]+$/.test(text)) return Number(text);
-  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
-  const parts = [...text.matchAll(/([0-9.]+)(h|ms|m|s|us|ns)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return Math.ceil(parts.reduce((total, [, amount, unit]) => total + Number(amount) * units[unit!]!, 0));
-}
-
 function composeValue(model: ModelType, value: Json, expand: Text, literal: (text: string) => string): Json {
   switch (model) {
     case 'boolean':
@@ -360,86 +469,4 @@ function composeValue(model: ModelType, value: Json, expand: Text, literal: (tex
     default:
       return literal(String(value));
   }
-}
-
-/**
- * A value boxwright passes as written: compose's $$ is a $, and a compose variable is fixed to
- * its default (compose would read it from the environment), which a comment says.
- */
-function literal(text: string, variables: Obj, drop: (key: string, why: string) => void): string {
-  return text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (whole, braced, dash, fallback, bare) => {
-      if (whole === '$$') return '$';
-      const name = (braced ?? bare) as string;
-      const fixed = dash?.endsWith('-') ? (fallback as string) : '';
-      if (!(name in variables))
-        drop(whole, `fixed to ${JSON.stringify(fixed)}: boxwright passes this value as written`);
-      return fixed;
-    },
-  );
-}
-
-/** A compose list (KEY=value) or map as an object. */
-function mapOf(input: Json | undefined, value: (v: Json | undefined) => string | undefined): Obj {
-  if (input === undefined || input === null) return {};
-  const entries: [string, Json | undefined][] = Array.isArray(input)
-    ? input.map((item) => {
-        const text = String(item);
-        const at = text.indexOf('=');
-        return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-      })
-    : Object.entries(input as Obj);
-  return Object.fromEntries(
-    entries.flatMap(([key, v]) => {
-      const carried = value(v);
-      return carried === undefined ? [] : [[key, carried]];
-    }),
-  );
-}
-
-/** compose's ${VAR}, ${VAR:-default} and $$ as boxwright's ${VAR} (a variable) and $$. */
-function interpolate(text: string, variables: Obj): string {
-  return text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (whole, braced, operator, after, bare) => {
-      if (whole === '$$') return '$$';
-      const name = (braced ?? bare) as string;
-      if (!(name in variables)) variables[name] = declared(operator as string | undefined, after as string);
-      return `\${${name}}`;
-    },
-  );
-}
-
-/** ${NAME:-default} has a default; ${NAME:?message} is required, and says why. */
-function declared(operator: string | undefined, after: string): Obj {
-  if (operator?.endsWith('?')) return { required: true, ...(after ? { description: after } : {}) };
-  return operator ? { default: after } : {};
-}
-
-/** A compose command: a list as it is, a string split as compose splits it (shlex). */
-function words(command: Json): string[] {
-  if (Array.isArray(command)) return command.map(String);
-  const out: string[] = [];
-  let word = '';
-  let quote: string | undefined;
-  let started = false;
-  for (const char of String(command)) {
-    if (quote) {
-      if (char === quote) quote = undefined;
-      else word += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      started = true;
-    } else if (/\s/.test(char)) {
-      if (started) out.push(word);
-      word = '';
-      started = false;
-    } else {
-      word += char;
-      started = true;
-    }
-  }
-  if (started) out.push(word);
-  return out;
 }

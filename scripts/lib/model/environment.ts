@@ -7,7 +7,13 @@ import { scope, type Locator, type Scope } from './kernel.ts';
 import { hostFolderOf, buildImageBuild, buildMounts } from './mounts.ts';
 import { buildExtraNetworks, buildNetwork } from './networks.ts';
 import { buildEnv, buildPorts, buildSecrets, buildVariables } from './settings.ts';
-import { buildKubernetes, checkGivenVariables, type Kubernetes, type KubernetesConfig } from './kubernetes.ts';
+import {
+  buildKubernetes,
+  checkGivenVariables,
+  type ImageFacts,
+  type Kubernetes,
+  type KubernetesConfig,
+} from './kubernetes.ts';
 import { type KeyValues, type Pair, readKeys, type TopLevelConfig, type GroupConfigs } from '../keys/model.ts';
 import {
   buildServices,
@@ -65,6 +71,7 @@ export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   backup?: { image?: string };
   kubernetes?: KubernetesConfig;
   quadlet?: { variables?: Record<string, string>; wantedBy?: string };
+  compose?: { image?: ImageFacts };
   systemd?: { runtime?: Runtime; wantedBy?: string };
   devcontainer?: { name?: string; extensions?: string[] };
 }
@@ -216,6 +223,8 @@ export interface Environment extends KeyValues {
   kubernetes?: Kubernetes;
   /** The Quadlet target's settings, when units for podman's Quadlet are asked for. */
   quadlet?: { variables: ReadonlyMap<string, string>; wantedBy: string };
+  /** The compose target's settings, when compose.yaml is asked for. */
+  compose?: { image: ImageFacts };
   /** The plain systemd unit's settings, when it is asked for. */
   systemd?: { runtime?: Runtime; wantedBy: string };
   /** The devcontainer.json target's settings, when it is asked for. */
@@ -353,6 +362,7 @@ function addTargets(environment: Environment, config: EnvironmentConfig, { at, p
       '/quadlet/variables',
     );
   }
+  if (config.compose) environment.compose = { image: config.compose.image ?? {} };
   if (config.systemd)
     environment.systemd = { runtime: config.systemd.runtime, wantedBy: config.systemd.wantedBy ?? 'default.target' };
 }

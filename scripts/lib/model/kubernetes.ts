@@ -24,7 +24,15 @@ export interface KubernetesConfig {
   user?: string;
   requests?: { cpu?: number; memory?: string };
   gpus?: number;
-  image?: { entrypoint?: string[]; cmd?: string[]; user?: string };
+  image?: ImageFacts;
+}
+
+/** What the image itself runs, stated for a file that cannot read it from the image. */
+export interface ImageFacts {
+  entrypoint?: string[];
+  cmd?: string[];
+  user?: string;
+  env?: Record<string, string>;
 }
 
 /** What stands in for a host folder on a cluster. */
@@ -46,7 +54,7 @@ export interface Kubernetes {
   user?: string;
   requests: { cpu?: number; memoryBytes?: number };
   gpus: number;
-  image: { entrypoint?: string[]; cmd?: string[]; user?: string; env?: Record<string, string> };
+  image: ImageFacts;
   /** Where the section was written, for problems about what it leaves out. */
   at: Location;
 }

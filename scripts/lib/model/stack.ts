@@ -15,6 +15,7 @@ export interface StackConfig {
   networks?: { name: string; subnet?: string }[];
   kubernetes?: { namespace?: string };
   quadlet?: { mode?: string; wantedBy?: string };
+  compose?: { mode?: string };
   systemd?: { mode?: string; runtime?: 'podman' | 'docker'; wantedBy?: string };
   members: Record<
     string,
@@ -66,6 +67,8 @@ export interface Stack {
   kubernetes?: { namespace?: string };
   /** The units for boot: the mode they start, and the target that wants them. */
   quadlet?: { mode: Mode; wantedBy: string };
+  /** compose.yaml: the mode whose members it runs. */
+  compose?: { mode: Mode };
   systemd?: { mode: Mode; runtime?: 'podman' | 'docker'; wantedBy: string };
 }
 
@@ -114,6 +117,7 @@ export function buildStack(
       mode: unitMode(modes, config.quadlet.mode, '/quadlet/mode', at, problems),
       wantedBy: config.quadlet.wantedBy ?? 'default.target',
     },
+    compose: config.compose && { mode: unitMode(modes, config.compose.mode, '/compose/mode', at, problems) },
     systemd: config.systemd && {
       mode: unitMode(modes, config.systemd.mode, '/systemd/mode', at, problems),
       runtime: config.systemd.runtime,

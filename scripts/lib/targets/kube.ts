@@ -3,7 +3,7 @@
 // of the config is found here by its name. Everything is resolved at generate time (see
 // model/kubernetes.ts); what a manifest cannot say is refused, what it leaves out is warned.
 import { createHash } from 'node:crypto';
-import { Document, visit } from 'yaml';
+import { Document, parseDocument, visit } from 'yaml';
 import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
 import { CONTAINER_DIR, DEFAULT_PATH, runsThroughShell, type Environment, type EnvVar } from '../model/environment.ts';
@@ -45,16 +45,37 @@ export function kubeText(text: string): string {
 /**
  * One object as a YAML document. A text with a line of only blanks is double-quoted: written as
  * a block scalar, such a line is read back as empty (yaml 2.9 gives no indentation indicator).
+ * So is a text that YAML 1.1 or 1.2 would read as another type when plain (0:0, yes, 0o7): the
+ * readers differ (kubectl's and PyYAML follow 1.1, docker compose's 1.2).
  */
-function yamlDocument(object: KubeObject): string {
+export function yamlText(object: object): string {
   const document = new Document(object, { aliasDuplicateObjects: false });
   visit(document, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && /^[ \t]+$/m.test(node.value) && node.value.includes('\n'))
+      if (typeof node.value !== 'string') return;
+      if ((/^[ \t]+$/m.test(node.value) && node.value.includes('\n')) || readsAsOther(node.value))
         node.type = 'QUOTE_DOUBLE';
     },
   });
   return document.toString({ lineWidth: 0 });
+}
+
+/** Whether a one-line text, written plain, reads back as something else in YAML 1.1 or 1.2. */
+function readsAsOther(text: string): boolean {
+  if (text.includes('\n') || text === '') return false;
+  return (['1.1', '1.2'] as const).some((version) => {
+    try {
+      return parseDocument(text, { version }).toJS() !== text;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** What a file leaves out or says differently from launch.sh, as comments under its header. */
+export function leftOutNotes(leftOut: readonly string[]): string {
+  if (!leftOut.length) return '';
+  return `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replace(/[\r\n]/g, ' ')}`).join('\n')}\n`;
 }
 
 export function renderManifest(
@@ -64,10 +85,8 @@ export function renderManifest(
   objects: KubeObject[],
   leftOut: readonly string[] = [],
 ): GeneratedFile {
-  const documents = objects.map(yamlDocument);
-  const notes = leftOut.length
-    ? `#\n# Unlike launch.sh:\n${leftOut.map((line) => `# - ${line.replace(/[\r\n]/g, ' ')}`).join('\n')}\n`
-    : '';
+  const documents = objects.map(yamlText);
+  const notes = leftOutNotes(leftOut);
   const content = `${header(source, 'hash', what)}\n${notes}${documents.map((d) => `---\n${d}`).join('')}`;
   return { path, content, executable: false };
 }

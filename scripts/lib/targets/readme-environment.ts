@@ -6,7 +6,7 @@ import { modelValue, OPTION_ROWS } from '../keys/options.ts';
 import { CONTAINER_DIR, publishSpec, REPOSITORY, type Environment } from '../model/environment.ts';
 import { resolver } from '../model/kubernetes.ts';
 import { fromImage, installAdds } from './quadlet.ts';
-import { bootSection } from './readme-units.ts';
+import { bootSection, composeSection } from './readme-units.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, markdownTable, showTemplate } from '../text.ts';
 import { mountSourceText } from './launch-help.ts';
@@ -87,13 +87,17 @@ export function environmentReadme(env: Environment): GeneratedFile {
 }
 
 function bootUnits(env: Environment): string[] {
-  if (!env.quadlet && !env.systemd) return [];
-  return bootSection({
-    install: `generated/${env.id}/launch.sh install`,
-    quadlet: env.quadlet && { services: [`${env.id}.service`] },
-    plain: env.systemd && { units: [`${env.id}.service`] },
-    adds: installAdds(fromImage(env)),
-  });
+  const compose = env.compose ? composeSection(env.id, `generated/${env.id}/launch.sh`) : [];
+  if (!env.quadlet && !env.systemd) return compose;
+  return [
+    ...compose,
+    ...bootSection({
+      install: `generated/${env.id}/launch.sh install`,
+      quadlet: env.quadlet && { services: [`${env.id}.service`] },
+      plain: env.systemd && { units: [`${env.id}.service`] },
+      adds: installAdds(fromImage(env)),
+    }),
+  ];
 }
 
 function entrypointsSection(env: Environment): string[] {

@@ -1,6 +1,6 @@
 // The README's "Start at boot" section: how to put a config's systemd units in place with the
 // script's install verb, where they go, and what to run then. The same for an environment, a
-// stack and a fleet's services.
+// stack and a fleet's services. And its "With compose" section, for a config's compose.yaml.
 
 export interface BootUnits {
   /** The script and the arguments that install, as a user types them. */
@@ -51,4 +51,24 @@ export function bootSection(units: BootUnits): string[] {
     );
   }
   return out;
+}
+
+/**
+ * The README's "With compose" section: the compose file boxwright writes beside the script, how
+ * to run it, and how it differs (its header lists what it leaves out).
+ */
+export function composeSection(id: string, script: string): string[] {
+  return [
+    '## With compose',
+    '',
+    `\`generated/${id}/compose.yaml\` runs the same containers with docker compose or podman-compose, for those who`,
+    `use them instead of \`${script}\`. Variables and secrets come from the environment compose runs in:`,
+    '',
+    '```sh',
+    `docker compose -f generated/${id}/compose.yaml up -d   # or podman-compose -f ...`,
+    '```',
+    '',
+    'Its header lists what it does otherwise than the script. `scripts/import.mjs compose` reads it back into a config.',
+    '',
+  ];
 }

@@ -7,7 +7,7 @@ import type { Stack } from '../model/stack.ts';
 import type { GeneratedFile } from '../output.ts';
 import { codeSpan, link, markdownTable, price } from '../text.ts';
 import { tierCells } from './catalog.ts';
-import { bootSection } from './readme-units.ts';
+import { bootSection, composeSection } from './readme-units.ts';
 
 function showValue(value: Value): string {
   return value.map((p) => ('variable' in p ? '~' : p.literal)).join('');
@@ -130,6 +130,7 @@ export function stackReadme(stack: Stack): GeneratedFile {
       `Network${stack.networks.length > 1 ? 's' : ''} ${stack.networks.map((n) => `\`${n.name}\`${n.subnet ? ` (${n.subnet})` : ''}`).join(', ')}.`,
       '',
     ],
+    stack.compose ? composeSection(stack.id, `generated/${stack.id}/stack.sh`) : [],
     stack.quadlet || stack.systemd
       ? bootSection({
           install: `generated/${stack.id}/stack.sh install`,
