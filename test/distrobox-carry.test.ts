@@ -25,6 +25,13 @@ interface Box {
   exported_apps?: string[];
   exported_bins?: string[];
   exported_bins_path?: string;
+  /** The host's values of $NAME in the init hooks, where the host expands them (no hook holds a "). */
+  hostValues?: Record<string, string>;
+}
+
+/** A hook as the host gives it: its wrapper made from the text as written, then expanded. */
+function onHost(hook: string, values: Record<string, string> = {}): string {
+  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`$${name}`, value), hook);
 }
 
 /** The hook text distrobox-init evaluates: `$*`, split at blanks and rejoined by `eval ${hook}`. */
@@ -75,7 +82,11 @@ function checkBox(name: string, box: Box, commands: string[][], version: '1.8' |
     );
   const hooks = argv.slice(argv.lastIndexOf('--') + 1).join(' ');
   // Each init hook arrives wrapped to run once per container (onceHook).
-  assert.is(evaluated(hooks), box.init_hooks ? joined(box.init_hooks.map(onceHook)) : '', where);
+  assert.is(
+    evaluated(hooks),
+    box.init_hooks ? joined(box.init_hooks.map((hook) => onHost(onceHook(hook), box.hostValues))) : '',
+    where,
+  );
   const preHooks = after(argv, '--pre-init-hooks') ?? '';
   assert.is(evaluated(preHooks), box.pre_init_hooks ? joined(box.pre_init_hooks) : '', where);
   const exports = commands
@@ -219,7 +230,7 @@ carry("the seed fleet's hooks reach the container as written, quotes included", 
 });
 
 carry(
-  '$HOME, $USER and $PATH in values reach podman as the host expands them, through assemble 1.8 and create.sh on 1.4',
+  '$HOME, $USER and $PATH in values and hooks reach podman as the host expands them, through assemble 1.8 and create.sh on 1.4',
   async (context) => {
     const work = join(context.dir, 'host-values');
     const home = join(context.lab, 'home');
@@ -228,6 +239,8 @@ carry(
       home: '/srv/$USER/box',
       volume: ['$HOME/.cache:/cache', '${HOME}/data:/data'],
       additional_flags: ['--env PATH=/opt/tools/bin:$PATH'],
+      // No hook holds a ": assemble pastes them between double quotes, and the host expands $HOME.
+      init_hooks: ['sudo sh $HOME/.config/distrobox/gh.sh'],
     };
     writeFiles(work, { 'configs/fleet.json': JSON.stringify({ kind: 'distrobox', containers: { hv: box } }) });
     const generated = await generate(['--quiet', '--force'], work);
@@ -238,6 +251,8 @@ carry(
       volume: [`${home}/.cache:/cache`, `${home}/data:/data`],
       // The host's PATH, which the lab runs assemble and create.sh with.
       additional_flags: [`--env PATH=/opt/tools/bin:${join(context.lab, 'bin')}:/usr/bin:/bin`],
+      init_hooks: ['sudo sh $HOME/.config/distrobox/gh.sh'],
+      hostValues: { HOME: home },
     };
     const out = join(work, 'generated/fleet');
     checkBox('hv', expected, assemble(context.lab, join(out, 'distrobox.ini')), '1.8', home);

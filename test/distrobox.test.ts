@@ -105,7 +105,7 @@ fleets('values the manifest would mangle are refused with the reason', async ({ 
   writeFiles(dir, {
     'configs/fleet.json': JSON.stringify({
       kind: 'distrobox',
-      defaults: { init_hooks: ['echo $HOME'] },
+      defaults: { init_hooks: ['echo $1'] },
       containers: { a: { image: 'say "hi"', volume: ['/make #build', '/a\tb', '/x¤y', '/d\u00e4'] } },
     }),
   });
@@ -116,7 +116,7 @@ fleets('values the manifest would mangle are refused with the reason', async ({ 
   refused(
     '/defaults/init_hooks/0',
     'init_hooks',
-    'distrobox assemble pastes these hooks between double quotes, so "$" would be expanded on the host',
+    'distrobox assemble pastes these hooks between double quotes, so "$1" would be expanded on the host',
   );
   refused(
     '/containers/a/image',
@@ -440,7 +440,7 @@ fleets('init hooks that cannot run on their own are refused where they are writt
   writeFiles(dir, {
     'configs/fleet.json': JSON.stringify({
       kind: 'distrobox',
-      containers: { a: { image: 'img', init_hooks: ['make &&', '# note'], start_hooks: ['echo $HOME'] } },
+      containers: { a: { image: 'img', init_hooks: ['make &&', '# note'], start_hooks: ['echo $SHELL'] } },
     }),
   });
   const result = await generate([], dir);

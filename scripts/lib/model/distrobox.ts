@@ -210,15 +210,28 @@ export function onceHook(text: string): string {
  * Why assemble would expand a box's hooks on the host, if it would: it pastes them between
  * double quotes unless one of them holds a double quote.
  */
-function hostExpansionProblem(hooks: string[]): { index: number; problem: string } | undefined {
-  if (hooks.some((hook) => hook.includes('"'))) return undefined;
-  const index = hooks.findIndex((hook) => /[$`]/.test(hook));
+function hostExpansionProblem(
+  hooks: string[],
+  declared: readonly string[],
+): { index: number; problem: string } | undefined {
+  if (!expandedOnHost(hooks)) return undefined;
+  // The host's own values and the fleet's variables are what the host is meant to expand.
+  const carried = new RegExp(
+    `\\$(?:\\{(?:${[...HOST_VALUES, ...declared].join('|')})\\}|(?:${[...HOST_VALUES, ...declared].join('|')})\\b)`,
+    'g',
+  );
+  const index = hooks.findIndex((hook) => /[$`]/.test(hook.replace(carried, '')));
   if (index < 0) return undefined;
-  const found = /[$`]/.exec(hooks[index]!)![0];
+  const found = /\$\{?\w*|`/.exec(hooks[index]!.replace(carried, ''))![0];
   return {
     index,
-    problem: `distrobox assemble pastes these hooks between double quotes, so ${JSON.stringify(found)} would be expanded on the host; quoting it ("$VAR") makes assemble use single quotes`,
+    problem: `distrobox assemble pastes these hooks between double quotes, so ${JSON.stringify(found)} would be expanded on the host (only $HOME, $USER, $PATH and the fleet's variables are meant to be); quoting it ("$VAR") makes assemble use single quotes`,
   };
+}
+
+/** Whether assemble pastes a box's hooks between double quotes: when none holds one. */
+function expandedOnHost(hooks: string[]): boolean {
+  return !hooks.some((hook) => hook.includes('"'));
 }
 
 /** The backup paths relative to the home, each a plain path below it, or problems. */
@@ -389,7 +402,13 @@ function buildBox(name: string, fleet: FleetContext): Box {
     if (box[key] !== undefined) strings[key] = hostValue(fleet, key, box[key]!, where(key));
   const { lists, listPointers } = boxLists(name, box, fleet);
   const hooks = boxHooks(name, box, listPointers, fleet);
-  if (hooks.length) lists.init_hooks = hooks.map((hook) => [{ literal: hook.once ? onceHook(hook.text) : hook.text }]);
+  // Pasted between double quotes, the hooks' host values are the host's, as create.sh gives them too.
+  const onHost = expandedOnHost(hooks.map((hook) => hook.text));
+  if (hooks.length)
+    lists.init_hooks = hooks.map((hook) => {
+      const text = hook.once ? onceHook(hook.text) : hook.text;
+      return onHost ? hostValueParts(text, fleet.declared) : [{ literal: text }];
+    });
   else delete lists.init_hooks;
   const booleans: Box['booleans'] = {};
   for (const key of BOOLEAN_KEYS) if (box[key] !== undefined) booleans[key] = box[key];
@@ -453,7 +472,10 @@ function boxHooks(name: string, box: BoxConfig, listPointers: Map<ListKey, strin
     ...onceHooks.map((text) => ({ text, once: true })),
     ...startHooks.map((text) => ({ text, once: false })),
   ];
-  const expanded = hostExpansionProblem(hooks.map((hook) => hook.text));
+  const expanded = hostExpansionProblem(
+    hooks.map((hook) => hook.text),
+    fleet.declared,
+  );
   if (expanded)
     problems.add(
       at(hookAt(expanded.index)),
