@@ -14,7 +14,8 @@ export function statedWorkspace(definition: Obj): string | undefined {
 /**
  * devcontainer.json's ${...} as boxwright's: ${localEnv:NAME[:default]} a variable with that
  * default, ${localEnv:HOME} ~'s ${HOME}, ${localWorkspaceFolder} the repository (./), and
- * ${containerWorkspaceFolder} the workspaceFolder the file states (a plain path).
+ * ${containerWorkspaceFolder} the workspaceFolder the file states (a plain path), and
+ * ${devcontainerId} boxwright's own id of the container.
  * Undefined (and a comment, by `drop`) for what boxwright has no value for.
  */
 export function template(
@@ -31,6 +32,8 @@ export function template(
     // The workspace's folder in the container, where workspaceFolder names it outright.
     if (kind === 'containerWorkspaceFolder' && workspace !== undefined) return workspace;
     if (kind === 'localWorkspaceFolderBasename') return '${bw_workspace_folder}';
+    // A stable id per container: boxwright's own (model/devcontainer-id.ts), per config and instance.
+    if (kind === 'devcontainerId') return '${devcontainerId}';
     if (kind === 'localEnv' && name) {
       if (name === 'HOME') return '${HOME}';
       if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {

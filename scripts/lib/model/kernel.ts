@@ -4,6 +4,7 @@
 import type { Location, ProblemList } from '../problems.ts';
 import { suggestion } from '../problems.ts';
 import { parseTemplate, variablesIn, type Template } from '../template-string.ts';
+import { DEVCONTAINER_ID } from './devcontainer-id.ts';
 
 /** Locates a JSON pointer of the merged config (optionally the key itself) in its source. */
 export type Locator = (pointer: string, key?: string) => Location;
@@ -27,6 +28,7 @@ const RESERVED_NAMES = new Set([
   'LINENO',
   'PPID',
   'BOXWRIGHT_RUNTIME',
+  DEVCONTAINER_ID,
 ]);
 
 /** A builder's view of one config: where things are, where problems go, what is declared. */
@@ -47,7 +49,8 @@ export interface Scope {
 }
 
 export function scope(at: Locator, problems: ProblemList): Scope {
-  const declared = new Set<string>(['HOME']);
+  // ~ and ${HOME} are the host user's home; ${devcontainerId} is the container's id.
+  const declared = new Set<string>(['HOME', DEVCONTAINER_ID]);
   const self: Scope = {
     at,
     problems,

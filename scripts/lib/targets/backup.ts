@@ -1,5 +1,6 @@
 // The backup target: backup.sh and restore.sh for an Environment's named volumes, with
 // dated archives (<volume>-<YYYYMMDD>.tar.gz), as seed 001's manual docker commands did.
+import { DEVCONTAINER_ID, devcontainerId, usesDevcontainerId } from '../model/devcontainer-id.ts';
 import { header } from '../header.ts';
 import type { Environment } from '../model/environment.ts';
 import type { GeneratedFile } from '../output.ts';
@@ -62,14 +63,18 @@ function variableLines(env: Environment, image: Template): ShellCode[] {
       ...env.mounts.flatMap((m) => (m.type === 'volume' ? (m.source ?? []) : [])),
     ]),
   );
-  return env.variables.flatMap((v) => {
-    if (v.default) return [code(`[ -n "\${${shellName(v.name)}:-}" ] || ${v.name}=${word(v.default)}`)];
-    return used.has(v.name)
-      ? [
-          code(
-            `[ -n "\${${shellName(v.name)}:-}" ] || die ${quote(`set ${v.name}: it names the image, container or a volume`)}`,
-          ),
-        ]
-      : [];
-  });
+  // backup.sh has no instances: the config's own container id.
+  const id = usesDevcontainerId(env) ? [code(`${DEVCONTAINER_ID}=${devcontainerId(env.id)}`)] : [];
+  return id.concat(
+    env.variables.flatMap((v) => {
+      if (v.default) return [code(`[ -n "\${${shellName(v.name)}:-}" ] || ${v.name}=${word(v.default)}`)];
+      return used.has(v.name)
+        ? [
+            code(
+              `[ -n "\${${shellName(v.name)}:-}" ] || die ${quote(`set ${v.name}: it names the image, container or a volume`)}`,
+            ),
+          ]
+        : [];
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 // What the compose target's modules share: the service being written and what it adds to the
 // file, and the config's templates as compose's text (its own interpolation, so that compose
 // reads the variables when it runs, as launch.sh does).
+import { DEVCONTAINER_ID, devcontainerId } from '../model/devcontainer-id.ts';
 import type { ImageFacts } from '../model/kubernetes.ts';
 import { REPOSITORY, type Environment } from '../model/environment.ts';
 import type { Template } from '../template-string.ts';
@@ -59,6 +60,7 @@ export function composeText(
   const reference = (name: string, pointer: string): string => {
     if (name === REPOSITORY) return place.root;
     if (name === 'HOME') return '${HOME}';
+    if (name === DEVCONTAINER_ID) return devcontainerId(env.id);
     const variable = env.variables.find((v) => v.name === name);
     if (!variable) {
       report.refuse(`compose has no value for \${${name}}: launch.sh sets it when it runs`, undefined, pointer);

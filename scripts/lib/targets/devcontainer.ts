@@ -4,6 +4,7 @@
 // tool runs its own entrypoint and keeps the container up itself, so what needs
 // launch.sh's or the generated entrypoint's work is refused; what it reads differently is
 // warned about. One function per part, so that a field is found here by its name.
+import { DEVCONTAINER_ID } from '../model/devcontainer-id.ts';
 import { header } from '../header.ts';
 import {
   type Environment,
@@ -95,6 +96,8 @@ function devText(env: Environment, report: TargetReport) {
         out += name === REPOSITORY ? repository : '${localWorkspaceFolder}';
       else if (name === WORKSPACE_FOLDER) out += '${localWorkspaceFolderBasename}';
       else if (name === 'HOME') out += '${localEnv:HOME}';
+      // The CLI's own id of the container, as stable as boxwright's (another number).
+      else if (name === DEVCONTAINER_ID) out += '${devcontainerId}';
       else {
         const fallback = env.variables.find((v) => v.name === name)?.default;
         const literal = fallback && literalText(fallback);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Document, parseDocument, visit } from 'yaml';
 import { kubeFields } from '../keys/options.ts';
 import { header, seal } from '../header.ts';
+import { DEVCONTAINER_ID, devcontainerId } from '../model/devcontainer-id.ts';
 import { CONTAINER_DIR, DEFAULT_PATH, runsThroughShell, type Environment, type EnvVar } from '../model/environment.ts';
 import { DNS_LABEL, resolver, type Kubernetes, type ServiceType } from '../model/kubernetes.ts';
 import type { IContainer, IContainerPort, IEnvVar, IPodSpec, ISecurityContext, IVolume } from 'kubernetes-models/v1';
@@ -99,7 +100,11 @@ export function environmentObjects(
   report: TargetReport,
   membership?: KubeMembership,
 ): KubeObject[] {
-  const given = new Map([...kube.variables, ...(membership?.variables ?? [])]);
+  const given = new Map([
+    [DEVCONTAINER_ID, devcontainerId(env.id)],
+    ...kube.variables,
+    ...(membership?.variables ?? []),
+  ]);
   const resolve = resolver(env.variables, given, (message, hint) => report.refuse(message, hint));
   const text = (template: Template): string => resolve(template) ?? '';
   const name = text(env.name);

@@ -53,18 +53,25 @@ function secretSpec(secret: Environment['secrets'][number]): ShellCode {
   return code(`"$bw_name"${quote(`-${secret.name}${secretTarget(secret)}`)}`);
 }
 
-function quadletView(env: Environment, units: readonly string[], own: boolean) {
+/** Whether install adds to the unit what up decides when it runs (read from up's run options). */
+export function installAddsFromRun(env: Environment): boolean {
   const adds = fromImage(env);
-  const envNames = adds.env.map((name) => `${quote(name)}=*`);
-  const fileSecrets = env.secrets.filter((s) => !s.required && s.file);
-  const hasAdds =
-    envNames.length > 0 ||
+  return (
+    adds.env.length > 0 ||
     adds.userLabel ||
     adds.command ||
     adds.gpu ||
     adds.userns ||
     adds.envFileRest ||
-    adds.optionalSecrets.length > 0;
+    adds.optionalSecrets.length > 0
+  );
+}
+
+function quadletView(env: Environment, units: readonly string[], own: boolean) {
+  const adds = fromImage(env);
+  const envNames = adds.env.map((name) => `${quote(name)}=*`);
+  const fileSecrets = env.secrets.filter((s) => !s.required && s.file);
+  const hasAdds = installAddsFromRun(env);
   return {
     units: units.filter((u) => !u.endsWith('.container')).map(quote),
     own: own && { container_unit: quote(`${env.id}.container`) },

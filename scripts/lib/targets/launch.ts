@@ -2,8 +2,9 @@
 // turned into shell in the function named after it; templates/launch.sh.mustache holds the
 // fixed logic around those lines.
 import { header } from '../header.ts';
+import { DEVCONTAINER_ID, devcontainerId, usesDevcontainerId } from '../model/devcontainer-id.ts';
 import { usage } from './launch-help.ts';
-import { installView } from './launch-install.ts';
+import { installAddsFromRun, installView } from './launch-install.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
@@ -73,14 +74,14 @@ export function renderLaunch(
     default_verb: code(env.defaultVerb),
     name: assignedWord(env.name),
     has_volumes: volumes.length > 0,
-    volumes: volumes.map(quote),
+    volumes,
     has_ports: env.ports.length > 0,
     ports: [...new Set(env.ports.map((p) => code(String(p.host))))],
     shell_user: shellUser(env),
     env_file: env.envFile && word(env.envFile),
     env_file_all: env.envFile !== undefined && env.envFileToContainer,
     env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.hostName)].map(shellName),
-    has_settings: env.variables.length > 0 || env.secrets.length > 0,
+    has_settings: env.variables.length > 0 || env.secrets.length > 0 || usesDevcontainerId(env),
     variable_lines: variableLines(env),
     entrypoints: env.entrypoints.length > 0,
     entrypoint_default: entrypointDefault(env),
@@ -204,14 +205,22 @@ function handedOverTo(env: Environment): ShellCode {
   return env.user ? word(env.user) : code('"$bw_image_user"');
 }
 
-function namedVolumes(env: Environment): string[] {
-  return env.mounts.flatMap((m) => (m.type === 'volume' && m.sourceText !== undefined ? [m.sourceText] : []));
+/** The named volumes as the script names them: their variables expanded when it runs. */
+function namedVolumes(env: Environment): ShellCode[] {
+  return env.mounts.flatMap((m) => (m.type === 'volume' && m.source !== undefined ? [word(m.source)] : []));
 }
 
 // ---- variables and secrets ------------------------------------------------------------
 
 function variableLines(env: Environment): ShellCode[] {
   const lines: ShellCode[] = [];
+  // The container's id (model/devcontainer-id.ts): the config's, or its instance's, by cksum.
+  if (usesDevcontainerId(env))
+    lines.push(
+      code(
+        `${DEVCONTAINER_ID}=${devcontainerId(env.id)}\n[ -z "$bw_instance" ] || { ${DEVCONTAINER_ID}=$(printf '%s' ${quote(`${env.id}/`)}"$bw_instance" | cksum) && ${DEVCONTAINER_ID}=\${${DEVCONTAINER_ID}%% *}; }`,
+      ),
+    );
   for (const variable of env.variables) {
     if (variable.description) lines.push(comment(`${variable.name}: ${variable.description}`));
     const name = shellName(variable.name);
@@ -296,7 +305,7 @@ function runLines(env: Environment, quadletStack: boolean): ShellCode[] {
     ...startup(env),
     code(`${APPEND} ${word(env.image)}`),
     // Where the image is in the argv: install reads what follows it as the command.
-    ...(env.quadlet || quadletStack ? [code('bw_image_at=$#')] : []),
+    ...((env.quadlet || quadletStack) && installAddsFromRun(env) ? [code('bw_image_at=$#')] : []),
   ];
 }
 

@@ -5,6 +5,7 @@
 // have a function here of the same name. Strings are resolved when the unit is written (see
 // unitText), since a unit has no shell to read variables when it starts.
 import { header } from '../header.ts';
+import { DEVCONTAINER_ID, devcontainerId } from '../model/devcontainer-id.ts';
 import { runWords, type OptionRow } from '../keys/options.ts';
 import { isRunOption } from '../keys/row.ts';
 import { KEYS, type CodeOf } from '../keys/table.ts';
@@ -166,7 +167,12 @@ function unitText(
   report: TargetReport,
 ): (template: Template, pointer: string) => string | undefined {
   const values = new Map<string, string | undefined>();
-  const fixed: Record<string, string> = { HOME: specifier('h'), USER: specifier('u'), [REPOSITORY]: place.root };
+  const fixed: Record<string, string> = {
+    HOME: specifier('h'),
+    USER: specifier('u'),
+    [REPOSITORY]: place.root,
+    [DEVCONTAINER_ID]: devcontainerId(env.id),
+  };
   const valueFor = (name: string, pointer: string): string | undefined => {
     if (values.has(name)) return values.get(name);
     const variable = env.variables.find((v) => v.name === name);
