@@ -124,7 +124,13 @@ export const PROJECTS: { name: string; file: string; env: Record<string, string>
 ];
 
 /** The podman run lines of podman-compose's dry run, read as Run. */
-export function composed(project: string, file: string, env: Record<string, string>, dir: string): Run[] {
+export function composed(
+  project: string,
+  file: string,
+  env: Record<string, string>,
+  dir: string,
+  options: string[] = [],
+): Run[] {
   // podman-compose 1.0.3 creates the volumes and the network even on a dry run: a podman
   // that only says its version keeps it from making anything on this host.
   const shim = join(dir, 'podman-shim');
@@ -132,7 +138,7 @@ export function composed(project: string, file: string, env: Record<string, stri
   writeFileSync(join(shim, 'podman'), '#!/bin/sh\n[ "$1" != --version ] || echo \'podman version 4.3.1\'\n', {
     mode: 0o755,
   });
-  const result = spawnSync('podman-compose', ['-f', file, '--dry-run', 'up', '-d'], {
+  const result = spawnSync('podman-compose', ['-f', file, '--dry-run', 'up', '-d', ...options], {
     cwd: project,
     encoding: 'utf8',
     env: { ...env, PATH: `${shim}:${env.PATH}` },

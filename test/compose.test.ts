@@ -86,7 +86,9 @@ function checkFile(path: string, env: Record<string, string>, inPlace = false): 
     for (const service of Object.values(document.services as Obj) as Obj[])
       for (const file of (service.env_file ?? []) as string[])
         if (!existsSync(join(folder, file))) writeFileSync(join(folder, file), '');
-    const runs = composed(folder, basename(path), { PATH: process.env.PATH!, HOME: dir, ...env }, dir);
+    // A copy has no build contexts: the images are the repository's to build.
+    const options = inPlace ? [] : ['--no-build'];
+    const runs = composed(folder, basename(path), { PATH: process.env.PATH!, HOME: dir, ...env }, dir, options);
     const services = Object.keys(document.services as Obj);
     assert.is(runs.length, services.length, `${path}: podman-compose runs every service`);
   } finally {

@@ -173,7 +173,7 @@ test('Quadlet’s own .container cases: imported, and their run options in launc
       const file = join(cases, `${name}.container`);
       try {
         const set = { main: importQuadlet(readFileSync(file, 'utf8'), file, { file, repository }), others: [] };
-        settle(set, name);
+        settle(set, name, repository);
         writeFiles(repository, { [`configs/${name}.jsonc`]: writeJsonc(set.main.config, set.main.remarks, []) });
         imported.push(name);
       } catch (error) {

@@ -18,6 +18,8 @@ export interface CompileOptions {
   configsDir: string;
   /** Where the files will be written; scripts that refer to the repository need the path. */
   outDir?: string;
+  /** Where a config's own files (local features) are read: cwd unless said (the importer's scratch). */
+  repository?: string;
   only?: readonly string[];
 }
 
@@ -94,9 +96,15 @@ export function compileConfigs(options: CompileOptions): Compilation {
       relative(join(options.outDir ?? join(options.cwd, 'generated'), id), options.cwd)
         .split(sep)
         .join('/') || '.';
+    const output =
+      relative(options.cwd, options.outDir ?? join(options.cwd, 'generated'))
+        .split(sep)
+        .join('/') || '.';
     const produced = compileOne(id, all.get(id)!, options.cwd, root, problems, warnings, parsed, lookup, {
       configNames: [...all.keys()],
       inQuadletStack: inQuadletStacks.has(id),
+      output,
+      repository: options.repository ?? options.cwd,
     });
     if (produced) files.push(...produced);
   }
@@ -157,7 +165,12 @@ function compileOne(
   warnings: ProblemList,
   parsed: Map<string, Located | null>,
   lookup: ConfigLookup,
-  { configNames, inQuadletStack }: { configNames: string[]; inQuadletStack: boolean },
+  {
+    configNames,
+    inQuadletStack,
+    output,
+    repository,
+  }: { configNames: string[]; inQuadletStack: boolean; output: string; repository: string },
 ): GeneratedFile[] | undefined {
   const found = loadByKind(path, cwd, problems, parsed);
   if (!found) return undefined;
@@ -178,6 +191,8 @@ function compileOne(
     id,
     source,
     root,
+    repository,
+    output,
     lookup,
     configNames,
     inQuadletStack,

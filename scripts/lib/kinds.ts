@@ -21,6 +21,8 @@ import { catalogReadme, fleetReadme, stackReadme } from './targets/readme.ts';
 import { environmentReadme } from './targets/readme-environment.ts';
 import { renderStack } from './targets/stack.ts';
 import { renderQuadlet } from './targets/quadlet.ts';
+import { addFeatures } from './model/features.ts';
+import { renderFeatures, warnRegistryFeatures } from './targets/features.ts';
 import { renderCompose, stackCompose } from './targets/compose-file.ts';
 import { stackQuadlet } from './targets/quadlet-stack.ts';
 import { renderPlainUnit } from './targets/systemd.ts';
@@ -34,6 +36,10 @@ export interface ConfigContext {
   warnings: ProblemList;
   /** The repository root as seen from this config's output folder, e.g. ../.. */
   root: string;
+  /** The repository's folder, absolute: where a config's own files (local features) are read. */
+  repository: string;
+  /** The folder of the generated files, relative to the repository (generated). */
+  output: string;
   /** Other configs of the same folder, for kinds that refer to them. */
   lookup: ConfigLookup;
   configNames: readonly string[];
@@ -60,9 +66,10 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'environment',
     schemaFile: 'environment.schema.json',
-    compile(config, { id, source, at, problems, warnings, root, inQuadletStack }) {
+    compile(config, { id, source, at, problems, warnings, root, repository, output, inQuadletStack }) {
       const environment = buildEnvironment(id, source, config as EnvironmentConfig, at, problems);
       if (!environment) return undefined;
+      addFeatures(environment, (config as EnvironmentConfig).features, repository, at, problems);
       const inContainer = containerFiles(environment);
       const { kubernetes, devcontainer, quadlet } = environment;
       const before = problems.items.length;
@@ -73,8 +80,11 @@ export const KINDS: readonly Kind[] = [
         ? renderQuadlet(environment, { unit: id, source, folder: '.', root, ...quadlet }, report('/quadlet'))
         : [];
       const unitNames = units.map((unit) => unit.path.slice(id.length + 1));
+      const features = renderFeatures(environment, report('/features'));
+      warnRegistryFeatures(environment, report('/features'));
       const files = [
         renderLaunch(environment, root, { units: unitNames, inQuadletStack }),
+        ...(features ? [features] : []),
         ...inContainer,
         ...hostFiles(environment),
         ...units,
@@ -97,7 +107,7 @@ export const KINDS: readonly Kind[] = [
         );
       if (environment.compose) {
         const leftOut: string[] = [];
-        files.push(renderCompose(environment, root, report('/compose', leftOut), leftOut));
+        files.push(renderCompose(environment, { root, output }, report('/compose', leftOut), leftOut));
       }
       if (devcontainer) files.push(renderDevcontainer(environment, root, report('/devcontainer')));
       if (kubernetes) {
@@ -122,12 +132,12 @@ export const KINDS: readonly Kind[] = [
   {
     name: 'stack',
     schemaFile: 'stack.schema.json',
-    compile(config, { id, source, at, problems, warnings, root, lookup, configNames }) {
+    compile(config, { id, source, at, problems, warnings, root, output, lookup, configNames }) {
       const stack = buildStack(id, source, config as StackConfig, at, problems, lookup, configNames);
       if (!stack) return undefined;
       const before = problems.items.length;
       const quadlet = stackQuadlet(stack, { id, source, at, problems, warnings, root });
-      const compose = stackCompose(stack, { id, source, at, problems, warnings, root });
+      const compose = stackCompose(stack, { id, source, at, problems, warnings, root, output });
       const files = [renderStack(stack, root, quadlet), stackReadme(stack), ...quadlet, ...compose];
       if (stack.systemd)
         files.push(

@@ -169,6 +169,7 @@ export async function writeRunTree(dir: string): Promise<void> {
     'test/e2e/catalog',
     'test/e2e/build-context',
     'test/e2e/devbox-context',
+    'test/e2e/features',
   ])
     await copy(join(ROOT, part), join(dir, part));
 }

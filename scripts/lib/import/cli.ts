@@ -119,7 +119,7 @@ export async function importMain(
   let imported: ImportedSet;
   try {
     imported = IMPORTERS[format](text, relative(cwd, file) || file, name, file, dirname(configs));
-    settle(imported, name);
+    settle(imported, name, dirname(configs));
   } catch (error) {
     return refused(error, relative(cwd, file) || file, cwd, streams);
   }
@@ -164,7 +164,7 @@ function refused(error: unknown, shown: string, cwd: string, streams: Streams): 
  * Compiles the configs as the generator would and leaves out each value it refuses, with the
  * generator's reason in a comment there, until they compile: what is written always does.
  */
-export function settle(set: ImportedSet, name: string): void {
+export function settle(set: ImportedSet, name: string, repository: string): void {
   const files = [{ name, imported: set.main }, ...set.others];
   const scratch = mkdtempSync(join(tmpdir(), 'boxwright-import-'));
   try {
@@ -173,7 +173,12 @@ export function settle(set: ImportedSet, name: string): void {
     for (let round = 0; round < 100; round++) {
       for (const f of files)
         writeFileSync(join(folder, `${f.name}.jsonc`), JSON.stringify({ ...f.imported.config, $schema: undefined }));
-      const { problems } = compileConfigs({ cwd: scratch, configsDir: folder, outDir: join(scratch, 'generated') });
+      const { problems } = compileConfigs({
+        cwd: scratch,
+        configsDir: folder,
+        outDir: join(scratch, 'generated'),
+        repository,
+      });
       if (problems.length === 0) return;
       const removed = problems.some((problem) => {
         const owner = files.find((f) => problem.location.file === `configs/${f.name}.jsonc`);

@@ -52,6 +52,7 @@ export function importDevcontainer(text: string, source: string, name: string, p
   };
   if (typeof definition.name === 'string') config.description = definition.name;
   importImage(definition, config, place, name, d.value, drop);
+  importFeatures(definition, config, place, drop);
   importCommandAndUser(d);
   tableProperties(definition, config);
   importEnv(d);
@@ -213,8 +214,27 @@ function importTools({ definition, config, drop }: Definition): void {
     ...(typeof definition.name === 'string' ? { name: definition.name } : {}),
     ...(Array.isArray(extensions) ? { extensions } : {}),
   };
-  if (definition.features !== undefined)
-    drop('features', 'features install tools when the image is built: put them in its Containerfile');
+}
+
+/**
+ * features: one from a registry as it is; a local one (./x, against the file's folder) by its
+ * folder in the repository, which launch.sh builds into the image. One outside the repository
+ * is named in a comment: the build copies it from the repository.
+ */
+function importFeatures(definition: Obj, config: Obj, place: Place, drop: Definition['drop']): void {
+  const features = definition.features;
+  if (typeof features !== 'object' || features === null || Array.isArray(features)) return;
+  const out: Obj = {};
+  for (const [id, options] of Object.entries(features)) {
+    if (!id.startsWith('./') && !id.startsWith('../')) {
+      out[id] = options;
+      continue;
+    }
+    const folder = placedPath(id, place);
+    if (folder.startsWith('./')) out[folder] = options;
+    else drop(`features ${id}`, `${folder} is outside the repository: copy the feature into it`);
+  }
+  if (Object.keys(out).length) config.features = out;
 }
 
 /** The properties read by the steps above; the others are left out with a comment. */
@@ -258,7 +278,7 @@ const WHY: Record<string, string> = {
   portsAttributes: 'the port descriptions are ports[].description',
   otherPortsAttributes: 'only the ports the config names are published',
   updateRemoteUserUID: 'with no remote user but root, there is no user to give the host ids to',
-  overrideFeatureInstallOrder: 'features are not imported',
+  overrideFeatureInstallOrder: 'launch.sh installs the local features in their installsAfter order',
   secrets: 'declare them under secrets, by name',
 };
 
@@ -285,6 +305,7 @@ function order(config: Obj): Obj {
     'description',
     'image',
     'build',
+    'features',
     'user',
     'detach',
     'variables',

@@ -1,6 +1,7 @@
 // The Environment model: a validated environment config, normalised (templates parsed,
 // defaults applied) and checked for what the schema cannot express.
 import type { ProblemList } from '../problems.ts';
+import type { Feature, FeaturesConfig } from './features.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, type Locator, type Scope } from './kernel.ts';
@@ -34,6 +35,7 @@ export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   notes?: string[];
   image: string;
   build?: { context: string; containerfile?: string; args?: Record<string, string>; target?: string };
+  features?: FeaturesConfig;
   name?: string;
   runtime?: Runtime;
   remove?: boolean;
@@ -176,8 +178,12 @@ export interface Environment extends KeyValues {
   description?: string;
   notes: string[];
   image: Template;
-  /** How launch.sh builds the image when it is missing or its build inputs changed. */
+  /** How launch.sh builds the image (baseImage, with features) when it is missing or its inputs changed. */
   build?: ImageBuild;
+  /** Dev container features, in the order they are installed. */
+  features: Feature[];
+  /** With local features, the config's image, which they are built on (image is then theirs). */
+  baseImage?: Template;
   /** The container's name: the config's, else its id. --instance adds "-NAME" at run time. */
   name: Template;
   runtime?: Runtime;
@@ -274,6 +280,7 @@ export function buildEnvironment(
     notes: config.notes ?? [],
     image: names.template(config.image, '/image'),
     build: config.build && buildImageBuild(config, names),
+    features: [],
     name: config.name === undefined ? [{ literal: id }] : names.template(config.name, '/name'),
     ...keys,
     workdir: keys.workdir ?? mounts.find((m) => m.type === 'workspace')?.target,

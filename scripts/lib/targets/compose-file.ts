@@ -12,14 +12,19 @@ import { leftOutNotes, yamlText } from './kube.ts';
 import { targetReport, type TargetReport } from './report.ts';
 
 /** The environment alone: one service, named after the config. */
-export function renderCompose(env: Environment, root: string, report: TargetReport, leftOut: string[]): GeneratedFile {
-  const place: ComposePlace = { service: env.id, folder: '.', root, variables: new Map() };
+export function renderCompose(
+  env: Environment,
+  { root, output }: { root: string; output: string },
+  report: TargetReport,
+  leftOut: string[],
+): GeneratedFile {
+  const place: ComposePlace = { service: env.id, folder: '.', root, output, variables: new Map() };
   const parts = composeService(env, place, report);
   return composeFile(`${env.id}/compose.yaml`, env.source, env.id, [[env.id, parts]], leftOut);
 }
 
 /** A stack's mode: each member as its service, by the member's name in the stack. */
-export function stackCompose(stack: Stack, context: StackContext & { root: string }): GeneratedFile[] {
+export function stackCompose(stack: Stack, context: StackContext & { root: string; output: string }): GeneratedFile[] {
   const settings = stack.compose;
   if (!settings) return [];
   const { mode } = settings;
@@ -33,7 +38,13 @@ export function stackCompose(stack: Stack, context: StackContext & { root: strin
       leftOut,
       member,
     );
-    const place = { service: member.id, folder: `../${member.config}`, root: context.root, variables };
+    const place = {
+      service: member.id,
+      folder: `../${member.config}`,
+      root: context.root,
+      output: context.output,
+      variables,
+    };
     const parts = composeService(member.environment, place, report);
     const needs = member.dependsOn.filter((d) => mode.members.includes(d.member));
     if (needs.length)

@@ -17,6 +17,8 @@ export interface ComposePlace {
   folder: string;
   /** The repository, relative to compose.yaml's folder (compose reads paths against it). */
   root: string;
+  /** The folder of the generated files, relative to the repository (generated). */
+  output: string;
   /** A stack's mode's values of variables: compose's defaults for them. */
   variables: ReadonlyMap<string, string>;
 }

@@ -3,11 +3,13 @@
 // (keys/table.ts, the compose column), as the compose importer reads it back; the rows marked as
 // code have a function here of the same name. Variables stay compose's own (${NAME:-default}),
 // so that compose reads them when it runs, as launch.sh does; secrets go by name, never by value.
+import { posix } from 'node:path';
 import { leftOut, modelValue } from '../keys/options.ts';
 import { KEYS, type CodeOf } from '../keys/table.ts';
 import { DEFAULT_PATH, publishSpec, type EnvVar, type Environment, type Mount } from '../model/environment.ts';
 import type { Template } from '../template-string.ts';
 import type { TargetReport } from './report.ts';
+import { FEATURES_FILE, featuresContext } from './features.ts';
 import {
   COMPOSE_NAME,
   type ComposeParts,
@@ -86,16 +88,52 @@ function composeKey(context: Context, key: string, entry: { key: string; duratio
   setPath(context.parts.service, entry.key, out);
 }
 
-function build({ env, parts, text }: Context): void {
+function build(context: Context): void {
+  const { env, parts, text } = context;
+  if (featuresContext(env) !== undefined) {
+    featuresBuild(context);
+    return;
+  }
   if (!env.build) return;
-  const { context, containerfile, args, target } = env.build;
+  const { context: folder, containerfile, args, target } = env.build;
   parts.service.build = {
-    context: text(context, '/build/context'),
+    context: text(folder, '/build/context'),
     // Left out, podman-compose looks for a Containerfile, then a Dockerfile, as launch.sh does.
     ...(containerfile ? { dockerfile: containerfile } : {}),
     ...(args.length ? { args: Object.fromEntries(args.map((a) => [a.name, text(a.value, '/build/args')])) } : {}),
     ...(target ? { target } : {}),
   };
+}
+
+/**
+ * Local dev container features: their Containerfile, built on the config's image as launch.sh
+ * builds it. compose cannot read the image's USER, which the container runs as again: stated
+ * in compose.image.user, else root.
+ */
+function featuresBuild({ env, parts, place, text, image, report }: Context): void {
+  if (env.build) {
+    report.refuse(
+      'compose builds one image for a service: with local features, it cannot build the config’s own first',
+      'build the image with its Containerfile, then name it in image',
+      '/features',
+    );
+    return;
+  }
+  // Both from the repository: compose reads the Containerfile's path against the context.
+  const folder = featuresContext(env)!;
+  parts.service.build = {
+    context: `${place.root}/${folder}`,
+    dockerfile: posix.relative(folder, `${place.output}/${env.id}/${FEATURES_FILE}`),
+    args: {
+      BOXWRIGHT_BASE: text(env.baseImage!, '/image'),
+      ...(image.user ? { BOXWRIGHT_BASE_USER: literal(image.user) } : {}),
+    },
+  };
+  if (!image.user)
+    report.warn(
+      "the image with the features runs as root: compose cannot read the image's USER (state it in compose.image.user)",
+      '/features',
+    );
 }
 
 /**

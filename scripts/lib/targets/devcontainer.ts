@@ -4,6 +4,7 @@
 // tool runs its own entrypoint and keeps the container up itself, so what needs
 // launch.sh's or the generated entrypoint's work is refused; what it reads differently is
 // warned about. One function per part, so that a field is found here by its name.
+import { FEATURES_FILE, featuresContext } from './features.ts';
 import { DEVCONTAINER_ID } from '../model/devcontainer-id.ts';
 import { header } from '../header.ts';
 import {
@@ -34,6 +35,7 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
   const definition: Record<string, Json | undefined> = {
     name: env.devcontainer!.name,
     ...imageOrBuild(env, root, text, report),
+    features: registryFeatures(env),
     runArgs: runArgs(env, text, report),
     containerEnv: containerEnv(env, text),
     mounts: mounts(env, text, report),
@@ -121,6 +123,8 @@ function devText(env: Environment, report: TargetReport) {
 type Text = ReturnType<typeof devText>;
 
 function imageOrBuild(env: Environment, root: string, text: Text, report: TargetReport): Record<string, Json> {
+  const featuresFolder = featuresContext(env);
+  if (featuresFolder !== undefined) return featuresBuild(env, root, featuresFolder, text, report);
   if (!env.build) return { image: text(env.image, '/image') };
   const { build } = env;
   if (build.containerfile === undefined) {
@@ -143,6 +147,41 @@ function imageOrBuild(env: Environment, root: string, text: Text, report: Target
       ...(build.target ? { target: build.target } : {}),
     },
   };
+}
+
+/**
+ * With local features, the image is their Containerfile's, built on the config's image as
+ * launch.sh builds it (a local feature of devcontainer.json must be under its own folder, which
+ * generated/<id>/ is not). The base's USER is the CLI's to keep: root, unless the image's.
+ */
+function featuresBuild(
+  env: Environment,
+  root: string,
+  context: string,
+  text: Text,
+  report: TargetReport,
+): Record<string, Json> {
+  if (env.build) {
+    report.refuse(
+      'devcontainer.json builds one image: with local features, it cannot build the config’s own first',
+      'build the image with its Containerfile, then name it in image',
+      '/features',
+    );
+    return {};
+  }
+  return {
+    build: {
+      dockerfile: FEATURES_FILE,
+      context: `${root}/${context}`,
+      args: { BOXWRIGHT_BASE: text(env.baseImage!, '/image') },
+    },
+  };
+}
+
+/** The features devcontainer.json installs itself: those from a registry, with their options. */
+function registryFeatures(env: Environment): Record<string, Json> | undefined {
+  const remote = env.features.filter((f) => !f.local);
+  return remote.length ? Object.fromEntries(remote.map((f) => [f.id, f.options])) : undefined;
 }
 
 /**

@@ -92,6 +92,22 @@ export function renderManifest(
   return { path, content, executable: false };
 }
 
+/** Templates as the manifest's text: the config's id, the section's values, the defaults. */
+function manifestText(
+  env: Environment,
+  kube: Kubernetes,
+  report: TargetReport,
+  membership?: KubeMembership,
+): (template: Template) => string {
+  const given = new Map([
+    [DEVCONTAINER_ID, devcontainerId(env.id)],
+    ...kube.variables,
+    ...(membership?.variables ?? []),
+  ]);
+  const resolve = resolver(env.variables, given, (message, hint) => report.refuse(message, hint));
+  return (template) => resolve(template) ?? '';
+}
+
 export function environmentObjects(
   env: Environment,
   kube: Kubernetes,
@@ -100,13 +116,7 @@ export function environmentObjects(
   report: TargetReport,
   membership?: KubeMembership,
 ): KubeObject[] {
-  const given = new Map([
-    [DEVCONTAINER_ID, devcontainerId(env.id)],
-    ...kube.variables,
-    ...(membership?.variables ?? []),
-  ]);
-  const resolve = resolver(env.variables, given, (message, hint) => report.refuse(message, hint));
-  const text = (template: Template): string => resolve(template) ?? '';
+  const text = manifestText(env, kube, report, membership);
   const name = text(env.name);
   if (!DNS_LABEL.test(name))
     report.refuse(

@@ -5,6 +5,7 @@ import { header } from '../header.ts';
 import { DEVCONTAINER_ID, devcontainerId, usesDevcontainerId } from '../model/devcontainer-id.ts';
 import { usage } from './launch-help.ts';
 import { installAddsFromRun, installView } from './launch-install.ts';
+import { buildView, usesRepository } from './launch-build.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
@@ -13,7 +14,6 @@ import {
   CONTAINER_DIR,
   DEFAULT_PATH,
   publishSpec,
-  REPOSITORY,
   type Environment,
   type Mount,
   type Network,
@@ -22,32 +22,10 @@ import {
 import { renderSnippet, renderTemplate } from '../render.ts';
 import { rootlessFromImage, rootlessUser } from './rootless.ts';
 import { assignedWord, code, comment, heredoc, quote, shellName, word, type ShellCode } from '../shell/quote.ts';
-import { literalText, type Template } from '../template-string.ts';
+import { literalText } from '../template-string.ts';
 import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
-
-/** Whether a mount names a folder of the repository (./x), found from the script's place. */
-function usesRepository(env: Environment): boolean {
-  const inRepository = (template: Template | undefined) =>
-    template?.some((part) => 'variable' in part && part.variable === REPOSITORY) ?? false;
-  return env.mounts.some((m) => inRepository(m.source)) || inRepository(env.build?.context);
-}
-
-/** What launch.sh needs to build the image: the context, the Containerfile, the options. */
-function buildView(env: Environment) {
-  const { build } = env;
-  if (!build) return undefined;
-  const file = build.containerfile;
-  return {
-    context: word(build.context),
-    containerfile: file === undefined ? undefined : file.startsWith('/') ? quote(file) : `"$bw_context/"${quote(file)}`,
-    build_options: [
-      ...build.args.flatMap((arg) => ['--build-arg', word([{ literal: `${arg.name}=` }, ...arg.value])]),
-      ...(build.target ? ['--target', quote(build.target)] : []),
-    ].join(' '),
-  };
-}
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
 export function renderLaunch(
@@ -105,7 +83,7 @@ export function renderLaunch(
     default_path: DEFAULT_PATH,
     newline: env.gpu.mode !== 'off' || imageAndHost.image_config || env.envFileToContainer,
     image: word(env.image),
-    build: buildView(env),
+    ...buildView(env),
     workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
     secret_files: secretFiles(env),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),

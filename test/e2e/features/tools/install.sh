@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+echo "tools $WITH_EXTRAS" >>/opt/feature-order
