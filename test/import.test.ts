@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { importCompose } from '../scripts/lib/import/compose.ts';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { assemble, lab } from './distrobox-lab.ts';
+import { readByCli } from './devcontainer-support.ts';
 import { generate, matchesGolden, remove, ROOT, runImport, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/import');
@@ -73,17 +74,6 @@ importer('devcontainer, key by key: each becomes its golden config, which the ge
     remove(dir);
   }
 });
-
-/** What the devcontainer CLI makes of a file: the configuration it would run, substituted. */
-function readByCli(config: string, workspace: string): Record<string, unknown> {
-  const result = spawnSync(
-    join(ROOT, 'node_modules/.bin/devcontainer'),
-    ['read-configuration', '--workspace-folder', workspace, '--config', config, '--docker-path', 'podman'],
-    { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/home/tester', PY_VARIANT: '3.13' } },
-  );
-  assert.is(result.status, 0, result.stderr);
-  return (JSON.parse(result.stdout) as { configuration: Record<string, unknown> }).configuration;
-}
 
 const podman = spawnSync('podman', ['--version']).status === 0;
 

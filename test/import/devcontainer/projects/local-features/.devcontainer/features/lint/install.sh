@@ -1,0 +1,3 @@
+#!/bin/sh
+mkdir -p /opt/lint
+echo "$STRICT" > /opt/lint/strict
