@@ -3,7 +3,6 @@
 // every shell, and accepted ones get the summed resources and the seed's image names.
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   combinationProblems,
@@ -13,10 +12,10 @@ import {
   showMemory,
   type Catalog,
 } from '../scripts/lib/model/catalog.ts';
-import { isolatedPath, ROOT, runScript, SHELLS, stubRuntimes, tempDir, remove, which } from './helpers.ts';
+import { isolatedPath, remove, ROOT, runScript, setupSuite, SHELLS, stubRuntimes, tempDir, which } from './helpers.ts';
 import { seedCatalog } from './seed-catalog.ts';
 
-const catalogs = suite<{ catalog: Catalog; bin: string; dir: string }>('catalog');
+const catalogs = setupSuite<{ catalog: Catalog; bin: string; dir: string }>('catalog');
 
 catalogs.before((context) => {
   context.catalog = seedCatalog();

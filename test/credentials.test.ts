@@ -6,14 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { busyboxAwkFolder, propertyRuns, remove, ROOT, tempDir } from './helpers.ts';
+import { busyboxAwkFolder, propertyRuns, remove, ROOT, setupSuite, tempDir } from './helpers.ts';
 
 const ENTRYPOINT = join(ROOT, 'generated/turbo-flow/entrypoint.sh');
 const jsonString = /^json_string\(\) \{\n[\s\S]*?\n\}\n/m.exec(readFileSync(ENTRYPOINT, 'utf8'))![0];
 
-const credentials = suite<{ dir: string; busyboxAwk: string }>('credentials');
+const credentials = setupSuite<{ dir: string; busyboxAwk: string }>('credentials');
 credentials.before((context) => {
   context.dir = tempDir();
   context.busyboxAwk = busyboxAwkFolder(context.dir);

@@ -7,11 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { onceHook } from '../scripts/lib/model/distrobox.ts';
 import { assemble, DASH, lab, recorded } from './distrobox-lab.ts';
-import { generate, propertyRuns, remove, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { generate, propertyRuns, remove, ROOT, setupSuite, tempDir, writeFiles } from './helpers.ts';
 
 interface Box {
   image: string;
@@ -145,7 +144,7 @@ function boxArbitrary(home: string) {
     .map(([image, chosen, all]): Box => ({ image, ...Object.fromEntries(chosen.map((key) => [key, all[key]])) }));
 }
 
-const carry = suite<{ dir: string; lab: string }>('distrobox carry');
+const carry = setupSuite<{ dir: string; lab: string }>('distrobox carry');
 carry.before((context) => {
   context.dir = tempDir();
   chmodSync(context.dir, 0o755);

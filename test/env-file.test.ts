@@ -4,7 +4,6 @@
 // in every shell of the matrix; and the Quadlet unit that install writes reads the same file.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { quadletExecStart, unitStub } from './quadlet-support.ts';
 import {
@@ -13,6 +12,7 @@ import {
   readArgv,
   remove,
   runScript,
+  setupSuite,
   SHELLS,
   stubRuntimes,
   tempDir,
@@ -38,7 +38,7 @@ interface Context {
   bin: string;
 }
 
-const envFile = suite<Context>('envFileToContainer');
+const envFile = setupSuite<Context>('envFileToContainer');
 envFile.before(async (context) => {
   context.dir = tempDir();
   writeFiles(context.dir, { 'configs/box.json': JSON.stringify(CONFIG), '.env': ENV_FILE });

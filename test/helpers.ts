@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../scripts/lib/cli.ts';
 import { importMain } from '../scripts/lib/import/cli.ts';
+import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -213,3 +214,44 @@ export function propertyRuns(full: number, fast = Math.max(5, Math.ceil(full / 3
   if (asked) return Number(asked);
   return process.env.BOXWRIGHT_TEST_PROFILE === 'fast' ? fast : full;
 }
+
+/**
+ * A uvu suite whose before hook reports its own failure: uvu drops an error thrown in a
+ * before hook (its runner returns from finally) and runs the after hook anyway, whose own
+ * error (a handle the before hook never made) would then hide the real one. Here the before
+ * hook's error fails every test, as itself, and an after hook that fails once the before
+ * hook did is quiet.
+ */
+export function setupSuite<T extends object>(name: string): Test<T> {
+  const tests = suite<T & { [SETUP_ERROR]?: unknown }>(name);
+  const before = tests.before;
+  const after = tests.after;
+  const guarded = Object.assign(
+    (hook: (context: T) => unknown) =>
+      before(async (context) => {
+        try {
+          await hook(context);
+        } catch (error) {
+          context[SETUP_ERROR] = error;
+        }
+      }),
+    { each: before.each },
+  );
+  const tolerant = Object.assign(
+    (hook: (context: T) => unknown) =>
+      after(async (context) => {
+        try {
+          await hook(context);
+        } catch (error) {
+          if (context[SETUP_ERROR] === undefined) throw error;
+        }
+      }),
+    { each: after.each },
+  );
+  before.each((context) => {
+    if (context[SETUP_ERROR] !== undefined) throw context[SETUP_ERROR];
+  });
+  return Object.assign(tests, { before: guarded, after: tolerant }) as unknown as Test<T>;
+}
+
+const SETUP_ERROR = Symbol('the before hook’s error');

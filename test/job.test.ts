@@ -4,12 +4,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { busyboxAwkFolder, propertyRuns, remove, ROOT, runScript, SHELLS, tempDir } from './helpers.ts';
+import { busyboxAwkFolder, propertyRuns, remove, ROOT, runScript, setupSuite, SHELLS, tempDir } from './helpers.ts';
 
 const JOB = join(ROOT, 'generated/zephyr/job.sh');
-const jobs = suite<{ dir: string; busyboxAwk: string }>('job');
+const jobs = setupSuite<{ dir: string; busyboxAwk: string }>('job');
 
 jobs.before((context) => {
   context.dir = tempDir();

@@ -2,7 +2,6 @@
 // runtimes (and a stub nvidia-smi) that record how they were called.
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   generate,
@@ -10,6 +9,7 @@ import {
   readArgv,
   remove,
   runScript,
+  setupSuite,
   SHELLS,
   stubRuntimes,
   tempDir,
@@ -43,7 +43,7 @@ interface Context {
   argvFile: string;
 }
 
-const launch = suite<Context>('launch.sh');
+const launch = setupSuite<Context>('launch.sh');
 
 launch.before(async (context) => {
   context.dir = tempDir();

@@ -4,13 +4,13 @@
 // test/lifecycle/<case>.<runtime>.txt (UPDATE_GOLDEN=1 rewrites them, to be reviewed).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   generate,
   isolatedPath,
   remove,
   runScript,
+  setupSuite,
   SHELLS,
   stubRuntimes,
   tempDir,
@@ -71,7 +71,7 @@ const CASES: [string, string[], State, Record<string, string>?][] = [
   ['arguments-for-stop', ['stop', '--', 'x'], 'missing'],
 ];
 
-const lifecycle = suite<Context>('lifecycle');
+const lifecycle = setupSuite<Context>('lifecycle');
 
 lifecycle.before(async (context) => {
   context.dir = tempDir();

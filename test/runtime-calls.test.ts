@@ -5,9 +5,8 @@
 // and docker, which say differently that a container is not running.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, remove, runScript, SHELLS, tempDir, writeFiles } from './helpers.ts';
+import { generate, isolatedPath, remove, runScript, setupSuite, SHELLS, tempDir, writeFiles } from './helpers.ts';
 
 const GOLDEN_CONFIG = join(import.meta.dirname, 'lifecycle/box.jsonc');
 
@@ -52,7 +51,7 @@ interface Context {
   bin: string;
 }
 
-const calls = suite<Context>('runtime calls');
+const calls = setupSuite<Context>('runtime calls');
 
 calls.before(async (context) => {
   context.dir = tempDir();

@@ -2,7 +2,6 @@
 // validation that spans configs.
 import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   generate,
@@ -10,6 +9,7 @@ import {
   remove,
   ROOT,
   runScript,
+  setupSuite,
   SHELLS,
   stubRuntimes,
   tempDir,
@@ -17,7 +17,7 @@ import {
   writeFiles,
 } from './helpers.ts';
 
-const stacks = suite<{ dir: string; out: string; bin: string }>('stack');
+const stacks = setupSuite<{ dir: string; out: string; bin: string }>('stack');
 
 stacks.before(async (context) => {
   context.dir = tempDir();

@@ -8,9 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import fc from 'fast-check';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate, propertyRuns, remove, tempDir, writeFiles } from './helpers.ts';
+import { generate, propertyRuns, remove, setupSuite, tempDir, writeFiles } from './helpers.ts';
 
 const SUPERVISOR = join(
   process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
@@ -54,7 +53,9 @@ interface Program {
   environment: Record<string, string>;
 }
 
-const conf = suite<{ dir: string; ask: (request: object) => Promise<unknown>; stop: () => void }>('supervisord.conf');
+const conf = setupSuite<{ dir: string; ask: (request: object) => Promise<unknown>; stop: () => void }>(
+  'supervisord.conf',
+);
 conf.before((context) => {
   assert.ok(
     existsSync(join(SUPERVISOR, 'supervisor')),

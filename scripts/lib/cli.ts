@@ -3,7 +3,8 @@
 import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import yargs from 'yargs';
-import { REGENERATE, sourceOf } from './header.ts';
+import { sourceOf } from './header.ts';
+import { project } from './project.ts';
 import { type Compilation, compileConfigs, UsageError } from './generate.ts';
 import { KINDS } from './kinds.ts';
 import { apply, OutputBusy, plan, type PlannedFile, removes, withOutputLock } from './output.ts';
@@ -154,7 +155,7 @@ async function parseArguments(argv: string[], streams: Streams): Promise<Options
   const parser = yargs(argv)
     .scriptName('generate.mjs')
     .usage(
-      'Usage: npx zx scripts/generate.mjs [options]\n\nValidates every config in configs/ and compiles it into generated/<name>/.',
+      `Usage: ${project().generate} [options]\n\nValidates every config in configs/ and compiles it into generated/<name>/.`,
     )
     .option('check', {
       type: 'boolean',
@@ -193,7 +194,7 @@ async function parseArguments(argv: string[], streams: Streams): Promise<Options
     usageFailure ??= (error as Error).message;
   }
   if (usageFailure || !args) {
-    streams.err(`generate: ${usageFailure}\nTry 'npx zx scripts/generate.mjs --help'.\n`);
+    streams.err(`generate: ${usageFailure}\nTry '${project().generate} --help'.\n`);
     return EXIT.usage;
   }
   return helpShown ? EXIT.ok : args;
@@ -246,7 +247,7 @@ function check(planned: PlannedFile[], compilation: Compilation, options: Option
   }
   streams.err(`${changes.map((p) => `${shown(options, p)}: ${STATE_TEXT[p.state]}`).join('\n')}\n`);
   streams.err(
-    `\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${REGENERATE}\` to update.\n`,
+    `\n${changes.length} file${changes.length === 1 ? ' is' : 's are'} out of date; run \`${project().generate}\` to update.\n`,
   );
   return EXIT.outOfDate;
 }

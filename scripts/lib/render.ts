@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Mustache from 'mustache';
 import { TEMPLATES_DIR } from './paths.ts';
+import { project } from './project.ts';
 import type { ShellCode } from './shell/quote.ts';
 
 const cache = new Map<string, string>();
@@ -25,7 +26,9 @@ export function renderTemplate(name: string, view: object): string {
     Mustache.parse(template);
     cache.set(name, template);
   }
-  const text = Mustache.render(template, view, partial, { escape: (value: string) => value });
+  // What every template may name: the project's regenerate command (plain words, no quotes).
+  const shared = { regenerate_command: project().generate };
+  const text = Mustache.render(template, { ...shared, ...view }, partial, { escape: (value: string) => value });
   // Only the end is normalised: anything inside could be part of a quoted config value.
   return text.endsWith('\n') ? text : `${text}\n`;
 }

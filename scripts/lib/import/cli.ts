@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import yargs from 'yargs';
 import { compileConfigs } from '../generate.ts';
+import { project } from '../project.ts';
 import { importCompose, type ImportedSet } from './compose.ts';
 import { importDevcontainer } from './devcontainer.ts';
 import { importDistrobox, type Imported } from './distrobox.ts';
@@ -75,7 +76,7 @@ export async function importMain(
 ): Promise<number> {
   let failure: string | undefined;
   const parsed = await yargs(argv)
-    .scriptName('npx zx scripts/import.mjs')
+    .scriptName(project().import)
     .usage(
       '$0 FORMAT FILE [--name NAME]\n\nWrites configs/NAME.jsonc from a compose file (a stack, and NAME-SERVICE.jsonc per service), a devcontainer.json, a distrobox.ini or a Quadlet .container unit.',
     )
@@ -97,7 +98,7 @@ export async function importMain(
   // yargs has printed the help; there is nothing to import.
   if (argv.includes('--help') || argv.includes('-h')) return EXIT.ok;
   if (failure || !parsed) {
-    streams.err(`import: ${failure ?? 'bad arguments'}\nTry 'npx zx scripts/import.mjs --help'.\n`);
+    streams.err(`import: ${failure ?? 'bad arguments'}\nTry '${project().import} --help'.\n`);
     return EXIT.usage;
   }
   const format = parsed.format as Format;

@@ -4,6 +4,7 @@
 // where compose left them. ${VAR} and ${VAR:-default} become variables; a value that is only
 // ${NAME} under a key that names a secret becomes a secret read from NAME. What has no
 // boxwright key is left out with a comment saying why.
+import { project as boxwright, schemaReference } from '../project.ts';
 import { FILE_MARK, readCompose } from './compose-check.ts';
 import type { Imported } from './distrobox.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
@@ -62,7 +63,7 @@ export function importCompose(text: string, source: string, name: string, place:
   }
   const extraNetworks = Object.keys(named.networks).filter((n) => n !== 'default' && !isExternal(named.networks[n]));
   const stack: Obj = {
-    $schema: '../schemas/stack.schema.json',
+    $schema: schemaReference('stack'),
     kind: 'stack',
     network: { name: network },
     ...(extraNetworks.length
@@ -72,7 +73,7 @@ export function importCompose(text: string, source: string, name: string, place:
   };
   const modes = profileModes(services, (text) => remark(stackRemarks.above, '/modes', text));
   if (modes) stack.modes = modes;
-  remark(stackRemarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  remark(stackRemarks.above, '/kind', `Imported from ${source} by ${boxwright().import}.`);
   for (const key of Object.keys(document))
     if (!['services', 'volumes', 'networks', 'secrets', 'include', 'version', 'name'].includes(key))
       remark(stackRemarks.left, '', `${key}: not imported (no boxwright key)`);
@@ -150,7 +151,7 @@ function importService(
   { project, network, source, place, declared, named }: ServiceOf,
 ): Imported {
   const remarks = emptyRemarks();
-  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  const config: Obj = { $schema: schemaReference('environment'), kind: 'environment' };
   const variables: Obj = {};
   const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
   const service: Service = {
@@ -166,7 +167,7 @@ function importService(
     value: (input) => (input === undefined ? undefined : interpolate(String(input), variables)),
     literal: (text) => literal(text, variables, drop),
   };
-  remark(remarks.above, '/kind', `Service ${name} of ${source}, imported by scripts/import.mjs.`);
+  remark(remarks.above, '/kind', `Service ${name} of ${source}, imported by ${boxwright().import}.`);
   config.image = service.value(compose.image) ?? `localhost/${project}_${name}:latest`;
   config.name = String(compose.container_name ?? `${project}_${name}_1`);
   // A compose service runs in the background and stays, as up -d makes it; stdin_open keeps

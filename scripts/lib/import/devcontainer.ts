@@ -2,6 +2,7 @@
 // table read backwards. Its ${localEnv:NAME:default} become variables; paths relative to
 // the file become paths of the repository that holds it (./...); run flags become the keys
 // boxwright has for them. What has no boxwright key is left out with a comment saying why.
+import { project, schemaReference } from '../project.ts';
 import { createScanner, parse, type ParseError, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, remark } from './jsonc.ts';
@@ -36,7 +37,7 @@ interface Definition {
 export function importDevcontainer(text: string, source: string, name: string, place: Place): Imported {
   const definition = parseDefinition(text);
   const remarks = emptyRemarks();
-  const config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  const config: Obj = { $schema: schemaReference('environment'), kind: 'environment' };
   const variables: Obj = {};
   const drop = (key: string, why: string) => remark(remarks.left, '', `${key}: ${why}`);
   const d: Definition = {
@@ -67,7 +68,7 @@ export function importDevcontainer(text: string, source: string, name: string, p
   importTools(d);
   leaveOutTheRest(d, runsAs);
   if (Object.keys(variables).length) config.variables = variables;
-  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  remark(remarks.above, '/kind', `Imported from ${source} by ${project().import}.`);
   return { config: order(config), remarks };
 }
 

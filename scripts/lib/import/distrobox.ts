@@ -3,6 +3,7 @@
 // repeated keys, true/false), and each value as assemble hands it to the shell: a value in
 // quotes loses them, hooks lose one pair of surrounding quotes. What it cannot carry is left
 // out with a comment that says why.
+import { project, schemaReference } from '../project.ts';
 import { BOOLEAN_KEYS, LIST_KEYS, STRING_KEYS } from '../model/distrobox.ts';
 import { ImportProblem } from './problem.ts';
 import { emptyRemarks, type JsonValue, pointerOf, remark, type Remarks } from './jsonc.ts';
@@ -106,7 +107,7 @@ export function importDistrobox(text: string, source: string): Imported {
     containers[section.name] = box;
   }
   return {
-    config: { $schema: '../schemas/distrobox.schema.json', kind: 'distrobox', containers },
+    config: { $schema: schemaReference('distrobox'), kind: 'distrobox', containers },
     remarks: withHeader(remarks, source),
   };
 }
@@ -143,6 +144,6 @@ function checkIncludes(manifest: ReturnType<typeof readManifest>): void {
 }
 
 function withHeader(remarks: Remarks, source: string): Remarks {
-  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  remark(remarks.above, '/kind', `Imported from ${source} by ${project().import}.`);
   return remarks;
 }

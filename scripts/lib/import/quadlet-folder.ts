@@ -2,6 +2,7 @@
 // importQuadlet reads it), members named NAME-UNIT; Requires= and After= between the units
 // become the start order (a member after another is its dependsOn), and the .network units
 // its containers join are the stack's networks.
+import { project, schemaReference } from '../project.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseUnitFile, splitUnitWords } from '../unit/syntax.ts';
@@ -37,9 +38,9 @@ export function importQuadletFolder(folder: string, source: string, name: string
   }
   const [first, ...more] = [...networks];
   const remarks = emptyRemarks();
-  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  remark(remarks.above, '/kind', `Imported from ${source} by ${project().import}.`);
   const stack: Obj = {
-    $schema: '../schemas/stack.schema.json',
+    $schema: schemaReference('stack'),
     kind: 'stack',
     network: { name: first ?? 'podman' },
     ...(more.length ? { networks: more.map((n) => ({ name: n })) } : {}),

@@ -4,6 +4,7 @@
 // has no key for go on as extraArgs. systemd's ${NAME} (with [Service] Environment= values as
 // defaults) become declared variables, %h the home folder, a relative path the unit's
 // folder's. A key that cannot be carried is refused with its name.
+import { project, schemaReference } from '../project.ts';
 import { basename, dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readOption, rowOfFlag, takesValue } from '../keys/options.ts';
@@ -29,12 +30,12 @@ export function importQuadlet(text: string, source: string, place: Place): Impor
   const unit = basename(place.file).replace(/\.container$/, '');
   const reader = new UnitReader(entries, place, unit, (key, why) => remark(remarks.left, '', `${key}: ${why}`));
   const config = reader.read();
-  remark(remarks.above, '/kind', `Imported from ${source} by scripts/import.mjs.`);
+  remark(remarks.above, '/kind', `Imported from ${source} by ${project().import}.`);
   return { config, remarks };
 }
 
 class UnitReader {
-  private readonly config: Obj = { $schema: '../schemas/environment.schema.json', kind: 'environment' };
+  private readonly config: Obj = { $schema: schemaReference('environment'), kind: 'environment' };
   private readonly variables: Obj = {};
   private readonly serviceEnv = new Map<string, string>();
   private readonly args: string[] = [];

@@ -2,6 +2,8 @@
 // script's install verb, where they go, and what to run then. The same for an environment, a
 // stack and a fleet's services. And its "With compose" section, for a config's compose.yaml.
 
+import { project } from '../project.ts';
+
 export interface BootUnits {
   /** The script and the arguments that install, as a user types them. */
   install: string;
@@ -68,7 +70,7 @@ export function composeSection(id: string, script: string): string[] {
     `docker compose -f generated/${id}/compose.yaml up -d   # or podman-compose -f ...`,
     '```',
     '',
-    'Its header lists what it does otherwise than the script. `scripts/import.mjs compose` reads it back into a config.',
+    `Its header lists what it does otherwise than the script. \`${project().import} compose\` reads it back into a config.`,
     '',
   ];
 }
