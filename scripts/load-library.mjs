@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
 
 const root = join(import.meta.dirname, '..');
 const lib = join(root, 'scripts/lib');
@@ -24,7 +27,8 @@ function sources(dir) {
 /** The library module `name` (e.g. 'cli.ts'), as a namespace of its exports. */
 export async function loadLibrary(name) {
   const entry = join(lib, name);
-  const { version } = JSON.parse(readFileSync(join(root, 'node_modules/esbuild/package.json'), 'utf8'));
+  // Installed as a dependency, esbuild is the repository's, beside boxwright: found as Node finds it.
+  const { version } = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8'));
   // The bundle depends on the sources, esbuild and the options below: all go into its name.
   const hash = createHash('sha256')
     .update(`esbuild ${version}\n${name}\n`)

@@ -293,6 +293,6 @@ function staleCompiledValidators(): string[] {
     .map((path) => relative(BOXWRIGHT_ROOT, compiledPath(path)));
 }
 
-function defaultStreams(): Streams {
+export function defaultStreams(): Streams {
   return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 }
