@@ -6,7 +6,7 @@
 // generator run. Where the cache cannot be written, tsx loads the sources directly.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -24,20 +24,31 @@ function sources(dir) {
   });
 }
 
+/** The digest of the library's sources (names and contents), and of this loader. */
+function sourcesDigest() {
+  const hash = createHash('sha256').update(readFileSync(import.meta.filename));
+  for (const path of sources(lib).sort()) hash.update(`${relative(lib, path)}\n`).update(readFileSync(path));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The entries the package's commands load, which `npm pack` bundles beforehand (prebuild). */
+const ENTRIES = ['cli.ts', 'import/cli.ts', 'package/boxwright.ts'];
+const prebuilt = join(root, 'dist');
+
 /** The library module `name` (e.g. 'cli.ts'), as a namespace of its exports. */
 export async function loadLibrary(name) {
+  const digest = sourcesDigest();
+  globalThis[Symbol.for('boxwright.root')] = pathToFileURL(`${root}/`).href;
+  // The installed package's bundles, made by npm pack from these very sources: no esbuild.
+  const packed = join(prebuilt, `${name.replace(/\.ts$/, '')}-${digest}.mjs`);
+  if (exists(packed)) return import(pathToFileURL(packed).href);
   const entry = join(lib, name);
-  // Installed as a dependency, esbuild is the repository's, beside boxwright: found as Node finds it.
+  // esbuild, where it is: beside boxwright when installed as a dependency, as Node finds it.
   const { version } = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8'));
   // The bundle depends on the sources, esbuild and the options below: all go into its name.
-  const hash = createHash('sha256')
-    .update(`esbuild ${version}\n${name}\n`)
-    .update(readFileSync(import.meta.filename));
-  for (const path of sources(lib).sort()) hash.update(`${relative(lib, path)}\n`).update(readFileSync(path));
-  const bundle = join(cache, `${name.replace(/\.ts$/, '')}-${hash.digest('hex').slice(0, 16)}.mjs`);
-  try {
-    statSync(bundle);
-  } catch {
+  const name16 = createHash('sha256').update(`esbuild ${version}\n${name}\n${digest}`).digest('hex').slice(0, 16);
+  const bundle = join(cache, `${name.replace(/\.ts$/, '')}-${name16}.mjs`);
+  if (!exists(bundle)) {
     try {
       await writeBundle(entry, bundle);
     } catch {
@@ -46,8 +57,29 @@ export async function loadLibrary(name) {
       return import(pathToFileURL(entry).href);
     }
   }
-  globalThis[Symbol.for('boxwright.root')] = pathToFileURL(`${root}/`).href;
   return import(pathToFileURL(bundle).href);
+}
+
+function exists(path) {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `node scripts/load-library.mjs --prebuild` (npm pack's prepack): the entries' bundles in
+ * dist/, named by the sources' digest, so that the installed package needs no esbuild and a
+ * bundle is used only with the sources it was made from; `--clean` (postpack) removes them.
+ */
+async function prebuild(clean) {
+  rmSync(prebuilt, { recursive: true, force: true });
+  if (clean) return;
+  const digest = sourcesDigest();
+  for (const name of ENTRIES)
+    await writeBundle(join(lib, name), join(prebuilt, `${name.replace(/\.ts$/, '')}-${digest}.mjs`));
 }
 
 async function writeBundle(entry, bundle) {
@@ -71,12 +103,13 @@ async function writeBundle(entry, bundle) {
     plugins: [sourceUrls],
     logLevel: 'silent',
   });
-  mkdirSync(cache, { recursive: true });
+  mkdirSync(dirname(bundle), { recursive: true });
   const temporary = `${bundle}.${process.pid}.tmp`;
   writeFileSync(temporary, result.outputFiles[0].text);
   renameSync(temporary, bundle);
   // Bundles of older sources go after a week unused. Not at once: another checkout of other
   // sources may share this node_modules, and another run may be about to import one.
+  if (dirname(bundle) !== cache) return;
   const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
   for (const old of readdirSync(cache)) {
     const path = join(cache, old);
@@ -104,3 +137,6 @@ const sourceUrls = {
     });
   },
 };
+
+if (process.argv[1] === import.meta.filename && ['--prebuild', '--clean'].includes(process.argv[2] ?? ''))
+  await prebuild(process.argv[2] === '--clean');
