@@ -83,11 +83,26 @@ workspace('window names, the directory and typed commands reach tmux as written'
           assert.is(started.status, 0, started.stderr);
           // Every pane of the session, in window order and, within a window, in creation
           // order (pane ids grow as panes are made; layouts move panes, not ids).
-          const listed = spawnSync(
-            TMUX,
-            ['list-panes', '-s', '-t', '=main', '-F', '#{window_index}|#{pane_id}|#{pane_current_path}|#{window_name}'],
-            { env, encoding: 'utf8' },
-          );
+          const list = () =>
+            spawnSync(
+              TMUX,
+              [
+                'list-panes',
+                '-s',
+                '-t',
+                '=main',
+                '-F',
+                '#{window_index}|#{pane_id}|#{pane_current_path}|#{window_name}',
+              ],
+              { env, encoding: 'utf8' },
+            );
+          // tmux reads a pane's folder from its foreground process, which a pane just made may
+          // not have yet (the path is empty then): asked again until every pane has one.
+          let listed = list();
+          waitFor(() => {
+            listed = list();
+            return !listed.stdout.split('\n').some((line) => line.split('|')[2] === '' && line !== '');
+          }, 'every pane’s folder');
           const panes = listed.stdout
             .replace(/\n$/, '')
             .split('\n')
