@@ -126,8 +126,9 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
         `    exit 0 ;;`,
         `  'image inspect') [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
         `  'ps --format') printf '%s\\n' "\${BW_STUB_PS:-}"; exit 0 ;;`,
-        // podman info's rootless answer, and the ids that id prints in the image (rootless.sh).
-        `  'info --format') printf '%s\\n' "\${BW_STUB_ROOTLESS:-false}"; exit 0 ;;`,
+        // podman info's rootless answer, or where the images are ($BW_STUB_STORE), and the ids
+        // that id prints in the image (rootless.sh).
+        `  'info --format') case $3 in *GraphRoot* | *DockerRootDir*) printf '%s\\n' "\${BW_STUB_STORE:-}" ;; *) printf '%s\\n' "\${BW_STUB_ROOTLESS:-false}" ;; esac; exit 0 ;;`,
         `  'run --rm') if [ "$3 $5 $6" = '--user --entrypoint id' ]; then [ -n "\${BW_STUB_IDS:-}" ] || exit 125; printf '%s\\n' "$BW_STUB_IDS"; exit 0; fi ;;`,
         'esac',
         `printf '%s\\0' "\${0##*/}" "$@" >"$BW_ARGV_FILE"`,

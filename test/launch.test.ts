@@ -381,4 +381,36 @@ launch('more than one network: podman joins each with its aliases, docker is ref
   }
 });
 
+launch('host: what the host lacks is said when the container is made, and it starts all the same', async () => {
+  const dir = tempDir();
+  try {
+    const config = (host: object) =>
+      writeFiles(dir, { 'configs/big.json': JSON.stringify({ kind: 'environment', image: 'img', host }) });
+    // The tools launch.sh asks about the host with (without them, it says nothing).
+    const tools = join(dir, 'host-tools');
+    mkdirSync(tools);
+    for (const tool of ['getconf', 'awk', 'df']) symlinkSync(which(tool), join(tools, tool));
+    const env = { PATH: isolatedPath(stubRuntimes(dir), tools), BW_STUB_STORE: dir, BW_ARGV_FILE: join(dir, 'argv') };
+    config({ cpus: 100000, memory: '1000t', storage: '1000t' });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    for (const shell of SHELLS) {
+      const big = runScript(shell, join(dir, 'generated/big/launch.sh'), ['run', '--', 'true'], { env, cwd: dir });
+      assert.is(big.status, 0, `${shell.name}: ${big.stderr}`);
+      assert.match(big.stderr, /this host has \d+ CPUs; the container needs 100000 \(host.cpus\)/, shell.name);
+      assert.match(big.stderr, /this host has \d+ MiB of memory; the container needs 1000tb \(host.memory\)/);
+      assert.match(big.stderr, `${dir} has `);
+      assert.match(big.stderr, 'MiB free; the container needs 1000tb (host.storage)');
+    }
+    config({ cpus: 1, memory: '1m', storage: '1k' });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    for (const shell of SHELLS) {
+      const small = runScript(shell, join(dir, 'generated/big/launch.sh'), ['run', '--', 'true'], { env, cwd: dir });
+      assert.is(small.status, 0, `${shell.name}: ${small.stderr}`);
+      assert.not.match(small.stderr, 'warning', shell.name);
+    }
+  } finally {
+    remove(dir);
+  }
+});
+
 launch.run();

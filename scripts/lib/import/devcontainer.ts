@@ -204,12 +204,13 @@ function importTools({ definition, config, drop }: Definition): void {
   if (gpu === true || gpu === 'optional') config.gpu = { mode: gpu === true ? 'required' : 'auto' };
   else if (gpu !== undefined && gpu !== false)
     drop('hostRequirements.gpu', 'GPU cores and memory are the host’s: gpu.mode required needs any NVIDIA GPU');
-  for (const key of ['cpus', 'memory', 'storage'])
-    if (requirements[key] !== undefined)
-      drop(
-        `hostRequirements.${key}`,
-        "what the host must have, which launch.sh does not check (resources limits the container's share instead)",
-      );
+  // What the host must have, which launch.sh says when the host has less.
+  const host = Object.fromEntries(
+    ['cpus', 'memory', 'storage'].flatMap((key) =>
+      requirements[key] === undefined ? [] : [[key, requirements[key]!]],
+    ),
+  );
+  if (Object.keys(host).length) config.host = host;
   const extensions = (customizations.vscode as Obj | undefined)?.extensions;
   config.devcontainer = {
     ...(typeof definition.name === 'string' ? { name: definition.name } : {}),

@@ -2,6 +2,7 @@
 // defaults applied) and checked for what the schema cannot express.
 import type { ProblemList } from '../problems.ts';
 import type { Feature, FeaturesConfig } from './features.ts';
+import { buildHost, type Host, type HostConfig } from './host.ts';
 import { suggestion } from '../problems.ts';
 import type { Template } from '../template-string.ts';
 import { scope, type Locator, type Scope } from './kernel.ts';
@@ -60,6 +61,7 @@ export interface EnvironmentConfig extends TopLevelConfig, GroupConfigs {
   network?: { name: string; aliases?: string[]; create?: boolean };
   networks?: { name: string; aliases?: string[]; create?: boolean }[];
   gpu?: { mode: GpuMode; minCuda?: string; variable?: string };
+  host?: HostConfig;
   extraArgs?: string[];
   entrypoints?: Record<string, { description?: string; command: string[]; args?: 'append' | 'replace' }>;
   entrypointVariable?: string;
@@ -206,6 +208,8 @@ export interface Environment extends KeyValues {
   /** The networks joined besides network, each with its own aliases (podman only). */
   extraNetworks: Network[];
   gpu: Gpu;
+  /** What the host must have: launch.sh warns where it has less. */
+  host?: Host;
   extraArgs: Template[];
   entrypoints: Entrypoint[];
   entrypointVariable?: string;
@@ -301,6 +305,7 @@ export function buildEnvironment(
     network: buildNetwork(config, names),
     extraNetworks: buildExtraNetworks(config, names),
     gpu: buildGpu(config, names),
+    host: buildHost(config.host, names.at, names.problems),
     extraArgs: (config.extraArgs ?? []).map((arg, i) => names.template(arg, `/extraArgs/${i}`)),
     ...buildEntrypoints(config, names),
     command: config.command ?? 'image',

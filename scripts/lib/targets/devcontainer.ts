@@ -5,6 +5,7 @@
 // launch.sh's or the generated entrypoint's work is refused; what it reads differently is
 // warned about. One function per part, so that a field is found here by its name.
 import { FEATURES_FILE, featuresContext } from './features.ts';
+import { requirementText } from '../model/host.ts';
 import { DEVCONTAINER_ID } from '../model/devcontainer-id.ts';
 import { header } from '../header.ts';
 import {
@@ -52,7 +53,7 @@ export function renderDevcontainer(env: Environment, root: string, report: Targe
       ? false
       : undefined,
     ...lifecycle(env, report),
-    hostRequirements: env.gpu.mode === 'off' ? undefined : { gpu: env.gpu.mode === 'required' ? true : 'optional' },
+    hostRequirements: hostRequirements(env),
     customizations: env.devcontainer!.extensions.length
       ? { vscode: { extensions: env.devcontainer!.extensions } }
       : undefined,
@@ -182,6 +183,18 @@ function featuresBuild(
 function registryFeatures(env: Environment): Record<string, Json> | undefined {
   const remote = env.features.filter((f) => !f.local);
   return remote.length ? Object.fromEntries(remote.map((f) => [f.id, f.options])) : undefined;
+}
+
+/** What the host must have: the config's host, and the GPU (required, or optional for auto). */
+function hostRequirements(env: Environment): Record<string, Json> | undefined {
+  const { host, gpu } = env;
+  const out: Record<string, Json> = {
+    ...(host?.cpus !== undefined ? { cpus: host.cpus } : {}),
+    ...(host?.memory !== undefined ? { memory: requirementText(host.memory) } : {}),
+    ...(host?.storage !== undefined ? { storage: requirementText(host.storage) } : {}),
+    ...(gpu.mode === 'off' ? {} : { gpu: gpu.mode === 'required' ? true : 'optional' }),
+  };
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**

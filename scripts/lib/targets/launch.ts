@@ -6,6 +6,7 @@ import { DEVCONTAINER_ID, devcontainerId, usesDevcontainerId } from '../model/de
 import { usage } from './launch-help.ts';
 import { installAddsFromRun, installView } from './launch-install.ts';
 import { buildView, usesRepository } from './launch-build.ts';
+import { requirementText } from '../model/host.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
@@ -26,6 +27,20 @@ import { literalText } from '../template-string.ts';
 import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
+
+/** The host's needs as check_host compares them: kB, as /proc/meminfo and df -Pk count. */
+function hostView(env: Environment) {
+  const { host } = env;
+  if (!host) return undefined;
+  const kb = (bytes: number | undefined) => (bytes === undefined ? undefined : String(Math.ceil(bytes / 1024)));
+  return {
+    cpus: host.cpus === undefined ? undefined : String(host.cpus),
+    memory_kb: kb(host.memory),
+    memory: host.memory === undefined ? undefined : requirementText(host.memory),
+    storage_kb: kb(host.storage),
+    storage: host.storage === undefined ? undefined : requirementText(host.storage),
+  };
+}
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
 export function renderLaunch(
@@ -84,6 +99,7 @@ export function renderLaunch(
     newline: env.gpu.mode !== 'off' || imageAndHost.image_config || env.envFileToContainer,
     image: word(env.image),
     ...buildView(env),
+    host_needs: hostView(env),
     workspace_mount: env.mounts.some((m) => m.type === 'workspace'),
     secret_files: secretFiles(env),
     ensure_directory: env.mounts.some((m) => m.type === 'bind' && m.create),
