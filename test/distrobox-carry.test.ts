@@ -219,7 +219,7 @@ carry("the seed fleet's hooks reach the container as written, quotes included", 
     image: 'registry.fedoraproject.org/fedora-toolbox:43',
     init_hooks: [
       'mkdir -p "$HOME/workspace/opencode-projects" "$HOME/opencode-manager"',
-      'npm install -g bun pnpm@10.29.2 typescript@5.9.3',
+      'npm install -g bun@1.3.9 pnpm@10.29.2 typescript@5.9.3',
     ],
     additional_flags: ['--security-opt label=disable'],
     additional_packages: ['nodejs', 'git', 'gh'],

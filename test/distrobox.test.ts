@@ -75,7 +75,7 @@ fleets('the seed fleet reads back as the config says, defaults and lists include
     pull: '0',
     additional_packages: '  nodejs¤git¤gh',
     additional_flags: '--security-opt label=disable',
-    init_hooks: onceHook('npm install -g bun pnpm@10.29.2 typescript@5.9.3'),
+    init_hooks: onceHook('npm install -g bun@1.3.9 pnpm@10.29.2 typescript@5.9.3'),
     start_now: '1',
   });
   assert.is(ini['litellm-proxy']!.init_hooks, onceHook('pip install "litellm[proxy]==1.81.10"'));
@@ -209,10 +209,11 @@ function insideStubs(dir: string): string {
     podman: '#!/bin/sh\necho running\n',
     dnf: record('dnf'),
     npm: `${record('npm')}exit "\${BW_NPM_EXIT:-0}"\n`,
-    node: '#!/bin/sh\necho v22.22.0\n',
+    node: '#!/bin/sh\necho "v${BW_NODE:-22.22.0}"\n',
+    pnpm: '#!/bin/sh\necho 10.29.2\n',
     gh: '#!/bin/sh\necho "gh version ${BW_GH:-2.86.0} (2026-01-21)"\n',
   });
-  for (const tool of ['distrobox', 'podman', 'dnf', 'npm', 'node', 'gh']) chmodSync(join(bin, tool), 0o755);
+  for (const tool of ['distrobox', 'podman', 'dnf', 'npm', 'node', 'gh', 'pnpm']) chmodSync(join(bin, tool), 0o755);
   for (const tool of ['id', 'head', 'sh', 'nohup', 'tail', 'rm', 'sleep']) symlinkSync(which(tool), join(bin, tool));
   return bin;
 }
@@ -228,7 +229,11 @@ for (const shell of SHELLS) {
             app: {
               image: 'img',
               update_hooks: ['npm update -g', `echo "it's $((6 * 7))" >>"$BW_LOG"`],
-              versions: { node: '22.22.0', gh: '2.86.0' },
+              versions: {
+                node: { version: '22.22.0', why: "the distribution's nodejs package, which its upgrade moves" },
+                gh: '2.86.0',
+                pnpm: { version: '10.29.2', install: 'npm install -g pnpm@10.29.2' },
+              },
             },
           },
         }),
@@ -240,8 +245,17 @@ for (const shell of SHELLS) {
       const updated = runScript(shell, update, [], { env });
       assert.is(updated.status, 0, updated.stderr);
       assert.match(updated.stdout, /app +upgraded/);
-      assert.match(updated.stdout, 'node 22.22.0: as pinned\ngh 2.86.0: as pinned');
-      assert.is(readFileSync(log, 'utf8'), "enter app -- sh -s\ndnf -y upgrade\nnpm update -g\nit's 42\n");
+      assert.match(updated.stdout, 'node 22.22.0: as pinned\ngh 2.86.0: as pinned\npnpm 10.29.2: as pinned');
+      // The held version is put back after the update steps, which may have moved it.
+      assert.is(
+        readFileSync(log, 'utf8'),
+        "enter app -- sh -s\ndnf -y upgrade\nnpm update -g\nit's 42\nnpm install -g pnpm@10.29.2\n",
+      );
+
+      const moved = runScript(shell, update, [], { env: { ...env, BW_NODE: '23.1.0' } });
+      assert.is(moved.status, 0, 'a version only noted does not fail the update');
+      assert.match(moved.stdout, 'node: noted 22.22.0, found v23.1.0 (only checked)');
+      assert.match(moved.stdout, /app +upgraded/);
 
       const drifted = runScript(shell, update, [], { env: { ...env, BW_GH: '2.87.0' } });
       assert.is(drifted.status, 1);

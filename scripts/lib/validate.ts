@@ -74,10 +74,29 @@ export function validateLocated(
  * bad key gives its own error (carrying `propertyName`) and a vague `propertyNames` one.
  */
 function simplify(errors: ErrorObject[]): ErrorObject[] {
-  const typeFailed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  return errors.filter(
-    (e) => !(typeFailed.has(e.instancePath) && e.keyword !== 'type') && e.keyword !== 'propertyNames',
+  return dropOtherBranches(errors).filter(
+    (e, _i, kept) =>
+      !(kept.some((t) => t.keyword === 'type' && t.instancePath === e.instancePath) && e.keyword !== 'type') &&
+      e.keyword !== 'propertyNames',
   );
+}
+
+/**
+ * A value that one of a oneOf's branches takes by its type (an object where a string or an
+ * object is allowed) is told that branch's problems, not that it is not the other's type.
+ */
+function dropOtherBranches(errors: ErrorObject[]): ErrorObject[] {
+  const branch = (e: ErrorObject) => /^(.*\/oneOf)\/(\d+)\//.exec(e.schemaPath);
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf') return !errors.some((o) => o !== e && o.instancePath === e.instancePath);
+    const own = branch(e);
+    if (e.keyword !== 'type' || !own) return true;
+    return !errors.some((o) => {
+      const other = branch(o);
+      if (o.keyword === 'type' || other === null || !o.instancePath.startsWith(e.instancePath)) return false;
+      return other[1] === own[1] && other[2] !== own[2];
+    });
+  });
 }
 
 function explain(error: ErrorObject): { at?: string; message: string; hint?: string } {

@@ -2,6 +2,7 @@
 // and every value checked against what distrobox's manifest parser can carry.
 import { shortDigest } from '../digest.ts';
 import type { ProblemList } from '../problems.ts';
+import { type Pin, pins, type VersionsConfig } from './distrobox-pins.ts';
 import { suggestion } from '../problems.ts';
 import type { WordPart } from '../shell/quote.ts';
 import {
@@ -39,7 +40,7 @@ export interface FleetConfig {
       update_hooks?: string[];
       service?: { command: string; systemd?: { wantedBy?: string } };
       backup?: string[];
-      versions?: Record<string, string>;
+      versions?: VersionsConfig;
     }
   >;
 }
@@ -66,8 +67,11 @@ export interface Box {
   service?: { command: string; systemd?: { wantedBy?: string } };
   /** Run by update.sh as root inside the container after the package upgrade. */
   updateHooks: string[];
-  /** Pinned versions by command name, checked by status.sh and update.sh. */
-  versions: { command: string; version: string }[];
+  /**
+   * Versions by command name, checked by status.sh and update.sh: pinned (update.sh fails
+   * where another is found), put back by `install` after the update steps, or only noted (`why`).
+   */
+  versions: Pin[];
   booleans: Partial<Record<BooleanKey, boolean>>;
   strings: Partial<Record<StringKey, Value>>;
   lists: Partial<Record<ListKey, Value[]>>;
@@ -421,7 +425,7 @@ function buildBox(name: string, fleet: FleetContext): Box {
     backup: backupPaths(own.backup ?? [], (i) => at(`${pointer}/backup/${i}`), problems),
     service: own.service,
     updateHooks: own.update_hooks ?? [],
-    versions: Object.entries(own.versions ?? {}).map(([command, version]) => ({ command, version })),
+    versions: pins(own.versions ?? {}, (command) => at(`${pointer}/versions/${command}`), problems),
     booleans,
     strings,
     lists,

@@ -325,17 +325,24 @@ function serviceUsage(fleet: Fleet, services: Box[]): string {
   ].join('\n');
 }
 
-/** A container's update steps, run as root after its package upgrade. */
+/**
+ * A container's update steps, run as root after its package upgrade, then the commands that
+ * put its held versions back (an update step such as npm update -g moves them).
+ */
 function updateCase(box: Box): ShellCode[] {
-  if (!box.updateHooks.length) return [];
-  const steps = box.updateHooks.map((hook) => `as_root sh -c ${quote(hook)}`).join('\n');
+  const commands = [...box.updateHooks, ...box.versions.flatMap((pin) => (pin.install ? [pin.install] : []))];
+  if (!commands.length) return [];
+  const steps = commands.map((command) => `as_root sh -c ${quote(command)}`).join('\n');
   return [code(`${quote(box.name)}) bw_update_steps=${quote(steps)} ;;`)];
 }
 
-/** A container's pinned versions, as the COMMAND VERSION pairs bw_check_pins takes. */
+/**
+ * A container's versions, as the KIND COMMAND VERSION triples bw_check_pins takes: pin (held,
+ * or pinned), noted (only checked).
+ */
 function pinsCase(box: Box): ShellCode[] {
   if (!box.versions.length) return [];
-  const pins = box.versions.map((pin) => `${pin.command} ${pin.version}`).join(' ');
+  const pins = box.versions.map((pin) => `${pin.why ? 'noted' : 'pin'} ${pin.command} ${pin.version}`).join(' ');
   return [code(`${quote(box.name)}) bw_pins=${quote(pins)} ;;`)];
 }
 
