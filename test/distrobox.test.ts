@@ -205,7 +205,8 @@ function insideStubs(dir: string): string {
   const bin = join(dir, 'inside-bin');
   const record = (name: string) => `#!/bin/sh\necho "${name} $*" >>"$BW_LOG"\n`;
   writeFiles(bin, {
-    distrobox: `#!/bin/sh\n[ "$1" = enter ] || exit 9\necho "$*" >>"$BW_LOG"\nexec sh -s\n`,
+    // distrobox list's table (a box of the fleet, and one of the user's own), and enter.
+    distrobox: `#!/bin/sh\nif [ "$1" = list ]; then printf '%s\\n' 'ID           | NAME                 | STATUS | IMAGE' 'a1b2c3d4e5f6 | app                  | Up     | img' 'f6e5d4c3b2a1 | scratch              | Up     | fedora'; exit 0; fi\n[ "$1" = enter ] || exit 9\necho "$*" >>"$BW_LOG"\nexec sh -s\n`,
     podman: '#!/bin/sh\necho running\n',
     dnf: record('dnf'),
     npm: `${record('npm')}exit "\${BW_NPM_EXIT:-0}"\n`,
@@ -214,7 +215,8 @@ function insideStubs(dir: string): string {
     gh: '#!/bin/sh\necho "gh version ${BW_GH:-2.86.0} (2026-01-21)"\n',
   });
   for (const tool of ['distrobox', 'podman', 'dnf', 'npm', 'node', 'gh', 'pnpm']) chmodSync(join(bin, tool), 0o755);
-  for (const tool of ['id', 'head', 'sh', 'nohup', 'tail', 'rm', 'sleep']) symlinkSync(which(tool), join(bin, tool));
+  for (const tool of ['id', 'head', 'sh', 'nohup', 'tail', 'rm', 'sleep', 'awk'])
+    symlinkSync(which(tool), join(bin, tool));
   return bin;
 }
 
@@ -251,6 +253,13 @@ for (const shell of SHELLS) {
         readFileSync(log, 'utf8'),
         "enter app -- sh -s\ndnf -y upgrade\nnpm update -g\nit's 42\nnpm install -g pnpm@10.29.2\n",
       );
+
+      // --all: the box distrobox lists outside the fleet too, its packages only.
+      writeFileSync(log, '');
+      const all = runScript(shell, update, ['--all'], { env });
+      assert.is(all.status, 0, all.stderr);
+      assert.match(all.stdout, /app +upgraded\nscratch +upgraded/);
+      assert.match(readFileSync(log, 'utf8'), /npm install -g pnpm@10.29.2\nenter scratch -- sh -s\ndnf -y upgrade\n$/);
 
       const moved = runScript(shell, update, [], { env: { ...env, BW_NODE: '23.1.0' } });
       assert.is(moved.status, 0, 'a version only noted does not fail the update');

@@ -348,12 +348,13 @@ function pinsCase(box: Box): ShellCode[] {
 
 function updateUsage(fleet: Fleet): string {
   return [
-    'Usage: update.sh [--only NAME]...',
+    'Usage: update.sh [--only NAME]... | --all',
     '',
     'Upgrades every container (not the templates) with its own package manager: dnf, apt,',
     'pacman, zypper or apk, found inside the container, then runs its update steps as root',
     'and checks its pinned versions. Goes on past a failing container, prints a summary, and',
-    'exits non-zero when any failed.',
+    'exits non-zero when any failed. With --all, also the boxes `distrobox list` shows that',
+    'this fleet does not name (their packages only).',
     '',
     `Containers: ${fleet.boxes
       .filter((b) => !b.template)
