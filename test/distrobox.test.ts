@@ -366,6 +366,13 @@ for (const shell of SHELLS) {
         assert.match(again.stderr, 'exists; it is left as it is', 'the same second: never over an archive');
 
       writeFiles(home, { '.agent/config.json': '{"a":2}\n' });
+      // --verify reads the archive whole, lists what it would restore, and changes nothing.
+      const verified = run('restore', ['--verify', join(archives, archive!)]);
+      assert.is(verified.status, 0, verified.stderr);
+      assert.match(verified.stdout, '~/.agent, 1 file(s)');
+      assert.match(verified.stdout, '~/.config/agent app, 1 file(s)');
+      assert.match(verified.stderr, 'it can be restored');
+      assert.is(readFileSync(join(home, '.agent/config.json'), 'utf8'), '{"a":2}\n', 'verify restores nothing');
       const restored = run('restore', [join(archives, archive!)]);
       assert.is(restored.status, 0, restored.stderr);
       assert.is(readFileSync(join(home, '.agent/config.json'), 'utf8'), '{"a":1}\n');
@@ -380,6 +387,7 @@ for (const shell of SHELLS) {
       const broken = run('restore', [truncated]);
       assert.is(broken.status, 1);
       assert.match(broken.stderr, 'cannot be read whole; nothing was restored');
+      assert.is(run('restore', ['--verify', truncated]).status, 1, 'verify finds a truncated archive');
       const foreign = join(dir, 'foreign.tar.gz');
       writeFiles(dir, { 'foreign/.bashrc': 'evil\n' });
       assert.is(spawnSync('tar', ['-C', join(dir, 'foreign'), '-czf', foreign, '.bashrc']).status, 0);

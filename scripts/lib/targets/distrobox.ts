@@ -292,11 +292,13 @@ function declaredPaths(kept: Box[]): string[] {
 
 function restoreUsage(kept: Box[]): string {
   return [
-    'Usage: restore.sh ARCHIVE...',
+    'Usage: restore.sh [--verify] ARCHIVE...',
     '',
     'Puts back the paths in archives made by backup.sh. Each archive is read whole first;',
     'one that is truncated, or holds a path no container declares, changes nothing. A path',
-    'that exists is kept beside, as PATH.before-restore-YYYYMMDD-HHMMSS.',
+    'that exists is kept beside, as PATH.before-restore-YYYYMMDD-HHMMSS. With --verify, each',
+    'archive is only read and checked, and what it would restore is listed (the yearly check',
+    'that backups can be restored); nothing in the home changes.',
     '',
     `Declared paths: ${declaredPaths(kept)
       .map((path) => `~/${path}`)
