@@ -16,11 +16,11 @@ function verify(path: string): void {
   assert.is(run.status, 0, `${path}: ${run.stdout}${run.stderr}`);
 }
 
-test('every committed plain unit passes systemd-analyze verify', () => {
+test('every committed plain unit and timer passes systemd-analyze verify', () => {
   const generated = join(ROOT, 'generated');
   let units = 0;
   for (const folder of readdirSync(generated))
-    for (const file of readdirSync(join(generated, folder)).filter((f) => f.endsWith('.service'))) {
+    for (const file of readdirSync(join(generated, folder)).filter((f) => /\.(service|timer)$/.test(f))) {
       verify(join(generated, folder, file));
       units++;
     }
@@ -102,6 +102,42 @@ test('install never replaces a unit that boxwright did not write', async () => {
     assert.is(run.status, 1);
     assert.match(run.stderr, /units\/box\.service exists and boxwright did not write it: move it away first\n$/);
     assert.is(readFileSync(join(dir, 'units/box.service'), 'utf8'), '[Service]\nExecStart=/bin/true\n');
+  } finally {
+    remove(dir);
+  }
+});
+
+test('a fleet’s update timer installs, verifies, and its service runs update.sh --all as systemd runs it', async () => {
+  const dir = join(tempDir(), 'my fleet $x');
+  try {
+    writeFiles(dir, {
+      'configs/fleet.json': JSON.stringify({
+        kind: 'distrobox',
+        updates: { every: 'Sun 03:00' },
+        containers: { app: { image: 'img' } },
+      }),
+    });
+    assert.is((await generate(['--quiet'], dir)).code, 0);
+    const units = join(dir, 'units');
+    const stubs = join(dir, 'stubs');
+    // distrobox lists nothing, and enter records what it runs.
+    writeFiles(stubs, {
+      distrobox: `#!/bin/sh\n[ "$1" != list ] || exit 0\necho "$*" >>'${join(dir, 'entered')}'\ncat >/dev/null\n`,
+    });
+    spawnSync('chmod', ['+x', join(stubs, 'distrobox')]);
+    const env = { PATH: `${stubs}:/usr/bin:/bin`, HOME: TEST_HOME };
+    const install = spawnSync('sh', [join(dir, 'generated/fleet/update.sh'), 'install', '--unit-dir', units], {
+      encoding: 'utf8',
+      env,
+    });
+    assert.is(install.status, 0, install.stderr);
+    assert.match(install.stderr, 'systemctl --user daemon-reload && systemctl --user enable --now fleet-update.timer');
+    for (const unit of ['fleet-update.service', 'fleet-update.timer']) verify(join(units, unit));
+    assert.match(readFileSync(join(units, 'fleet-update.timer'), 'utf8'), 'OnCalendar=Sun 03:00\nPersistent=true');
+    const ran = runAsSystemd(readFileSync(join(units, 'fleet-update.service'), 'utf8'), 'ExecStart', '/', env);
+    assert.is(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /app +upgraded/);
+    assert.is(readFileSync(join(dir, 'entered'), 'utf8'), 'enter app -- sh -s\n');
   } finally {
     remove(dir);
   }

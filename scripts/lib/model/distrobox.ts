@@ -28,6 +28,7 @@ export interface FleetConfig {
   description?: string;
   notes?: string[];
   variables?: Record<string, { description?: string; default?: string }>;
+  updates?: { every: string };
   defaults?: BoxConfig;
   containers: Record<
     string,
@@ -91,6 +92,8 @@ export interface Fleet {
   notes: string[];
   variables: FleetVariable[];
   boxes: Box[];
+  /** When update.sh runs by itself (systemd's OnCalendar=), when the config says. */
+  updateEvery?: string;
 }
 
 /**
@@ -281,7 +284,8 @@ export function buildFleet(
   };
   const boxes = names.map((name) => buildBox(name, fleet));
   if (problems.items.length > before) return undefined;
-  return { id, source, description: config.description, notes: config.notes ?? [], variables, boxes };
+  const { description, notes = [], updates } = config;
+  return { id, source, description, notes, variables, boxes, updateEvery: updates?.every };
 }
 
 /** What a box is built with: the fleet's config and names, and its boxes with includes merged. */

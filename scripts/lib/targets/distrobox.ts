@@ -8,6 +8,7 @@ import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
 import { columns, markdownTable } from '../text.ts';
 import { renderPlainUnit } from './systemd.ts';
+import { renderUpdateUnits, updateUnits } from './distrobox-timer.ts';
 
 /** `root`: the repository, relative to generated/<fleet>/. */
 export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
@@ -53,7 +54,11 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
       ),
       after_cases: fleet.boxes.flatMap(afterCase),
     }),
-    script('update', 'Fleet upgrade script', updateUsage(fleet), { update_cases: fleet.boxes.flatMap(updateCase) }),
+    script('update', 'Fleet upgrade script', updateUsage(fleet), {
+      update_cases: fleet.boxes.flatMap(updateCase),
+      install: updateUnits(fleet),
+    }),
+    ...renderUpdateUnits(fleet, root),
     script(
       'status',
       'Fleet status script',
@@ -357,6 +362,13 @@ function updateUsage(fleet: Fleet): string {
     'and checks its pinned versions. Goes on past a failing container, prints a summary, and',
     'exits non-zero when any failed. With --all, also the boxes `distrobox list` shows that',
     'this fleet does not name (their packages only).',
+    ...(fleet.updateEvery
+      ? [
+          '',
+          `install [--unit-dir DIR] [-n] puts the timer that runs update.sh --all (${fleet.updateEvery}) and its`,
+          'service in ~/.config/systemd/user.',
+        ]
+      : []),
     '',
     `Containers: ${fleet.boxes
       .filter((b) => !b.template)
