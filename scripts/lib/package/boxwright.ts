@@ -3,13 +3,12 @@
 // (this folder). In a repository that installed the package, what it writes names
 // `npx boxwright ...`; run from boxwright's own checkout, it names that checkout's scripts,
 // so that either entry writes the same files there.
-import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { defaultStreams, main as generate, type Streams } from '../cli.ts';
 import { importMain } from '../import/cli.ts';
 import { BOXWRIGHT_ROOT } from '../paths.ts';
 import { INSTALLED, OWN, useProject } from '../project.ts';
-import { installHooks } from './hooks.ts';
+import { gitTop, installHooks } from './hooks.ts';
 import { init } from './init.ts';
 
 const USAGE = `Usage: npx boxwright COMMAND [options]
@@ -60,23 +59,23 @@ function hooks(argv: string[], cwd: string, streams: Streams): number {
     streams.err('Usage: npx boxwright hooks install\n');
     return 64;
   }
+  const top = gitTop(cwd);
+  if (top === undefined) {
+    streams.err('boxwright hooks: not in a git repository\n');
+    return 64;
+  }
   try {
-    const top = execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: 'pipe' });
-    streams.out(`boxwright hooks: ${installHooks(top.trim()).said}\n`);
+    streams.out(`boxwright hooks: ${installHooks(top).said}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    streams.err(`boxwright hooks: ${/rev-parse/.test(message) ? 'not in a git repository' : message}\n`);
+    // A hook manager's file that cannot be read (lefthook.yml that is not YAML): one line.
+    streams.err(`boxwright hooks: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}\n`);
     return 64;
   }
 }
 
 /** Whether the command runs in boxwright's own checkout (the package is the repository). */
 function isOwnCheckout(cwd: string): boolean {
-  try {
-    const top = execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: 'pipe' });
-    return realpathSync(top.trim()) === realpathSync(BOXWRIGHT_ROOT);
-  } catch {
-    return false;
-  }
+  const top = gitTop(cwd);
+  return top !== undefined && realpathSync(top) === realpathSync(BOXWRIGHT_ROOT);
 }

@@ -20,6 +20,20 @@ export interface Step {
 
 const LEFTHOOK = ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml', '.lefthook.yaml'];
 
+/** The git repository `cwd` is in (its top folder), or undefined outside one. */
+export function gitTop(cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds a line at the end of a file (made when missing), after the line its text ends in. */
+export function appendLine(file: string, text: string, line: string, mode?: number): void {
+  writeFileSync(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`, mode ? { mode } : {});
+}
+
 export function installHooks(top: string): Step {
   if (existsSync(join(top, '.husky'))) return husky(top);
   const lefthook = LEFTHOOK.find((name) => existsSync(join(top, name)));
@@ -31,7 +45,7 @@ function husky(top: string): Step {
   const file = join(top, '.husky/pre-commit');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (text.includes(HOOK_COMMAND)) return { changed: false, said: '.husky/pre-commit runs the boxwright hook already' };
-  writeFileSync(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${HOOK_COMMAND}\n`, { mode: 0o755 });
+  appendLine(file, text, HOOK_COMMAND, 0o755);
   return { changed: true, said: `.husky/pre-commit: added ${HOOK_COMMAND}` };
 }
 

@@ -3,12 +3,11 @@
 // .gitattributes line that keeps generated files LF, and the first generate. Every step adds
 // what is missing and says so; a file the user has is never replaced, and a second run
 // changes nothing.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Streams } from '../cli.ts';
 import { INSTALLED } from '../project.ts';
-import { installHooks, type Step } from './hooks.ts';
+import { appendLine, gitTop, installHooks, type Step } from './hooks.ts';
 
 const EXAMPLE = `// An example environment: a container that \`generated/example/launch.sh up\` starts,
 // \`launch.sh shell\` opens a terminal in and \`launch.sh down\` removes. Change it, or copy it to
@@ -39,10 +38,8 @@ export async function init(
   streams: Streams,
   generate: (argv: string[], cwd: string) => Promise<number>,
 ): Promise<number> {
-  let top: string;
-  try {
-    top = execFileSync('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: 'pipe' }).trim();
-  } catch {
+  const top = gitTop(cwd);
+  if (top === undefined) {
     streams.err('boxwright init: not in a git repository (run git init first)\n');
     return 64;
   }
@@ -72,7 +69,7 @@ function attributes(top: string): Step {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (text.split('\n').some((line) => line.trim() === ATTRIBUTES))
     return { changed: false, said: `.gitattributes keeps ${ATTRIBUTES} already` };
-  writeFileSync(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${ATTRIBUTES}\n`);
+  appendLine(file, text, ATTRIBUTES);
   return { changed: true, said: `.gitattributes: added ${ATTRIBUTES}` };
 }
 
