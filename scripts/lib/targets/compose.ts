@@ -5,7 +5,7 @@
 // so that compose reads them when it runs, as launch.sh does; secrets go by name, never by value.
 import { posix } from 'node:path';
 import { leftOut, modelValue } from '../keys/options.ts';
-import { KEYS, type CodeOf } from '../keys/table.ts';
+import { KEYS, type CodeOf, type Row } from '../keys/table.ts';
 import { DEFAULT_PATH, publishSpec, type EnvVar, type Environment, type Mount } from '../model/environment.ts';
 import type { Template } from '../template-string.ts';
 import type { TargetReport } from './report.ts';
@@ -31,8 +31,14 @@ export type { ComposeParts, ComposePlace, Obj };
 
 export function composeService(env: Environment, place: ComposePlace, report: TargetReport): ComposeParts {
   const parts: ComposeParts = { service: {}, volumes: {}, networks: {}, secrets: {} };
-  const context: Context = { env, place, report, text: composeText(env, place, report), parts, image: {} };
-  context.image = env.compose?.image ?? {};
+  const context: Context = {
+    env,
+    place,
+    report,
+    text: composeText(env, place, report),
+    parts,
+    image: env.compose?.image ?? {},
+  };
   const { service } = parts;
   service.image = context.text(env.image, '/image');
   build(context);
@@ -40,7 +46,7 @@ export function composeService(env: Environment, place: ComposePlace, report: Ta
   for (const row of KEYS) {
     const entry = row.compose;
     if (typeof entry === 'object' && 'code' in entry) COMPOSE_CODE[entry.code](context);
-    else if (typeof entry === 'object' && 'key' in entry) composeKey(context, row.key, entry);
+    else if (typeof entry === 'object' && 'key' in entry) composeKey(context, row, entry);
   }
   service.labels = { ...(service.labels as Obj | undefined), 'io.boxwright.config': env.id };
   startup(context);
@@ -57,10 +63,10 @@ export function composeService(env: Environment, place: ComposePlace, report: Ta
 }
 
 /** A row that names a compose key: the model's value, as compose writes it. */
-function composeKey(context: Context, key: string, entry: { key: string; duration?: true }): void {
+function composeKey(context: Context, row: Row, entry: { key: string; duration?: true }): void {
+  const { key } = row;
   const value = modelValue(context.env, key);
   if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) return;
-  const row = KEYS.find((r) => r.key === key)!;
   const text = (template: Template) => context.text(template, key);
   let out: unknown;
   switch (row.model) {

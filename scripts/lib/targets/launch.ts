@@ -6,7 +6,7 @@ import { DEVCONTAINER_ID, devcontainerId, usesDevcontainerId } from '../model/de
 import { usage } from './launch-help.ts';
 import { installAddsFromRun, installView } from './launch-install.ts';
 import { buildView, usesRepository } from './launch-build.ts';
-import { requirementText } from '../model/host.ts';
+import { hostView } from './launch-host.ts';
 import { HOST_GID, HOST_UID } from './entrypoint.ts';
 import { CODED } from '../keys/coded.ts';
 import { eachRunRow, type RunWord } from '../keys/options.ts';
@@ -27,20 +27,6 @@ import { literalText } from '../template-string.ts';
 import type { GeneratedFile } from '../output.ts';
 
 const APPEND = 'set -- "$@"';
-
-/** The host's needs as check_host compares them: kB, as /proc/meminfo and df -Pk count. */
-function hostView(env: Environment) {
-  const { host } = env;
-  if (!host) return undefined;
-  const kb = (bytes: number | undefined) => (bytes === undefined ? undefined : String(Math.ceil(bytes / 1024)));
-  return {
-    cpus: host.cpus === undefined ? undefined : String(host.cpus),
-    memory_kb: kb(host.memory),
-    memory: host.memory === undefined ? undefined : requirementText(host.memory),
-    storage_kb: kb(host.storage),
-    storage: host.storage === undefined ? undefined : requirementText(host.storage),
-  };
-}
 
 /** `root`: the repository's folder relative to the script's (generated/<id>/). */
 export function renderLaunch(
@@ -74,8 +60,7 @@ export function renderLaunch(
     env_file: env.envFile && word(env.envFile),
     env_file_all: env.envFile !== undefined && env.envFileToContainer,
     env_file_names: [...env.variables.map((v) => v.name), ...env.secrets.map((s) => s.hostName)].map(shellName),
-    has_settings: env.variables.length > 0 || env.secrets.length > 0 || usesDevcontainerId(env),
-    variable_lines: variableLines(env),
+    ...settingsView(env),
     entrypoints: env.entrypoints.length > 0,
     entrypoint_default: entrypointDefault(env),
     entrypoint_pattern: env.entrypoints.map((e) => quote(e.name)).join(' | '),
@@ -205,6 +190,15 @@ function namedVolumes(env: Environment): ShellCode[] {
 }
 
 // ---- variables and secrets ------------------------------------------------------------
+
+/** The script's settings section: its lines (computed once), and whether it has one. */
+function settingsView(env: Environment) {
+  const lines = variableLines(env);
+  return {
+    has_settings: env.variables.length > 0 || env.secrets.length > 0 || lines.length > 0,
+    variable_lines: lines,
+  };
+}
 
 function variableLines(env: Environment): ShellCode[] {
   const lines: ShellCode[] = [];
