@@ -48,6 +48,11 @@ export function addFeatures(
   environment.image = [{ literal: 'localhost/' }, ...environment.name, { literal: '-features:latest' }];
 }
 
+/** The features from a registry, which only devcontainer.json's tools install. */
+export function fromRegistry(environment: Environment): Feature[] {
+  return environment.features.filter((f) => !f.local);
+}
+
 /** A local feature's folder is the repository's (./x); anything else is a registry's. */
 export function isLocalFeature(id: string): boolean {
   return id.startsWith('./') || id.startsWith('../') || id.startsWith('/');

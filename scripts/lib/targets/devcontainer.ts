@@ -4,6 +4,7 @@
 // tool runs its own entrypoint and keeps the container up itself, so what needs
 // launch.sh's or the generated entrypoint's work is refused; what it reads differently is
 // warned about. One function per part, so that a field is found here by its name.
+import { fromRegistry } from '../model/features.ts';
 import { FEATURES_FILE, featuresContext } from './features.ts';
 import { requirementText } from '../model/host.ts';
 import { DEVCONTAINER_ID } from '../model/devcontainer-id.ts';
@@ -181,7 +182,7 @@ function featuresBuild(
 
 /** The features devcontainer.json installs itself: those from a registry, with their options. */
 function registryFeatures(env: Environment): Record<string, Json> | undefined {
-  const remote = env.features.filter((f) => !f.local);
+  const remote = fromRegistry(env);
   return remote.length ? Object.fromEntries(remote.map((f) => [f.id, f.options])) : undefined;
 }
 

@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { header } from '../header.ts';
 import type { Environment } from '../model/environment.ts';
-import type { LocalFeature } from '../model/features.ts';
+import { fromRegistry, type LocalFeature } from '../model/features.ts';
 import type { GeneratedFile } from '../output.ts';
 import { quote } from '../shell/quote.ts';
 import type { TargetReport } from './report.ts';
@@ -84,7 +84,7 @@ function featureLayer(
 
 /** The features from a registry, which only devcontainer.json's tools install. */
 export function warnRegistryFeatures(env: Environment, report: TargetReport): void {
-  const names = env.features.filter((f) => !f.local).map((f) => f.id);
+  const names = fromRegistry(env).map((f) => f.id);
   if (names.length)
     report.warn(
       `not installed by launch.sh or the units, compose and manifests: ${names.join(', ')} (from a registry; devcontainer.json carries them for the devcontainer CLI)`,

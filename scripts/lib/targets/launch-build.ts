@@ -1,6 +1,7 @@
 // What launch.sh builds before it runs: the config's image from its Containerfile, then the
 // local dev container features onto it (targets/features.ts), and what it says of the features
 // it cannot install; and whether it needs the repository's folder to find them.
+import { fromRegistry } from '../model/features.ts';
 import type { Environment } from '../model/environment.ts';
 import { REPOSITORY } from '../model/environment.ts';
 import { quote, word } from '../shell/quote.ts';
@@ -56,7 +57,7 @@ function buildSteps(env: Environment) {
 
 /** The OCI features launch.sh does not install, for its note when it makes the container. */
 function registryFeatures(env: Environment): string | undefined {
-  const names = env.features.filter((f) => !f.local).map((f) => f.id);
+  const names = fromRegistry(env).map((f) => f.id);
   return names.length ? quote(names.join(', ')) : undefined;
 }
 
