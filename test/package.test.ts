@@ -5,7 +5,7 @@
 // hooks already: husky's, lefthook's (their files kept), else core.hooksPath. In boxwright's
 // own checkout the command writes what scripts/generate.mjs writes.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -54,7 +54,14 @@ async function command(args: string[], cwd: string): Promise<{ code: number; out
 pack('npm pack installs into a new repository; init, generate, the hook and init again work', () => {
   const dir = tempDir();
   try {
-    const packed = run('npm', ['pack', '--pack-destination', dir, '--silent'], ROOT);
+    // Packed from a copy: npm pack writes dist/ beside the sources and removes it after, which
+    // another test run in this checkout must not see come and go.
+    const source = join(dir, 'boxwright');
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    for (const part of [...manifest.files.filter((f) => f !== 'dist/'), 'package.json', 'README.md', 'LICENSE'])
+      cpSync(join(ROOT, part), join(source, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
+    const packed = run('npm', ['pack', '--pack-destination', dir, '--silent'], source);
     assert.is(packed.status, 0, packed.stderr);
     const repo = repository(dir);
     const tarball = join(dir, packed.stdout.trim().split('\n').pop()!);
