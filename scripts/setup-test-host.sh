@@ -3,12 +3,13 @@
 # the portability matrix, podman (with runc, debootstrap and CNI DNS) for the end-to-end
 # tests, and podman-compose, whose --dry-run the compose importer's round trip is held to;
 # docker.io, whose daemon it starts when none runs, for the end-to-end tests on docker;
-# uidmap and slirp4netns, and a usable /dev/net/tun, for the rootless podman run.
+# uidmap and slirp4netns, and a usable /dev/net/tun, for the rootless podman run; docker-registry
+# (the distribution registry) for a registry of the tests' own on a free port.
 # Idempotent and quick when everything is already there, so the README's test command and
 # .ci/run can both call it.
 set -eu
 
-packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose docker.io uidmap slirp4netns'
+packages='shellcheck dash busybox yash mksh zsh tmux python3 sudo podman runc catatonit debootstrap golang-github-containernetworking-plugin-dnsname distrobox podman-compose docker.io uidmap slirp4netns docker-registry'
 
 say() {
   printf 'setup-test-host: %s\n' "$*" >&2

@@ -124,7 +124,9 @@ export function stubRuntimes(dir: string, names: readonly string[] = ['podman', 
         `    [ -n "\${BW_STUB_CONTAINER+set}" ] || exit 1`,
         `    case $* in *State.Status*) printf '%s\\n' "$BW_STUB_CONTAINER" ;; *) printf '%s\\n' "\${BW_STUB_DETAILS:-}" ;; esac`,
         `    exit 0 ;;`,
-        `  'image inspect') [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
+        // $BW_STUB_IMAGES: a file of images here, a line each: NAME ID [PARENT-LABEL].
+        `  'image inspect') if [ -n "\${BW_STUB_IMAGES:-}" ]; then '${which('awk')}' -v name="\${5:-$3}" -v format="$4" '$1 == name { print (format ~ /[.]Id/ ? $2 : $3); found = 1 } END { exit !found }' "$BW_STUB_IMAGES"; exit; fi`,
+        `    [ -n "\${BW_STUB_IMAGE+set}" ] || exit 1; printf '%s\\n' "$BW_STUB_IMAGE"; exit 0 ;;`,
         `  'ps --format') printf '%s\\n' "\${BW_STUB_PS:-}"; exit 0 ;;`,
         // podman info's rootless answer, or where the images are ($BW_STUB_STORE), and the ids
         // that id prints in the image (rootless.sh).

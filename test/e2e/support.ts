@@ -313,7 +313,7 @@ export function runGenerated(
   args: string[],
   env: Record<string, string> = {},
 ) {
-  return runScriptIn(context.out, context, config, script, args, env);
+  return runScriptAt(context.out, context, config, script, args, env);
 }
 
 /** The same for a script generated from one of the real configs (configs/). */
@@ -324,10 +324,11 @@ export function runSeed(
   args: string[],
   env: Record<string, string> = {},
 ) {
-  return runScriptIn(context.seeds, context, config, script, args, env);
+  return runScriptAt(context.seeds, context, config, script, args, env);
 }
 
-function runScriptIn(
+/** The same for a script generated into `out` (a test's own configs). */
+export function runScriptAt(
   out: string,
   context: E2eContext,
   config: string,

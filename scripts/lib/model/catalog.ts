@@ -18,6 +18,7 @@ export interface CatalogConfig {
   owner?: string;
   prefix: string;
   version: string;
+  versionFile?: string;
   runtime?: 'podman' | 'docker';
   base: {
     build: { context: string; containerfile?: string };
@@ -137,6 +138,8 @@ export interface Catalog {
   owner?: string;
   prefix: string;
   version: string;
+  /** Relative to the repository root: its first line is the tag when the file exists. */
+  versionFile?: string;
   runtime?: 'podman' | 'docker';
   base: { build: Build; ports: number[]; env: { name: string; value: string }[]; workspace?: string };
   tiers: Tier[];
@@ -189,7 +192,12 @@ export function imageName(catalog: Catalog, flavor: string, addons: readonly str
 }
 
 function qualified(catalog: Catalog, name: string): string {
-  return `${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${name}:${catalog.version}`;
+  return `${imageHome(catalog)}${name}:${catalog.version}`;
+}
+
+/** "{registry}/{owner}/" as far as the catalog names them: what image names start with. */
+export function imageHome(catalog: Pick<Catalog, 'registry' | 'owner'>): string {
+  return `${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}`;
 }
 
 /** Every rule a chosen combination must satisfy; the same rules the scripts apply. */
@@ -272,6 +280,7 @@ export function buildCatalog(
     owner: config.owner,
     prefix: config.prefix,
     version: config.version,
+    versionFile: config.versionFile,
     runtime: config.runtime,
     base: {
       build: buildOf(config.base.build),
@@ -407,7 +416,9 @@ function addPresets(catalog: Catalog, config: CatalogConfig, at: Locator, proble
     for (const text of refused) problems.add(at(pointer), text);
     if (preset.image !== undefined && refused.length === 0) {
       const expected = imageName(catalog, chosen.flavor, chosen.addons);
-      if (expected !== preset.image)
+      // The seed's naming table leaves out {registry}/{owner}/, so a preset may too.
+      const local = imageName({ ...catalog, registry: undefined, owner: undefined }, chosen.flavor, chosen.addons);
+      if (expected !== preset.image && local !== preset.image)
         problems.add(at(`${pointer}/image`), `this combination is named "${expected}", not "${preset.image}"`);
     }
     catalog.presets.push(chosen);

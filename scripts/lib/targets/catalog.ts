@@ -2,7 +2,7 @@
 // layers) and generated/<id>/launch.sh (runs a tier × flavor × add-ons combination). The
 // rules' messages come from model/catalog.ts, so scripts and generator say the same thing.
 import { header } from '../header.ts';
-import { baseImage, MESSAGES, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
+import { baseImage, imageHome, MESSAGES, showCpu, showMemory, type Catalog } from '../model/catalog.ts';
 import type { GeneratedFile } from '../output.ts';
 import { renderTemplate } from '../render.ts';
 import { code, heredoc, quote, word, type ShellCode, type WordPart } from '../shell/quote.ts';
@@ -15,7 +15,8 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     ...rules,
     header: header(catalog.source, 'hash', `Image build script for ${catalog.id}`),
     usage: `  ${heredoc(buildUsage(catalog))}`,
-    base_image: quote(baseImage(catalog)),
+    catalog_id: quote(catalog.id),
+    context_hint: quote(`: put its Containerfile there, or change the build in ${catalog.source}`),
     base_context: quote(catalog.base.build.context),
     base_containerfile: quote(catalog.base.build.containerfile),
     root: quote(root),
@@ -35,6 +36,7 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
     ...rules,
     header: header(catalog.source, 'hash', `Launch script for ${catalog.id}`),
     usage: `  ${heredoc(launchUsage(catalog))}`,
+    root: quote(root),
     runtime: catalog.runtime,
     kube: kubeView(catalog),
     preset_cases: catalog.presets.map((p) =>
@@ -52,6 +54,9 @@ export function renderCatalog(catalog: Catalog, root: string): GeneratedFile[] {
       ),
     ),
     workspace: catalog.base.workspace && quote(catalog.base.workspace),
+    // down removes the workspace volume with --volumes, as an environment's named volumes.
+    has_volumes: catalog.base.workspace !== undefined,
+    volumes: catalog.base.workspace ? [code('"$bw_volume"')] : [],
     addon_resource_cases: catalog.addons.map((a) =>
       code(
         `${quote(a.id)}) bw_extra_cpu=${a.extraCpuMilli} bw_extra_memory=${a.extraMemoryMi} bw_addon_gpu=${a.gpu} ;;`,
@@ -141,10 +146,11 @@ function rulesView(catalog: Catalog) {
       ),
     ),
     addon_order: catalog.addons.length ? catalog.addons.map((a) => quote(a.id)).join(' ') : "''",
-    image_stem: quote(
-      `${catalog.registry ? `${catalog.registry}/` : ''}${catalog.owner ? `${catalog.owner}/` : ''}${catalog.prefix}-`,
-    ),
+    image_home: quote(imageHome(catalog)),
+    image_stem: quote(`${imageHome(catalog)}${catalog.prefix}-`),
     version: quote(catalog.version),
+    version_file: catalog.versionFile && quote(catalog.versionFile),
+    version_file_shown: catalog.versionFile,
   };
 }
 
@@ -209,29 +215,50 @@ function flavorWaves(catalog: Catalog): string[][] {
 function buildUsage(catalog: Catalog): string {
   return [
     'Usage: build.sh [--dry-run] [--runtime podman|docker] [-j N] COMMAND',
-    '       build.sh [--dry-run] [--to REGISTRY/OWNER] push COMMAND',
+    '       build.sh [--dry-run] [--runtime podman|docker] push [--to REGISTRY/OWNER] COMMAND',
     '',
     'Builds the images of this catalog, each on its parent (passed as --build-arg BASE_IMAGE).',
     '',
     'Commands:',
     `  base                      build ${baseImage(catalog)}`,
-    '  flavor NAME               build a flavor (and whatever it stands on that is missing)',
-    '  combo FLAVOR ADDON,...    build what is missing of a flavor with add-ons, one layer per add-on',
+    '  flavor NAME               build a flavor (and whatever it stands on that is missing or stale)',
+    '  combo FLAVOR ADDON,...    build what is missing or stale of a flavor with add-ons, one layer per add-on',
     '  all                       build the base and every flavor (-j N: N flavors at once)',
+    "  status                    list this catalog's images here: built, missing, or stale (built on",
+    '                            an image that was rebuilt since: combo and flavor rebuild it)',
     '',
     'push COMMAND pushes the images COMMAND names (built first), to the registry in their',
     'names or under --to.',
+    ...tagLine(catalog),
     '',
     ...catalogTables(catalog),
   ].join('\n');
 }
 
+/** Where the images' tag comes from, when a file can change it. */
+function tagLine(catalog: Catalog): string[] {
+  return catalog.versionFile
+    ? ['', `The tag is ${catalog.version}, or the first line of ${catalog.versionFile} when that file exists.`]
+    : [];
+}
+
 function launchUsage(catalog: Catalog): string {
   const lines = [
-    'Usage: launch.sh [OPTIONS] [-- ARGS...]',
+    'Usage: launch.sh [OPTIONS] [VERB] [-- ARGS...]',
     '',
     ...(catalog.description ? [catalog.description.trim(), ''] : []),
     'Runs the image of a tier × flavor × add-ons combination with the resources they add up to.',
+    '',
+    'Verbs (default: run):',
+    '  run      run it in the foreground; the container goes when it exits (ARGS: its command)',
+    '  up       keep it running in the background: made when missing, started when stopped,',
+    '           made again when the combination or its options changed (ARGS: its command)',
+    '  shell    a login shell (or ARGS) in the running container, making or starting it first',
+    '  stop     stop the container',
+    '  restart  restart the container',
+    '  down     stop and remove the container; its workspace volume stays unless --volumes',
+    "  status   the container's state and whether its image is stale",
+    "  logs     the container's output (-f follows, --tail N)",
     '',
     'Options:',
     '  --tier ID           resource tier',
@@ -241,14 +268,25 @@ function launchUsage(catalog: Catalog): string {
     '  --name NAME         container name (default: the image name, with -N for --instance N)',
     '  --instance N        another container beside the first (0-99): host ports are the',
     "                      container's + 100 × N, and it has its own workspace volume",
-    '  --build             build the combination first when it is not here (build.sh combo)',
+    '  --build             when it is not here: pull it when its registry has it, else build it',
+    '                      (build.sh combo)',
+    '  --push              with --build: push what was built to its registry',
     '  --pull              pull it first when it is not here (names with a registry)',
     ...(catalog.kubernetes
       ? ['  --kube              print the combination as Kubernetes objects instead of running it']
       : []),
     '  --runtime NAME      podman or docker',
+    '  --force-recreate    up: make the container again even when nothing changed',
+    '  --no-recreate       up: keep a container made from other options',
+    '  --no-wait           up, shell: return once it is started, without checking that it stays up',
+    '  --wait-timeout N    up, shell: seconds to wait for it to be running (default: 120)',
+    '  -t, --time N        stop, restart, down: seconds to wait before killing it',
+    '  --volumes           down: remove the workspace volume too',
+    '  -f, --follow        logs: keep printing new output',
+    '  --tail N            logs: only the last N lines',
     '  -n, --dry-run       print the runtime command instead of running it',
     '  -h, --help          show this help and exit',
+    ...tagLine(catalog),
     '',
     ...catalogTables(catalog),
   ];
