@@ -198,7 +198,7 @@ e2e('a seed 002 combination: its tier and add-ons as limits, env and a workspace
   assert.is(printed.status, 0, printed.stderr);
   const name = `${PREFIX}-codeopen-python-gui`;
   // An image that behaves like the combination's: its own ENTRYPOINT, CMD and USER.
-  podmanOk('tag', SERVICE_IMAGE, `localhost/${name}:0.0.2`);
+  podmanOk('tag', SERVICE_IMAGE, `ghcr.io/codeopen/${name}:0.0.2`);
   const file = await play(context, printed.stdout, 'codeopen');
   const container = containerOf(`${name}-pod-0`, name);
   waitFor(

@@ -30,6 +30,30 @@ export function page(model: Documented, sections: string[][]): GeneratedFile {
   if (notes.length) lines.push('## Notes', '', ...notes.flatMap((note) => [note.trim(), '']));
   return { path: `${id}/README.md`, content: lines.join('\n').replace(/\n*$/, '\n'), executable: false };
 }
+/** Where build.sh looks for each image's Containerfile: a missing one stops it, naming it. */
+function catalogContainerfiles(catalog: Catalog): string[] {
+  const row = (what: string, image: string, build: Catalog['base']['build']) => [
+    what,
+    codeSpan(image),
+    codeSpan(`${build.context}/${build.containerfile}`),
+  ];
+  return [
+    '## Containerfiles',
+    '',
+    'build.sh builds each image from this Containerfile (paths from the repository root), on its',
+    'parent passed as `--build-arg BASE_IMAGE`; one that is not there stops it with its path.',
+    '',
+    ...markdownTable(
+      ['Image of', 'Image', 'Containerfile'],
+      [
+        row('base', baseImage(catalog), catalog.base.build),
+        ...catalog.flavors.map((f) => row(`flavor ${f.id}`, imageName(catalog, f.id), f.build)),
+        ...catalog.addons.map((a) => row(`add-on ${a.id}`, imageName(catalog, '{flavor}', [a.id]), a.build)),
+      ],
+    ),
+  ];
+}
+
 export function catalogReadme(catalog: Catalog): GeneratedFile {
   return page(catalog, [
     [
@@ -46,8 +70,15 @@ export function catalogReadme(catalog: Catalog): GeneratedFile {
       '',
       `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on`,
       `(alphabetical); base \`${baseImage(catalog)}\`.`,
+      ...(catalog.versionFile
+        ? [
+            '',
+            `The tag is \`${catalog.version}\`, or the first line of \`${catalog.versionFile}\` when that file exists.`,
+          ]
+        : []),
       '',
     ],
+    catalogContainerfiles(catalog),
     [
       '## Tiers',
       '',
