@@ -182,6 +182,13 @@ for (const shell of SHELLS) {
     );
     assert.match(stale.stdout, `--label io.boxwright.parent=${home}-python:0.0.2@p2`);
     assert.is(refused.stderr, 'build.sh: add-on "gui" is listed twice\n');
+    // Without the seed's docker/ folder, a real build stops at once, naming what it needs.
+    const nothing = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['base'], { env, cwd: dir });
+    assert.is(nothing.status, 1);
+    assert.is(
+      nothing.stderr,
+      `build.sh: error: cannot build ghcr.io/codeopen/codeopen-base:0.0.2: ${join(ROOT, 'docker')}/codeopen-base/Dockerfile is not there: put its Containerfile there, or change the build in configs/codeopen.json\n`,
+    );
     // all: the base once, then each flavor once, in dependency order.
     const all = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['--dry-run', 'all'], { env, cwd: dir });
     assert.is(all.status, 0, all.stderr);

@@ -260,6 +260,10 @@ stacks('build: a build context or Containerfile that is not there stops it with 
         `stack.sh: error: web: the build context ${dir}/images/web is not there (its Containerfile goes there: see this stack's README)\n`,
       ],
     );
+    // A dry run shows the build, and says what the real one would stop at.
+    const planned = runScript(SHELLS[0]!, join(dir, 'generated/site/stack.sh'), ['--dry-run', 'build'], { env });
+    assert.is(planned.status, 0, planned.stderr);
+    assert.match(planned.stderr, `web: ${dir}/images/web/Containerfile is not there yet: building web:1 needs it`);
     writeFiles(dir, { 'images/web/README': 'no Containerfile yet\n' });
     assert.match(build().stderr, `web: ${dir}/images/web/Containerfile is not there`);
     writeFiles(dir, { 'images/web/Containerfile': 'FROM scratch\n' });
