@@ -107,13 +107,14 @@ test('install never replaces a unit that boxwright did not write', async () => {
   }
 });
 
-test('a fleet’s update timer installs, verifies, and its service runs update.sh --all as systemd runs it', async () => {
+test('a fleet’s update and cleanup timers install, verify, and their services run as systemd runs them', async () => {
   const dir = join(tempDir(), 'my fleet $x');
   try {
     writeFiles(dir, {
       'configs/fleet.json': JSON.stringify({
         kind: 'distrobox',
         updates: { every: 'Sun 03:00' },
+        cleanup: { every: 'quarterly' },
         containers: { app: { image: 'img' } },
       }),
     });
@@ -138,6 +139,22 @@ test('a fleet’s update timer installs, verifies, and its service runs update.s
     assert.is(ran.status, 0, ran.stderr);
     assert.match(ran.stdout, /app +upgraded/);
     assert.is(readFileSync(join(dir, 'entered'), 'utf8'), 'enter app -- sh -s\n');
+    // The cleanup: its own install, quarterly, and its service prunes (a manager that has nothing).
+    writeFiles(stubs, { podman: '#!/bin/sh\nexit 0\n' });
+    spawnSync('chmod', ['+x', join(stubs, 'podman')]);
+    const cleanup = spawnSync('sh', [join(dir, 'generated/fleet/cleanup.sh'), 'install', '--unit-dir', units], {
+      encoding: 'utf8',
+      env,
+    });
+    assert.is(cleanup.status, 0, cleanup.stderr);
+    for (const unit of ['fleet-cleanup.service', 'fleet-cleanup.timer']) verify(join(units, unit));
+    assert.match(readFileSync(join(units, 'fleet-cleanup.timer'), 'utf8'), 'OnCalendar=quarterly\nPersistent=true');
+    const pruned = runAsSystemd(readFileSync(join(units, 'fleet-cleanup.service'), 'utf8'), 'ExecStart', '/', {
+      ...env,
+      DBX_CONTAINER_MANAGER: 'podman',
+    });
+    assert.is(pruned.status, 0, pruned.stderr);
+    assert.match(pruned.stderr, 'nothing to remove');
   } finally {
     remove(dir);
   }

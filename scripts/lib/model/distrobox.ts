@@ -29,6 +29,7 @@ export interface FleetConfig {
   notes?: string[];
   variables?: Record<string, { description?: string; default?: string }>;
   updates?: { every: string };
+  cleanup?: { every?: string; keepSnapshots?: number };
   defaults?: BoxConfig;
   containers: Record<
     string,
@@ -94,6 +95,8 @@ export interface Fleet {
   boxes: Box[];
   /** When update.sh runs by itself (systemd's OnCalendar=), when the config says. */
   updateEvery?: string;
+  /** cleanup.sh: how many snapshots of each box it keeps, and when it prunes by itself. */
+  cleanup?: { every?: string; keepSnapshots: number };
 }
 
 /**
@@ -284,8 +287,17 @@ export function buildFleet(
   };
   const boxes = names.map((name) => buildBox(name, fleet));
   if (problems.items.length > before) return undefined;
-  const { description, notes = [], updates } = config;
-  return { id, source, description, notes, variables, boxes, updateEvery: updates?.every };
+  const { description, notes = [], updates, cleanup } = config;
+  return {
+    id,
+    source,
+    description,
+    notes,
+    variables,
+    boxes,
+    updateEvery: updates?.every,
+    cleanup: cleanup && { every: cleanup.every, keepSnapshots: cleanup.keepSnapshots ?? 2 },
+  };
 }
 
 /** What a box is built with: the fleet's config and names, and its boxes with includes merged. */

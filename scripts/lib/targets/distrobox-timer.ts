@@ -1,43 +1,83 @@
-// A fleet's scheduled update (updates.every): a systemd user timer and the oneshot service it
-// starts, which runs update.sh --all from the repository, as the seed's weekly update did by
-// hand. update.sh install puts both where the user's systemd reads them.
+// A fleet's scheduled jobs, each a systemd user timer and the oneshot service it starts: the
+// update (updates.every), which runs update.sh --all as the seed's weekly update did by hand,
+// and the cleanup (cleanup.every), which runs cleanup.sh --prune as its quarterly review did.
+// The job's own script (update.sh install, cleanup.sh install) puts both where the user's
+// systemd reads them.
 import { header } from '../header.ts';
 import type { Fleet } from '../model/distrobox.ts';
 import type { GeneratedFile } from '../output.ts';
 import { rawValue, renderUnitFile, unitWords } from '../unit/syntax.ts';
 
-/** The timer's and the service's file names. */
-export function updateUnits(fleet: Fleet): { timer: string; service: string } | undefined {
-  if (!fleet.updateEvery) return undefined;
-  return { timer: `${fleet.id}-update.timer`, service: `${fleet.id}-update.service` };
+interface FleetJob {
+  /** The script's name, and the units' suffix: update, cleanup. */
+  name: 'update' | 'cleanup';
+  every: string;
+  /** What the service runs: the script with these arguments, from the repository. */
+  args: string;
+  what: string;
+  /** How long a run may take: longer than systemd's default 90 s. */
+  timeout: string;
 }
 
-export function renderUpdateUnits(fleet: Fleet, root: string): GeneratedFile[] {
-  const units = updateUnits(fleet);
-  if (!units) return [];
+function jobOf(fleet: Fleet, name: FleetJob['name']): FleetJob | undefined {
+  if (name === 'update') {
+    if (!fleet.updateEvery) return undefined;
+    return {
+      name,
+      every: fleet.updateEvery,
+      args: '--all',
+      what: "Update of the {fleet} fleet's containers (update.sh --all)",
+      // Every container's upgrade, one after another.
+      timeout: '6h',
+    };
+  }
+  if (!fleet.cleanup?.every) return undefined;
+  return {
+    name,
+    every: fleet.cleanup.every,
+    args: '--prune',
+    what: "Cleanup of the {fleet} fleet's old snapshots and images (cleanup.sh --prune)",
+    timeout: '1h',
+  };
+}
+
+/** The timer's and the service's file names of a job, when the config schedules it. */
+export function jobUnits(fleet: Fleet, name: FleetJob['name']): { timer: string; service: string } | undefined {
+  if (!jobOf(fleet, name)) return undefined;
+  return { timer: `${fleet.id}-${name}.timer`, service: `${fleet.id}-${name}.service` };
+}
+
+export function renderJobUnits(fleet: Fleet, root: string): GeneratedFile[] {
+  return (['update', 'cleanup'] as const).flatMap((name) => {
+    const job = jobOf(fleet, name);
+    return job ? renderJob(fleet, root, job) : [];
+  });
+}
+
+function renderJob(fleet: Fleet, root: string, job: FleetJob): GeneratedFile[] {
+  const units = jobUnits(fleet, job.name)!;
   const what = `systemd user unit for ${fleet.id}`;
-  const script = `cd "$BOXWRIGHT_DIR/${root}" && exec /bin/sh "$BOXWRIGHT_DIR/update.sh" --all`;
+  const script = `cd "$BOXWRIGHT_DIR/${root}" && exec /bin/sh "$BOXWRIGHT_DIR/${job.name}.sh" ${job.args}`;
   const service = renderUnitFile(header(fleet.source, 'hash', what), [
-    { name: 'Unit', entries: [['Description', `Update of the ${fleet.id} fleet's containers (update.sh --all)`]] },
+    { name: 'Unit', entries: [['Description', job.what.replace('{fleet}', fleet.id)]] },
     {
       name: 'Service',
-      comments: ['update.sh install writes the folder it is in for BOXWRIGHT_DIR; the timer starts it.'],
+      comments: [`${job.name}.sh install writes the folder it is in for BOXWRIGHT_DIR; the timer starts it.`],
       entries: [
         ['Type', 'oneshot'],
         ['Environment', 'BOXWRIGHT_DIR=.'],
         ['ExecStart', unitWords(['/bin/sh', '-c', script])],
-        // Every container's upgrade, one after another: longer than systemd's default 90 s.
-        ['TimeoutStartSec', '6h'],
+        ['TimeoutStartSec', job.timeout],
       ],
     },
   ]);
   const timer = renderUnitFile(header(fleet.source, 'hash', what), [
-    { name: 'Unit', entries: [['Description', `When the ${fleet.id} fleet is updated`]] },
+    { name: 'Unit', entries: [['Description', `When the ${fleet.id} fleet's ${job.name} runs`]] },
     {
       name: 'Timer',
       comments: ['A run missed while the machine was off runs at the next start (Persistent=).'],
       entries: [
-        ['OnCalendar', rawValue(fleet.updateEvery!)],
+        ['OnCalendar', rawValue(job.every)],
         ['Persistent', 'true'],
         ['RandomizedDelaySec', '1h'],
         ['Unit', units.service],

@@ -8,7 +8,7 @@ import { renderTemplate } from '../render.ts';
 import { code, comment, heredoc, quote, word, type ShellCode } from '../shell/quote.ts';
 import { columns, markdownTable } from '../text.ts';
 import { renderPlainUnit } from './systemd.ts';
-import { renderUpdateUnits, updateUnits } from './distrobox-timer.ts';
+import { jobUnits, renderJobUnits } from './distrobox-timer.ts';
 
 /** `root`: the repository, relative to generated/<fleet>/. */
 export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
@@ -40,13 +40,7 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
     },
     script('create', 'Fleet creation script', createUsage(fleet), {
       create_cases: fleet.boxes.map(createCase),
-      variable_lines: fleet.variables.map((v) =>
-        code(
-          v.default !== undefined
-            ? `: "\${${v.name}:=${v.default}}"`
-            : `[ -n "\${${v.name}+set}" ] || die ${quote(`${v.name} is not set (a variable of this fleet${v.description ? `: ${v.description}` : ''})`)}`,
-        ),
-      ),
+      variable_lines: variableLines(fleet),
       uses_user: fleet.boxes.some((b) =>
         [...Object.values(b.strings), ...Object.values(b.lists).flat()].some((value) =>
           value?.some((part) => 'variable' in part && part.variable === 'USER'),
@@ -56,9 +50,22 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
     }),
     script('update', 'Fleet upgrade script', updateUsage(fleet), {
       update_cases: fleet.boxes.flatMap(updateCase),
-      install: updateUnits(fleet),
+      install: jobUnits(fleet, 'update'),
     }),
-    ...renderUpdateUnits(fleet, root),
+    ...(fleet.cleanup
+      ? [
+          script('cleanup', 'Fleet cleanup script', cleanupUsage(fleet), {
+            fleet_id: quote(fleet.id),
+            keep: String(fleet.cleanup.keepSnapshots),
+            variable_lines: variableLines(fleet),
+            image_cases: fleet.boxes.map((b) =>
+              code(`${quote(b.name)}) bw_image=${b.strings.image ? word(b.strings.image) : "''"} ;;`),
+            ),
+            install: jobUnits(fleet, 'cleanup'),
+          }),
+        ]
+      : []),
+    ...renderJobUnits(fleet, root),
     script(
       'status',
       'Fleet status script',
@@ -351,6 +358,40 @@ function pinsCase(box: Box): ShellCode[] {
   if (!box.versions.length) return [];
   const pins = box.versions.map((pin) => `${pin.why ? 'noted' : 'pin'} ${pin.command} ${pin.version}`).join(' ');
   return [code(`${quote(box.name)}) bw_pins=${quote(pins)} ;;`)];
+}
+
+/** The fleet's variables, each its default when unset, or an error when it has none. */
+function variableLines(fleet: Fleet): ShellCode[] {
+  return fleet.variables.map((v) =>
+    code(
+      v.default !== undefined
+        ? `: "\${${v.name}:=${v.default}}"`
+        : `[ -n "\${${v.name}+set}" ] || die ${quote(`${v.name} is not set (a variable of this fleet${v.description ? `: ${v.description}` : ''})`)}`,
+    ),
+  );
+}
+
+function cleanupUsage(fleet: Fleet): string {
+  const cleanup = fleet.cleanup!;
+  return [
+    'Usage: cleanup.sh [--prune] [--keep N] [--only NAME]...',
+    '       cleanup.sh snapshot [--only NAME]...',
+    '',
+    "Lists what the fleet no longer uses, as the seed's quarterly review: the snapshots of each",
+    `container older than the newest ${cleanup.keepSnapshots} (--keep N), and the old versions of the fleet's`,
+    'images that no container uses (podman remembers which image an untagged one was).',
+    'With --prune, removes them.',
+    '',
+    'snapshot takes a snapshot of each container (its commit), named',
+    `localhost/${fleet.id}-snapshot-NAME:YYYYMMDD-HHMMSS.`,
+    ...(cleanup.every
+      ? [
+          '',
+          `install [--unit-dir DIR] [-n] puts the timer that runs cleanup.sh --prune (${cleanup.every}) and its`,
+          'service in ~/.config/systemd/user.',
+        ]
+      : []),
+  ].join('\n');
 }
 
 function updateUsage(fleet: Fleet): string {

@@ -265,6 +265,22 @@ export function fleetReadme(fleet: Fleet): GeneratedFile {
       ...(fleet.boxes.some((b) => b.backup.length)
         ? [`generated/${fleet.id}/backup.sh DIR && generated/${fleet.id}/restore.sh DIR/NAME-STAMP.tar.gz`]
         : []),
+      ...(fleet.cleanup
+        ? [
+            `generated/${fleet.id}/cleanup.sh snapshot                             # a snapshot of each container`,
+            `generated/${fleet.id}/cleanup.sh [--prune]                            # old snapshots and images: list, remove`,
+          ]
+        : []),
+      ...(fleet.updateEvery
+        ? [
+            `generated/${fleet.id}/update.sh install                               # the ${fleet.updateEvery} update timer`,
+          ]
+        : []),
+      ...(fleet.cleanup?.every
+        ? [
+            `generated/${fleet.id}/cleanup.sh install                              # the ${fleet.cleanup.every} cleanup timer`,
+          ]
+        : []),
       '```',
       '',
     ],
