@@ -26,6 +26,9 @@ for (const on of RUNTIMES) {
     assert.match(status.stdout, 'state:   running');
     assert.match(status.stdout, 'config:  current');
     assert.match(status.stdout, 'image state: built');
+    const beside = runGenerated(context, 'catalog', 'launch.sh', ['--', 'true'], env);
+    assert.is(beside.status, 1);
+    assert.match(beside.stderr, `${name} is there (up made it): 'launch.sh shell' enters it`);
     const shell = runGenerated(context, 'catalog', 'launch.sh', ['shell', '--', 'cat', '/layers'], env);
     assert.is(shell.stdout, 'base\nflavor\n', shell.stderr);
     waitFor(
