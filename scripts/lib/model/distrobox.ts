@@ -287,17 +287,9 @@ export function buildFleet(
   };
   const boxes = names.map((name) => buildBox(name, fleet));
   if (problems.items.length > before) return undefined;
-  const { description, notes = [], updates, cleanup } = config;
-  return {
-    id,
-    source,
-    description,
-    notes,
-    variables,
-    boxes,
-    updateEvery: updates?.every,
-    cleanup: cleanup && { every: cleanup.every, keepSnapshots: cleanup.keepSnapshots ?? 2 },
-  };
+  const { description, notes = [], updates, cleanup: asked } = config;
+  const cleanup = asked && { every: asked.every, keepSnapshots: asked.keepSnapshots ?? 2 };
+  return { id, source, description, notes, variables, boxes, updateEvery: updates?.every, cleanup };
 }
 
 /** What a box is built with: the fleet's config and names, and its boxes with includes merged. */

@@ -52,19 +52,7 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
       update_cases: fleet.boxes.flatMap(updateCase),
       install: jobUnits(fleet, 'update'),
     }),
-    ...(fleet.cleanup
-      ? [
-          script('cleanup', 'Fleet cleanup script', cleanupUsage(fleet), {
-            fleet_id: quote(fleet.id),
-            keep: String(fleet.cleanup.keepSnapshots),
-            variable_lines: variableLines(fleet),
-            image_cases: fleet.boxes.map((b) =>
-              code(`${quote(b.name)}) bw_image=${b.strings.image ? word(b.strings.image) : "''"} ;;`),
-            ),
-            install: jobUnits(fleet, 'cleanup'),
-          }),
-        ]
-      : []),
+    ...cleanupFiles(fleet, script),
     ...renderJobUnits(fleet, root),
     script(
       'status',
@@ -95,6 +83,22 @@ export function renderFleet(fleet: Fleet, root: string): GeneratedFile[] {
 }
 
 type Script = (name: string, what: string, usage: string, extra?: object) => GeneratedFile;
+
+/** cleanup.sh, when the fleet asks for one (its timer comes with the other jobs' units). */
+function cleanupFiles(fleet: Fleet, script: Script): GeneratedFile[] {
+  if (!fleet.cleanup) return [];
+  return [
+    script('cleanup', 'Fleet cleanup script', cleanupUsage(fleet), {
+      fleet_id: quote(fleet.id),
+      keep: String(fleet.cleanup.keepSnapshots),
+      variable_lines: variableLines(fleet),
+      image_cases: fleet.boxes.map((b) =>
+        code(`${quote(b.name)}) bw_image=${b.strings.image ? word(b.strings.image) : "''"} ;;`),
+      ),
+      install: jobUnits(fleet, 'cleanup'),
+    }),
+  ];
+}
 
 /** service.sh, and a user unit for each service that asks for one. */
 function serviceFiles(fleet: Fleet, root: string, script: Script): GeneratedFile[] {

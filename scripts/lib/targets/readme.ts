@@ -54,30 +54,35 @@ function catalogContainerfiles(catalog: Catalog): string[] {
   ];
 }
 
+/** How to run a catalog's scripts, and how its images are named and tagged. */
+function catalogUse(catalog: Catalog): string[] {
+  return [
+    '## Use it',
+    '',
+    '```sh',
+    `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`,
+    `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`,
+    `generated/${catalog.id}/launch.sh --help`,
+    ...(catalog.kubernetes
+      ? [`generated/${catalog.id}/launch.sh --kube --tier TIER --flavor FLAVOR | kubectl apply -f -`]
+      : []),
+    '```',
+    '',
+    `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on`,
+    `(alphabetical); base \`${baseImage(catalog)}\`.`,
+    ...(catalog.versionFile
+      ? [
+          '',
+          `The tag is \`${catalog.version}\`, or the first line of \`${catalog.versionFile}\` when that file exists.`,
+        ]
+      : []),
+    '',
+  ];
+}
+
 export function catalogReadme(catalog: Catalog): GeneratedFile {
   return page(catalog, [
-    [
-      '## Use it',
-      '',
-      '```sh',
-      `generated/${catalog.id}/build.sh combo FLAVOR ADDON,...   # builds what is missing`,
-      `generated/${catalog.id}/launch.sh --tier TIER --flavor FLAVOR --addons A,B`,
-      `generated/${catalog.id}/launch.sh --help`,
-      ...(catalog.kubernetes
-        ? [`generated/${catalog.id}/launch.sh --kube --tier TIER --flavor FLAVOR | kubectl apply -f -`]
-        : []),
-      '```',
-      '',
-      `Images: \`${imageName(catalog, 'FLAVOR').replace('FLAVOR', '{flavor}')}\` plus \`-suffix\` per add-on`,
-      `(alphabetical); base \`${baseImage(catalog)}\`.`,
-      ...(catalog.versionFile
-        ? [
-            '',
-            `The tag is \`${catalog.version}\`, or the first line of \`${catalog.versionFile}\` when that file exists.`,
-          ]
-        : []),
-      '',
-    ],
+    catalogUse(catalog),
     catalogContainerfiles(catalog),
     [
       '## Tiers',
@@ -248,42 +253,47 @@ function fleetUpkeepSection(fleet: Fleet): string[] {
   ];
 }
 
+/** How to run a fleet's scripts: the ones every fleet has, then those its config asks for. */
+function fleetUse(fleet: Fleet): string[] {
+  return [
+    '## Use it',
+    '',
+    '```sh',
+    `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`,
+    `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`,
+    `generated/${fleet.id}/update.sh                                       # packages, update_hooks, pins`,
+    `generated/${fleet.id}/status.sh [--versions]`,
+    ...(fleet.boxes.some((b) => b.service)
+      ? [`generated/${fleet.id}/service.sh start|stop|restart|status|logs [NAME]`]
+      : []),
+    ...(fleet.boxes.some((b) => b.backup.length)
+      ? [`generated/${fleet.id}/backup.sh DIR && generated/${fleet.id}/restore.sh DIR/NAME-STAMP.tar.gz`]
+      : []),
+    ...(fleet.cleanup
+      ? [
+          `generated/${fleet.id}/cleanup.sh snapshot                             # a snapshot of each container`,
+          `generated/${fleet.id}/cleanup.sh [--prune]                            # old snapshots and images: list, remove`,
+        ]
+      : []),
+    ...(fleet.updateEvery
+      ? [
+          `generated/${fleet.id}/update.sh install                               # the ${fleet.updateEvery} update timer`,
+        ]
+      : []),
+    ...(fleet.cleanup?.every
+      ? [
+          `generated/${fleet.id}/cleanup.sh install                              # the ${fleet.cleanup.every} cleanup timer`,
+        ]
+      : []),
+    '```',
+    '',
+  ];
+}
+
 export function fleetReadme(fleet: Fleet): GeneratedFile {
   const list = (values: Value[] | undefined) => (values ?? []).map(showValue).join(', ');
   return page(fleet, [
-    [
-      '## Use it',
-      '',
-      '```sh',
-      `distrobox assemble create --file generated/${fleet.id}/distrobox.ini   # distrobox with assemble`,
-      `generated/${fleet.id}/create.sh [--only NAME]                        # any distrobox, 1.4 included`,
-      `generated/${fleet.id}/update.sh                                       # packages, update_hooks, pins`,
-      `generated/${fleet.id}/status.sh [--versions]`,
-      ...(fleet.boxes.some((b) => b.service)
-        ? [`generated/${fleet.id}/service.sh start|stop|restart|status|logs [NAME]`]
-        : []),
-      ...(fleet.boxes.some((b) => b.backup.length)
-        ? [`generated/${fleet.id}/backup.sh DIR && generated/${fleet.id}/restore.sh DIR/NAME-STAMP.tar.gz`]
-        : []),
-      ...(fleet.cleanup
-        ? [
-            `generated/${fleet.id}/cleanup.sh snapshot                             # a snapshot of each container`,
-            `generated/${fleet.id}/cleanup.sh [--prune]                            # old snapshots and images: list, remove`,
-          ]
-        : []),
-      ...(fleet.updateEvery
-        ? [
-            `generated/${fleet.id}/update.sh install                               # the ${fleet.updateEvery} update timer`,
-          ]
-        : []),
-      ...(fleet.cleanup?.every
-        ? [
-            `generated/${fleet.id}/cleanup.sh install                              # the ${fleet.cleanup.every} cleanup timer`,
-          ]
-        : []),
-      '```',
-      '',
-    ],
+    fleetUse(fleet),
     fleet.boxes.some((b) => b.service?.systemd && !b.template)
       ? bootSection({
           install: `generated/${fleet.id}/service.sh install`,
