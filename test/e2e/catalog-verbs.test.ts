@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
 import * as assert from 'uvu/assert';
 import { generate } from '../helpers.ts';
 import { e2eSuite, freePort, PREFIX, runGenerated, runScriptAt, runtime, RUNTIMES, waitFor } from './support.ts';
@@ -137,25 +138,10 @@ async function startRegistry(dir: string): Promise<{ address: string; process: C
 
 /** The end-to-end catalog again, named into the registry: generated into its own folder. */
 async function generateWithRegistry(tree: string, dir: string, address: string): Promise<string> {
+  const catalog = parse(readFileSync(join(tree, 'test/e2e/configs/catalog.json'), 'utf8')) as object;
   const configs = join(tree, 'test/e2e/registry-configs');
   mkdirSync(configs, { recursive: true });
-  writeFileSync(
-    join(configs, 'catalog.json'),
-    JSON.stringify({
-      kind: 'catalog',
-      registry: address,
-      owner: PREFIX,
-      prefix: PREFIX,
-      version: '1',
-      base: { build: { context: 'test/e2e/catalog/base' } },
-      tiers: { small: { cpu: 0.5, memory: '256Mi', default: true }, large: { cpu: 1, memory: '512Mi' } },
-      flavors: { plain: { build: { context: 'test/e2e/catalog/flavor' }, default: true } },
-      addons: {
-        extra: { suffix: 'x', build: { context: 'test/e2e/catalog/extra' } },
-        more: { suffix: 'm', build: { context: 'test/e2e/catalog/more' }, requiresTier: 'large' },
-      },
-    }),
-  );
+  writeFileSync(join(configs, 'catalog.json'), JSON.stringify({ ...catalog, registry: address, owner: PREFIX }));
   const out = join(dir, 'generated-registry');
   const result = await generate(['--configs', 'test/e2e/registry-configs', '--out', out, '--quiet'], tree);
   assert.is(result.code, 0, result.err);
