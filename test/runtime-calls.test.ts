@@ -3,10 +3,20 @@
 // current costs `up` one inspect and `shell` one exec (scripts/bench-runtimes.mjs times
 // them against the runtime's own start and exec). In every shell of the matrix, for podman
 // and docker, which say differently that a container is not running.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { generate, isolatedPath, remove, runScript, setupSuite, SHELLS, tempDir, writeFiles } from './helpers.ts';
+import {
+  generate,
+  isolatedPath,
+  remove,
+  runScript,
+  setupSuite,
+  SHELLS,
+  tempDir,
+  which,
+  writeFiles,
+} from './helpers.ts';
 
 const GOLDEN_CONFIG = join(import.meta.dirname, 'lifecycle/box.jsonc');
 
@@ -25,9 +35,16 @@ case $1 in
   image) printf '%s\\n' "$BW_STUB_IMAGE" ;;
   run)
     for arg do
-      case $arg in io.boxwright.digest=*) printf 'running %s\\n' "\${arg#*=}" >"$BW_STUB_STATE" ;; esac
-    done ;;
+      case $arg in io.boxwright.digest=*) digest=\${arg#*=} ;; esac
+    done
+    # BW_STUB_CANNOT_START: made, and its start fails, as when the OCI runtime refuses it.
+    if [ -n "\${BW_STUB_CANNOT_START:-}" ]; then
+      printf 'created %s\\n' "$digest" >"$BW_STUB_STATE"
+      exit 126
+    fi
+    printf 'running %s\\n' "$digest" >"$BW_STUB_STATE" ;;
   start)
+    [ -z "\${BW_STUB_CANNOT_START:-}" ] || exit 125
     printf 'running %s\\n' "\${state#* }" >"$BW_STUB_STATE"
     # As when another up started it first: the container runs, and this start failed.
     [ -z "\${BW_STUB_START_FAILS:-}" ] || exit 125 ;;
@@ -49,6 +66,8 @@ interface Context {
   dir: string;
   script: string;
   bin: string;
+  /** cksum, counting its calls in $BW_CKSUM_LOG, before the stubs. */
+  counting: string;
 }
 
 const calls = setupSuite<Context>('runtime calls');
@@ -62,6 +81,9 @@ calls.before(async (context) => {
   context.bin = join(context.dir, 'bin');
   writeFiles(context.bin, { podman: STUB, docker: STUB });
   for (const runtime of ['podman', 'docker']) chmodSync(join(context.bin, runtime), 0o755);
+  context.counting = join(context.dir, 'counting');
+  writeFiles(context.counting, { cksum: `#!/bin/sh\necho cksum >>"$BW_CKSUM_LOG"\nexec ${which('cksum')} "$@"\n` });
+  chmodSync(join(context.counting, 'cksum'), 0o755);
 });
 calls.after(({ dir }) => remove(dir));
 
@@ -131,6 +153,16 @@ for (const runtime of ['podman', 'docker']) {
       assert.match(raced.err, 'box: started at the same time by another up');
     });
 
+    calls(`${name}: a container made but not started is started once, and its failure ends up at once`, (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      const refused = launch(context, shell, runtime, ['up', '--wait-timeout', '5'], { BW_STUB_CANNOT_START: '1' });
+      assert.is.not(refused.status, 0);
+      assert.equal(refused.calls, ['container', 'image', 'ps', 'run', 'container', 'start', 'container'], refused.err);
+      assert.match(refused.err, 'box: made but not started: starting it');
+      assert.match(refused.err, 'could not start box');
+      assert.is(state(context).split(' ')[0], 'created');
+    });
+
     calls(`${name}: shell in a running container is one exec, and its exit status stands`, (context) => {
       rmSync(join(context.dir, 'state'), { force: true });
       launch(context, shell, runtime, ['up', '--no-wait']);
@@ -155,6 +187,84 @@ for (const runtime of ['podman', 'docker']) {
       assert.equal(missing.calls, ['exec', 'container', 'container', 'image', 'ps', 'run', 'exec'], missing.err);
     });
   }
+}
+
+// up's memo of its digest (templates/partials/digest-of): what saves the cksum process.
+for (const shell of SHELLS) {
+  const name = `podman in ${shell.name}`;
+
+  /** The environment of a run with HOME at home, and how many times cksum ran in it. */
+  function withMemo(context: Context, home: string) {
+    const log = join(context.dir, 'cksum-calls');
+    rmSync(log, { force: true });
+    const env = { HOME: home, PATH: isolatedPath(context.counting, context.bin), BW_CKSUM_LOG: log };
+    const cksums = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').length - 1 : 0);
+    return { env, cksums };
+  }
+
+  calls(`${name}: up takes the digest of an unchanged argv from its memo, without cksum`, (context) => {
+    rmSync(join(context.dir, 'state'), { force: true });
+    const home = tempDir();
+    const memo = join(home, '.local/state/boxwright/digests/box');
+    try {
+      const made = withMemo(context, home);
+      assert.is(launch(context, shell, 'podman', ['up', '--no-wait'], made.env).status, 0);
+      assert.ok(made.cksums() > 0);
+      assert.is(statSync(join(memo, '..')).mode & 0o777, 0o700, "the memo is the host user's only");
+      const again = withMemo(context, home);
+      const current = launch(context, shell, 'podman', ['up', '--no-wait'], again.env);
+      assert.equal([current.calls, again.cksums()], [['container'], 0], current.err);
+      // A memo that is not of this argv is not taken: the digest is worked out again.
+      writeFileSync(memo, `${readFileSync(memo, 'utf8').split('\n')[0]}\n--other\n`);
+      const other = withMemo(context, home);
+      const kept = launch(context, shell, 'podman', ['up', '--no-wait'], other.env);
+      assert.equal([kept.calls, other.cksums()], [['container'], 1], kept.err);
+      assert.match(kept.err, 'running, up to date');
+      launch(context, shell, 'podman', ['down'], other.env);
+      assert.not.ok(existsSync(memo), 'down removes the memo');
+    } finally {
+      remove(home);
+    }
+  });
+
+  calls(
+    `${name}: the memo tells a line break in an argument from two arguments, and \\n from a line break`,
+    (context) => {
+      rmSync(join(context.dir, 'state'), { force: true });
+      const home = tempDir();
+      try {
+        const { env } = withMemo(context, home);
+        const commands = [
+          ['x', 'b\nc'],
+          ['x', 'b', 'c'],
+          ['x', 'b\\nc'],
+          ['x', 'b\nc'],
+        ];
+        launch(context, shell, 'podman', ['up', '--no-wait', '--', ...commands[0]!], env);
+        for (const command of commands.slice(1)) {
+          const changed = launch(context, shell, 'podman', ['up', '--no-wait', '--', ...command], env);
+          assert.match(changed.err, 'recreating (its config changed)', JSON.stringify(command));
+        }
+      } finally {
+        remove(home);
+      }
+    },
+  );
+
+  calls(`${name}: no memo on a dry run, nor in a home that does not exist`, (context) => {
+    rmSync(join(context.dir, 'state'), { force: true });
+    const home = tempDir();
+    try {
+      launch(context, shell, 'podman', ['--dry-run', 'up'], withMemo(context, home).env);
+      assert.not.ok(existsSync(join(home, '.local')), 'a dry run writes nothing');
+      const missing = join(home, 'missing');
+      const up = launch(context, shell, 'podman', ['up', '--no-wait'], withMemo(context, missing).env);
+      assert.is(up.status, 0, up.err);
+      assert.not.ok(existsSync(missing), 'launch.sh makes no home');
+    } finally {
+      remove(home);
+    }
+  });
 }
 
 calls.run();

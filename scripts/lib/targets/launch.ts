@@ -120,6 +120,8 @@ function imageAndHostView(env: Environment) {
     reads_image_user: imageUserNeeded(env) || rootlessFromImage(env),
     image_user: env.startup !== undefined,
     keeps_image_user: imageUserNeeded(env),
+    // up's memo of its digest (templates/partials/digest-of), which down removes.
+    digest_memo: true,
   };
 }
 
