@@ -52,7 +52,18 @@ case $1 in
   rm) : >"$BW_STUB_STATE" ;;
   exec)
     case $state in
-      running*) exit "\${BW_STUB_EXEC_EXIT:-0}" ;;
+      running*)
+        # BW_STUB_STARTING: the entrypoint writes its mark at the first look for it, and
+        # until then the runtime cannot exec as the user it is still making.
+        [ -n "\${BW_STUB_STARTING:-}" ] || exit "\${BW_STUB_EXEC_EXIT:-0}"
+        case "$*" in
+          */var/lib/boxwright/ready*)
+            [ -f "$BW_STUB_STATE.ready" ] || { : >"$BW_STUB_STATE.ready"; exit 1; }
+            printf '1234\\n1 (sh) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1234 0\\n'
+            exit 0 ;;
+        esac
+        [ -f "$BW_STUB_STATE.ready" ] || { echo 'Error: unable to find user keeper' >&2; exit 255; }
+        exit "\${BW_STUB_EXEC_EXIT:-0}" ;;
     esac
     echo 'Error: not running' >&2
     [ "\${0##*/}" = docker ] && exit 1
@@ -65,6 +76,8 @@ exit 0
 interface Context {
   dir: string;
   script: string;
+  /** launch.sh of a config with start phases, whose entrypoint writes a mark when done. */
+  phased: string;
   bin: string;
   /** cksum, counting its calls in $BW_CKSUM_LOG, before the stubs. */
   counting: string;
@@ -74,10 +87,22 @@ const calls = setupSuite<Context>('runtime calls');
 
 calls.before(async (context) => {
   context.dir = tempDir();
-  writeFiles(context.dir, { 'configs/box.jsonc': readFileSync(GOLDEN_CONFIG, 'utf8') });
+  writeFiles(context.dir, {
+    'configs/box.jsonc': readFileSync(GOLDEN_CONFIG, 'utf8'),
+    'configs/phased.json': JSON.stringify({
+      kind: 'environment',
+      image: 'registry.example/box:1',
+      detach: true,
+      remove: false,
+      startup: { users: { keeper: { uid: 1500 } } },
+      user: 'keeper',
+      command: ['sleep', 'infinity'],
+    }),
+  });
   const result = await generate(['--quiet'], context.dir);
   assert.is(result.code, 0, result.err);
   context.script = join(context.dir, 'generated/box/launch.sh');
+  context.phased = join(context.dir, 'generated/phased/launch.sh');
   context.bin = join(context.dir, 'bin');
   writeFiles(context.bin, { podman: STUB, docker: STUB });
   for (const runtime of ['podman', 'docker']) chmodSync(join(context.bin, runtime), 0o755);
@@ -88,7 +113,14 @@ calls.before(async (context) => {
 calls.after(({ dir }) => remove(dir));
 
 /** Runs launch.sh and returns its exit status and the runtime calls it made ("podman run" ...). */
-function launch(context: Context, shell: (typeof SHELLS)[number], runtime: string, args: string[], more = {}) {
+function launch(
+  context: Context,
+  shell: (typeof SHELLS)[number],
+  runtime: string,
+  args: string[],
+  more = {},
+  script = context.script,
+) {
   const log = join(context.dir, 'calls');
   rmSync(log, { force: true });
   const env = {
@@ -100,7 +132,7 @@ function launch(context: Context, shell: (typeof SHELLS)[number], runtime: strin
     BW_STUB_IMAGE: IMAGE,
     ...more,
   };
-  const result = runScript(shell, context.script, args, { env, cwd: context.dir });
+  const result = runScript(shell, script, args, { env, cwd: context.dir });
   let made: string[] = [];
   try {
     made = readFileSync(log, 'utf8').trim().split('\n');
@@ -171,6 +203,22 @@ for (const runtime of ['podman', 'docker']) {
       // docker says "not running" with the same status as a command's 1: the state tells.
       const failed = launch(context, shell, runtime, ['shell', '--', 'false'], { BW_STUB_EXEC_EXIT: '1' });
       assert.equal([failed.status, failed.calls], [1, ['exec', 'container']], failed.err);
+    });
+
+    calls(`${name}: shell in a container still in its start phases tries once more when it is ready`, (context) => {
+      const stub = join(context.dir, 'state');
+      rmSync(`${stub}.ready`, { force: true });
+      writeFileSync(stub, 'running 1\n');
+      const starting = { BW_STUB_STARTING: '1' };
+      const early = launch(context, shell, runtime, ['shell', '--', 'true'], starting, context.phased);
+      assert.is(early.status, 0, early.err);
+      assert.match(early.err, 'phased is still starting: trying again when it is ready');
+      assert.equal(early.calls.filter((call) => call === 'exec').length, 4, early.err);
+      // Ready: a command's own 255 stands, after one look at the mark.
+      const failed = { ...starting, BW_STUB_EXEC_EXIT: '255' };
+      const own = launch(context, shell, runtime, ['shell', '--', 'false'], failed, context.phased);
+      assert.equal([own.status, own.calls], [255, ['exec', 'container', 'exec']], own.err);
+      rmSync(`${stub}.ready`, { force: true });
     });
 
     calls(`${name}: shell in a stopped or missing container starts it and tries once more`, (context) => {
