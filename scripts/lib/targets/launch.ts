@@ -81,7 +81,6 @@ export function renderLaunch(
     healthcheck: env.healthcheck !== undefined,
     env_extends: env.env.some((e) => e.extend),
     default_path: DEFAULT_PATH,
-    newline: env.gpu.mode !== 'off' || imageAndHost.image_config || env.envFileToContainer,
     image: word(env.image),
     ...buildView(env),
     host_needs: hostView(env),
