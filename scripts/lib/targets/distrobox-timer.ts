@@ -26,7 +26,7 @@ function jobOf(fleet: Fleet, name: FleetJob['name']): FleetJob | undefined {
       name,
       every: fleet.updateEvery,
       args: '--all',
-      what: "Update of the {fleet} fleet's containers (update.sh --all)",
+      what: `Update of the ${fleet.id} fleet's containers (update.sh --all)`,
       // Every container's upgrade, one after another.
       timeout: '6h',
     };
@@ -36,14 +36,17 @@ function jobOf(fleet: Fleet, name: FleetJob['name']): FleetJob | undefined {
     name,
     every: fleet.cleanup.every,
     args: '--prune',
-    what: "Cleanup of the {fleet} fleet's old snapshots and images (cleanup.sh --prune)",
+    what: `Cleanup of the ${fleet.id} fleet's old snapshots and images (cleanup.sh --prune)`,
     timeout: '1h',
   };
 }
 
 /** The timer's and the service's file names of a job, when the config schedules it. */
 export function jobUnits(fleet: Fleet, name: FleetJob['name']): { timer: string; service: string } | undefined {
-  if (!jobOf(fleet, name)) return undefined;
+  return jobOf(fleet, name) && unitNames(fleet, name);
+}
+
+function unitNames(fleet: Fleet, name: FleetJob['name']): { timer: string; service: string } {
   return { timer: `${fleet.id}-${name}.timer`, service: `${fleet.id}-${name}.service` };
 }
 
@@ -55,11 +58,11 @@ export function renderJobUnits(fleet: Fleet, root: string): GeneratedFile[] {
 }
 
 function renderJob(fleet: Fleet, root: string, job: FleetJob): GeneratedFile[] {
-  const units = jobUnits(fleet, job.name)!;
+  const units = unitNames(fleet, job.name);
   const what = `systemd user unit for ${fleet.id}`;
   const script = `cd "$BOXWRIGHT_DIR/${root}" && exec /bin/sh "$BOXWRIGHT_DIR/${job.name}.sh" ${job.args}`;
   const service = renderUnitFile(header(fleet.source, 'hash', what), [
-    { name: 'Unit', entries: [['Description', job.what.replace('{fleet}', fleet.id)]] },
+    { name: 'Unit', entries: [['Description', job.what]] },
     {
       name: 'Service',
       comments: [`${job.name}.sh install writes the folder it is in for BOXWRIGHT_DIR; the timer starts it.`],
