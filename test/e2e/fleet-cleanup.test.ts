@@ -2,12 +2,11 @@
 // a container; cleanup.sh lists the snapshots beyond the newest keepSnapshots and the old
 // versions of the fleet's image that no container uses, and --prune removes exactly those. The
 // container stands in for a distrobox box: cleanup.sh talks to the container manager only.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { generate } from '../helpers.ts';
-import { e2eSuite, PREFIX, podman, podmanOk, TEST_IMAGE } from './support.ts';
+import { e2eSuite, PREFIX, podman, podmanOk, runScriptAt, TEST_IMAGE } from './support.ts';
 
 const e2e = e2eSuite('e2e: fleet cleanup (podman)');
 
@@ -28,7 +27,8 @@ e2e('snapshots beyond the newest and unused old images are listed, then pruned; 
   );
   const generated = await generate(['--configs', 'test/e2e/fleet-configs', '--out', out, '--quiet'], context.tree);
   assert.is(generated.code, 0, generated.err);
-  const cleanup = (...args: string[]) => podmanScript(join(out, 'fleet/cleanup.sh'), args);
+  const cleanup = (...args: string[]) =>
+    runScriptAt(out, context, 'fleet', 'cleanup.sh', args, { DBX_CONTAINER_MANAGER: 'podman' });
 
   const first = build(1);
   podmanOk('create', '--name', box, image, 'sleep', 'infinity');
@@ -60,12 +60,5 @@ e2e('snapshots beyond the newest and unused old images are listed, then pruned; 
   podmanOk('rm', '--force', box);
   podman('image', 'rm', first);
 });
-
-function podmanScript(script: string, args: string[]) {
-  return spawnSync('sh', [script, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DBX_CONTAINER_MANAGER: 'podman' },
-  });
-}
 
 e2e.run();
