@@ -49,6 +49,11 @@ const REFUSED: [string, string, string[]][] = [
   ['starter', 'js', ['gui', 'gui']],
 ];
 
+/** The images a dry run of build.sh builds, in order: each `--tag`. */
+function tagsBuilt(plan: string): (string | undefined)[] {
+  return [...plan.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
+}
+
 for (const shell of SHELLS) {
   catalogs(
     `${shell.name}: launch.sh refuses what the generator refuses, in the same words`,
@@ -135,7 +140,7 @@ for (const shell of SHELLS) {
       { env, cwd: dir },
     );
     assert.is(result.status, 0, result.stderr);
-    const tags = [...result.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
+    const tags = tagsBuilt(result.stdout);
     assert.equal(tags, [
       'ghcr.io/codeopen/codeopen-base:0.0.2',
       'ghcr.io/codeopen/codeopen-python:0.0.2',
@@ -175,11 +180,7 @@ for (const shell of SHELLS) {
     // The flavor was rebuilt since the add-on layer: that layer is stale, and rebuilt alone.
     here('p2');
     const stale = combo();
-    assert.equal(
-      [...stale.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]),
-      [`${home}-python-gui:0.0.2`],
-      stale.stderr,
-    );
+    assert.equal(tagsBuilt(stale.stdout), [`${home}-python-gui:0.0.2`], stale.stderr);
     assert.match(stale.stdout, `--label io.boxwright.parent=${home}-python:0.0.2@p2`);
     assert.is(refused.stderr, 'build.sh: add-on "gui" is listed twice\n');
     // Without the seed's docker/ folder, a real build stops at once, naming what it needs.
@@ -192,7 +193,7 @@ for (const shell of SHELLS) {
     // all: the base once, then each flavor once, in dependency order.
     const all = runScript(shell, join(ROOT, 'generated/codeopen/build.sh'), ['--dry-run', 'all'], { env, cwd: dir });
     assert.is(all.status, 0, all.stderr);
-    const built = [...all.stdout.matchAll(/--tag (\S+)/g)].map((m) => m[1]);
+    const built = tagsBuilt(all.stdout);
     assert.is(built[0], 'ghcr.io/codeopen/codeopen-base:0.0.2');
     assert.equal(built, [...new Set(built)], 'no image is built twice');
   });
